@@ -1,0 +1,3 @@
+DROP TABLE needs;
+DROP TABLE organizations;
+DROP TABLE categories;

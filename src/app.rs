@@ -1,0 +1,113 @@
+//! Application state and server assembly.
+//!
+//! [`Application::build`] opens everything the server needs from a [`Config`] and binds the
+//! listener, so tests can ask for port 0 and learn the real port before running it.
+
+use std::net::TcpListener;
+use std::time::Instant;
+
+use actix_web::body::MessageBody;
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Next};
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+
+use crate::assets::Assets;
+use crate::config::Config;
+use crate::db::Db;
+use crate::templates::Templates;
+
+/// Everything a request handler may use. Shared by all workers.
+pub struct AppState {
+    /// The validated configuration of this process.
+    pub config: Config,
+    /// The database, the source of truth.
+    pub db: Db,
+    /// Parsed page and mail templates.
+    pub templates: Templates,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> anyhow::Result<Self> {
+        let db = Db::open(&config.database_url)?;
+        let templates = Templates::load(&Assets::load())?;
+        Ok(Self {
+            config,
+            db,
+            templates,
+        })
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+}
+
+/// Headers every response carries. No inline script or style is allowed, and nothing is loaded
+/// from another host.
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "strict-origin-when-cross-origin"))
+        .add(("X-Frame-Options", "DENY"))
+        .add((
+            "Permissions-Policy",
+            "camera=(), microphone=(), geolocation=()",
+        ))
+}
+
+async fn log_requests(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.path().to_string();
+    let res = next.call(req).await?;
+    tracing::info!(
+        %method,
+        %path,
+        status = res.status().as_u16(),
+        micros = start.elapsed().as_micros() as u64,
+        "request"
+    );
+    Ok(res)
+}
+
+impl Application {
+    pub fn build(state: AppState) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(&state.config.addr)
+            .with_context(|| format!("cannot listen on {}", state.config.addr))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(state);
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(state.clone())
+                .app_data(web::FormConfig::default().limit(64 * 1024))
+                .wrap(from_fn(crate::web::errors::render_errors))
+                .wrap(security_headers())
+                .wrap(Compress::default())
+                .wrap(from_fn(log_requests))
+                .configure(crate::routes::configure)
+                .default_service(web::to(crate::web::pages::not_found))
+        })
+        .listen(listener)?
+        .run();
+        Ok(Self { port, server })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub async fn run(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

@@ -1,0 +1,190 @@
+//! Queries for the catalogue: categories, organizations and needs.
+
+use diesel::dsl::count_star;
+use diesel::prelude::*;
+
+use super::models::{Category, Need, NewNeed, NewOrganization, Organization};
+use super::schema::{categories, needs, organizations};
+use super::Conn;
+use crate::domain::need::NeedStatus;
+
+/// A need with the organization that posted it and its category.
+pub type NeedRow = (Need, Organization, Category);
+
+fn public_statuses() -> Vec<&'static str> {
+    NeedStatus::PUBLIC.iter().map(|s| s.as_str()).collect()
+}
+
+fn open_statuses() -> Vec<&'static str> {
+    NeedStatus::PUBLIC
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect()
+}
+
+pub fn all_categories(conn: &mut Conn) -> QueryResult<Vec<Category>> {
+    categories::table
+        .order((categories::position, categories::id))
+        .select(Category::as_select())
+        .load(conn)
+}
+
+/// Number of public needs per category id (leaf counts; parents are summed by the caller).
+pub fn public_counts_by_category(conn: &mut Conn) -> QueryResult<Vec<(i32, i64)>> {
+    needs::table
+        .filter(needs::status.eq_any(public_statuses()))
+        .group_by(needs::category_id)
+        .select((needs::category_id, count_star()))
+        .load(conn)
+}
+
+/// Filter for listing public needs.
+#[derive(Debug, Clone, Default)]
+pub struct NeedFilter {
+    pub category_ids: Option<Vec<i32>>,
+    pub organization_id: Option<i32>,
+    /// Anonymous needs are listed in the catalogue but never under their firm's name.
+    pub exclude_anonymous: bool,
+    pub featured_only: bool,
+}
+
+fn filtered(filter: &NeedFilter) -> needs::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+    let mut q = needs::table
+        .filter(needs::status.eq_any(public_statuses()))
+        .into_boxed();
+    if let Some(ids) = &filter.category_ids {
+        q = q.filter(needs::category_id.eq_any(ids.clone()));
+    }
+    if let Some(org) = filter.organization_id {
+        q = q.filter(needs::organization_id.eq(org));
+    }
+    if filter.exclude_anonymous {
+        q = q.filter(needs::anonymous.eq(false));
+    }
+    if filter.featured_only {
+        q = q.filter(needs::featured.eq(true));
+    }
+    q
+}
+
+/// One page of public needs, newest first, and the total count.
+pub fn list_public_needs(
+    conn: &mut Conn,
+    filter: &NeedFilter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<NeedRow>, i64)> {
+    let total: i64 = filtered(filter).count().get_result(conn)?;
+    let ids: Vec<i32> = filtered(filter)
+        .order((needs::published_at.desc(), needs::id.desc()))
+        .offset(offset)
+        .limit(limit)
+        .select(needs::id)
+        .load(conn)?;
+    let rows = load_need_rows(conn, &ids)?;
+    Ok((rows, total))
+}
+
+/// Loads needs with their organization and category, in the order of `ids`.
+pub fn load_need_rows(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<NeedRow>> {
+    let mut rows: Vec<NeedRow> = needs::table
+        .inner_join(organizations::table)
+        .inner_join(categories::table)
+        .filter(needs::id.eq_any(ids))
+        .select((
+            Need::as_select(),
+            Organization::as_select(),
+            Category::as_select(),
+        ))
+        .load(conn)?;
+    rows.sort_by_key(|(n, _, _)| ids.iter().position(|id| *id == n.id));
+    Ok(rows)
+}
+
+pub fn find_need(conn: &mut Conn, id: i32) -> QueryResult<Option<NeedRow>> {
+    Ok(load_need_rows(conn, &[id])?.pop())
+}
+
+pub fn find_organization(conn: &mut Conn, id: i32) -> QueryResult<Option<Organization>> {
+    organizations::table
+        .find(id)
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Headline figures of the public catalogue.
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub open_needs: i64,
+    pub localized_needs: i64,
+    pub firms: i64,
+    /// Sum of annual import value of open needs per currency code, largest first.
+    pub value_by_currency: Vec<(String, i64)>,
+}
+
+pub fn stats(conn: &mut Conn) -> QueryResult<Stats> {
+    let open_needs: i64 = needs::table
+        .filter(needs::status.eq_any(open_statuses()))
+        .count()
+        .get_result(conn)?;
+    let localized_needs: i64 = needs::table
+        .filter(needs::status.eq(NeedStatus::Localized.as_str()))
+        .count()
+        .get_result(conn)?;
+    let firms = needs::table
+        .filter(needs::status.eq_any(public_statuses()))
+        .select(needs::organization_id)
+        .distinct()
+        .load::<i32>(conn)?
+        .len() as i64;
+    let mut value_by_currency: Vec<(String, i64)> = needs::table
+        .filter(needs::status.eq_any(open_statuses()))
+        .group_by(needs::currency)
+        // SUM of a BIGINT is NUMERIC in PostgreSQL: cast back so both backends agree.
+        .select((
+            needs::currency,
+            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+                "CAST(SUM(needs.annual_import_value) AS BIGINT)",
+            ),
+        ))
+        .load::<(String, Option<i64>)>(conn)?
+        .into_iter()
+        .filter_map(|(c, v)| Some((c, v?)))
+        .filter(|(_, v)| *v > 0)
+        .collect();
+    value_by_currency.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
+    Ok(Stats {
+        open_needs,
+        localized_needs,
+        firms,
+        value_by_currency,
+    })
+}
+
+pub fn count_needs(conn: &mut Conn) -> QueryResult<i64> {
+    needs::table.count().get_result(conn)
+}
+
+pub fn count_organizations(conn: &mut Conn) -> QueryResult<i64> {
+    organizations::table.count().get_result(conn)
+}
+
+pub fn insert_organization(conn: &mut Conn, org: &NewOrganization) -> QueryResult<i32> {
+    diesel::insert_into(organizations::table)
+        .values(org)
+        .returning(organizations::id)
+        .get_result(conn)
+}
+
+pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
+    diesel::insert_into(needs::table)
+        .values(need)
+        .returning(needs::id)
+        .get_result(conn)
+}
+
+pub fn insert_needs(conn: &mut Conn, rows: &[NewNeed]) -> QueryResult<usize> {
+    diesel::insert_into(needs::table).values(rows).execute(conn)
+}

@@ -1,0 +1,167 @@
+//! Money as integer minor units in one of the currencies firms import in.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub enum Currency {
+    #[serde(rename = "IRR")]
+    Irr,
+    #[serde(rename = "USD")]
+    Usd,
+    #[serde(rename = "EUR")]
+    Eur,
+    #[serde(rename = "CNY")]
+    Cny,
+    #[serde(rename = "AED")]
+    Aed,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 5] = [
+        Currency::Usd,
+        Currency::Eur,
+        Currency::Cny,
+        Currency::Aed,
+        Currency::Irr,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Irr => "IRR",
+            Currency::Usd => "USD",
+            Currency::Eur => "EUR",
+            Currency::Cny => "CNY",
+            Currency::Aed => "AED",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = s.trim().to_ascii_uppercase();
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == s)
+            .or(match s.as_str() {
+                "ریال" | "RIAL" => Some(Currency::Irr),
+                "دلار" | "$" => Some(Currency::Usd),
+                "یورو" | "€" => Some(Currency::Eur),
+                "یوان" => Some(Currency::Cny),
+                "درهم" => Some(Currency::Aed),
+                _ => None,
+            })
+    }
+
+    /// Decimal places of the minor unit. The rial is used without a minor unit in practice.
+    pub fn exponent(self) -> u32 {
+        match self {
+            Currency::Irr => 0,
+            _ => 2,
+        }
+    }
+
+    pub fn minor_per_major(self) -> i64 {
+        10_i64.pow(self.exponent())
+    }
+}
+
+/// Parses an amount typed by a person ("1,250.50", "۱٬۲۵۰٫۵", "12500") into minor units.
+pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, &'static str> {
+    let folded = super::text::normalize(input);
+    let cleaned: String = folded
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\''))
+        .collect();
+    if cleaned.is_empty() {
+        return Err("error.required");
+    }
+    let (whole, frac) = match cleaned.split_once('.') {
+        Some((w, f)) => (w, f),
+        None => (cleaned.as_str(), ""),
+    };
+    let digits_ok = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if whole.is_empty() || !digits_ok(whole) || !digits_ok(frac) {
+        return Err("error.number_invalid");
+    }
+    let exp = currency.exponent() as usize;
+    if frac.len() > exp {
+        return Err("error.too_many_decimals");
+    }
+    let whole: i64 = whole.parse().map_err(|_| "error.number_too_large")?;
+    let mut frac_val: i64 = if frac.is_empty() {
+        0
+    } else {
+        frac.parse().map_err(|_| "error.number_invalid")?
+    };
+    for _ in frac.len()..exp {
+        frac_val *= 10;
+    }
+    whole
+        .checked_mul(currency.minor_per_major())
+        .and_then(|v| v.checked_add(frac_val))
+        .ok_or("error.number_too_large")
+}
+
+/// Parses a whole quantity with any digit system and thousands separators.
+pub fn parse_quantity(input: &str) -> Result<i64, &'static str> {
+    let folded = super::text::normalize(input);
+    let cleaned: String = folded
+        .chars()
+        .filter(|c| !matches!(c, ',' | ' ' | '\''))
+        .collect();
+    if cleaned.is_empty() {
+        return Err("error.required");
+    }
+    if !cleaned.chars().all(|c| c.is_ascii_digit()) {
+        return Err("error.number_invalid");
+    }
+    let value: i64 = cleaned.parse().map_err(|_| "error.number_too_large")?;
+    if value == 0 {
+        return Err("error.number_positive");
+    }
+    Ok(value)
+}
+
+/// Annual import value = quantity x unit price, or `None` when it would overflow.
+pub fn annual_value(quantity: Option<i64>, unit_price: Option<i64>) -> Option<i64> {
+    quantity?.checked_mul(unit_price?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts_in_any_digits() {
+        assert_eq!(parse_amount("1,250.50", Currency::Usd), Ok(125_050));
+        assert_eq!(parse_amount("۱٬۲۵۰٫۵", Currency::Usd), Ok(125_050));
+        assert_eq!(parse_amount("12500", Currency::Irr), Ok(12_500));
+        assert_eq!(
+            parse_amount("1.5", Currency::Irr),
+            Err("error.too_many_decimals")
+        );
+        assert_eq!(
+            parse_amount("abc", Currency::Usd),
+            Err("error.number_invalid")
+        );
+        assert_eq!(parse_amount("", Currency::Usd), Err("error.required"));
+        assert_eq!(
+            parse_amount("99999999999999999999", Currency::Usd),
+            Err("error.number_too_large")
+        );
+    }
+
+    #[test]
+    fn quantities() {
+        assert_eq!(parse_quantity("۲٬۴۰۰"), Ok(2400));
+        assert_eq!(parse_quantity("0"), Err("error.number_positive"));
+        assert_eq!(parse_quantity("-3"), Err("error.number_invalid"));
+        assert_eq!(annual_value(Some(i64::MAX), Some(2)), None);
+        assert_eq!(annual_value(Some(10), Some(250)), Some(2500));
+    }
+
+    #[test]
+    fn currency_codes() {
+        assert_eq!(Currency::parse("usd"), Some(Currency::Usd));
+        assert_eq!(Currency::parse("ریال"), Some(Currency::Irr));
+        assert_eq!(Currency::parse("GBP"), None);
+    }
+}

@@ -1,0 +1,172 @@
+//! The need: a part a firm imports and wants made domestically, and its lifecycle.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NeedStatus {
+    Draft,
+    PendingReview,
+    Published,
+    InTalks,
+    Localized,
+    Closed,
+    Expired,
+}
+
+impl NeedStatus {
+    pub const ALL: [NeedStatus; 7] = [
+        NeedStatus::Draft,
+        NeedStatus::PendingReview,
+        NeedStatus::Published,
+        NeedStatus::InTalks,
+        NeedStatus::Localized,
+        NeedStatus::Closed,
+        NeedStatus::Expired,
+    ];
+
+    /// Statuses the public catalogue shows.
+    pub const PUBLIC: [NeedStatus; 3] = [
+        NeedStatus::Published,
+        NeedStatus::InTalks,
+        NeedStatus::Localized,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NeedStatus::Draft => "draft",
+            NeedStatus::PendingReview => "pending_review",
+            NeedStatus::Published => "published",
+            NeedStatus::InTalks => "in_talks",
+            NeedStatus::Localized => "localized",
+            NeedStatus::Closed => "closed",
+            NeedStatus::Expired => "expired",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|st| st.as_str() == s.trim())
+    }
+
+    pub fn is_public(self) -> bool {
+        Self::PUBLIC.contains(&self)
+    }
+
+    /// Statuses the public can still offer to make: a localized part is a success story, not work.
+    pub fn is_open(self) -> bool {
+        matches!(self, NeedStatus::Published | NeedStatus::InTalks)
+    }
+}
+
+/// Units a yearly quantity is counted in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Piece,
+    Set,
+    Pair,
+    Kg,
+    Ton,
+    Meter,
+    SquareMeter,
+    Liter,
+    Roll,
+}
+
+impl Unit {
+    pub const ALL: [Unit; 9] = [
+        Unit::Piece,
+        Unit::Set,
+        Unit::Pair,
+        Unit::Kg,
+        Unit::Ton,
+        Unit::Meter,
+        Unit::SquareMeter,
+        Unit::Liter,
+        Unit::Roll,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Piece => "piece",
+            Unit::Set => "set",
+            Unit::Pair => "pair",
+            Unit::Kg => "kg",
+            Unit::Ton => "ton",
+            Unit::Meter => "meter",
+            Unit::SquareMeter => "square_meter",
+            Unit::Liter => "liter",
+            Unit::Roll => "roll",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        let s = super::text::normalize(s);
+        Self::ALL
+            .into_iter()
+            .find(|u| u.as_str() == s)
+            .or(match s.as_str() {
+                "عدد" | "pcs" | "pc" | "قطعه" => Some(Unit::Piece),
+                "دست" | "ست" => Some(Unit::Set),
+                "جفت" => Some(Unit::Pair),
+                "کیلوگرم" | "کیلو" => Some(Unit::Kg),
+                "تن" => Some(Unit::Ton),
+                "متر" | "m" => Some(Unit::Meter),
+                "مترمربع" | "متر مربع" | "m2" => Some(Unit::SquareMeter),
+                "لیتر" | "l" => Some(Unit::Liter),
+                "رول" => Some(Unit::Roll),
+                _ => None,
+            })
+    }
+}
+
+/// One key/value line of a specification sheet (dimensions, tolerance, weight, standard...).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct SpecItem {
+    pub key: String,
+    pub value: String,
+}
+
+/// Parses "key: value" lines, the way specs are typed in a textarea or a spreadsheet cell
+/// (lines or semicolons separate items).
+pub fn parse_spec_items(input: &str) -> Vec<SpecItem> {
+    input
+        .split(['\n', ';', '؛'])
+        .filter_map(|line| {
+            let (k, v) = line.split_once([':', '='])?;
+            let (k, v) = (super::text::clean(k), super::text::clean(v));
+            (!k.is_empty() && !v.is_empty()).then_some(SpecItem { key: k, value: v })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statuses_round_trip() {
+        for s in NeedStatus::ALL {
+            assert_eq!(NeedStatus::parse(s.as_str()), Some(s));
+        }
+        assert!(NeedStatus::Published.is_public());
+        assert!(!NeedStatus::Draft.is_public());
+        assert!(!NeedStatus::Localized.is_open());
+    }
+
+    #[test]
+    fn units_in_persian() {
+        assert_eq!(Unit::parse("عدد"), Some(Unit::Piece));
+        assert_eq!(Unit::parse("كيلوگرم"), Some(Unit::Kg));
+        assert_eq!(Unit::parse("kg"), Some(Unit::Kg));
+        assert_eq!(Unit::parse("box"), None);
+    }
+
+    #[test]
+    fn spec_lines() {
+        let items = parse_spec_items("قطر داخلی: 25 mm\ntolerance = h7; bad line");
+        assert_eq!(items.len(), 2);
+        assert_eq!(items[0].key, "قطر داخلی");
+        assert_eq!(items[1].value, "h7");
+    }
+}

@@ -1,0 +1,146 @@
+//! Persian/English text normalization shared by stored keys and search.
+//!
+//! People type the same Persian word many ways: Arabic or Persian yeh and kaf, teh marbuta or heh,
+//! hamza-carrying alefs, diacritics, tatweel, presentation forms, ZWNJ or a space or nothing inside
+//! compounds, and three digit systems. Everything that compares text (part-number keys, organization
+//! name keys, the search analyzer) goes through [`fold_char`] so they all agree on one form.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// What one input character becomes after folding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Folded {
+    /// Keep this character (possibly replaced).
+    Char(char),
+    /// Drop it: diacritics, tatweel, joiners.
+    Drop,
+    /// A word separator (spaces of every kind, ZWNJ when splitting).
+    Space,
+}
+
+/// Folds one character that has already been through NFKC.
+///
+/// ZWNJ and zero-width joiners are dropped (so "می‌شود" and "میشود" agree); callers that want ZWNJ
+/// as a word boundary check for it before calling this.
+pub fn fold_char(c: char) -> Folded {
+    match c {
+        // Arabic yeh and alef maksura -> Persian yeh; hamza on yeh as well.
+        '\u{064A}' | '\u{0649}' | '\u{0626}' => Folded::Char('ی'),
+        // Arabic kaf -> Persian keheh.
+        '\u{0643}' => Folded::Char('ک'),
+        // teh marbuta, heh with yeh above, heh goal -> heh.
+        '\u{0629}' | '\u{06C0}' | '\u{06C1}' | '\u{06C2}' | '\u{06D5}' => Folded::Char('ه'),
+        // Alef with madda, hamza above/below, wasla -> bare alef.
+        '\u{0622}' | '\u{0623}' | '\u{0625}' | '\u{0671}' => Folded::Char('ا'),
+        // Waw with hamza -> waw.
+        '\u{0624}' => Folded::Char('و'),
+        // Persian and Arabic-Indic digits -> ASCII.
+        '\u{06F0}'..='\u{06F9}' => Folded::Char(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
+        '\u{0660}'..='\u{0669}' => Folded::Char(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+        // Arabic decimal separator; the thousands separator is dropped like a Latin comma in numbers.
+        '\u{066B}' => Folded::Char('.'),
+        '\u{066C}' => Folded::Drop,
+        // Arabic comma, semicolon and question mark -> Latin punctuation.
+        '\u{060C}' => Folded::Char(','),
+        '\u{061B}' => Folded::Char(';'),
+        '\u{061F}' => Folded::Char('?'),
+        // Harakat, tanwin, superscript alef, hamza above/below as marks, tatweel.
+        '\u{064B}'..='\u{065F}' | '\u{0670}' | '\u{0640}' => Folded::Drop,
+        // Joiners and zero-width spaces inside words.
+        '\u{200C}' | '\u{200D}' | '\u{200B}' | '\u{2060}' | '\u{FEFF}' => Folded::Drop,
+        // Bidi controls are never content.
+        '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => Folded::Drop,
+        c if c.is_whitespace() => Folded::Space,
+        c => Folded::Char(c),
+    }
+}
+
+/// Normalizes text into its comparison form: NFKC, folded letters and digits, lower case, joiners
+/// removed and runs of white space collapsed to one space.
+pub fn normalize(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    let mut pending_space = false;
+    for c in input.nfkc() {
+        match fold_char(c) {
+            Folded::Drop => {}
+            Folded::Space => pending_space = !out.is_empty(),
+            Folded::Char(c) => {
+                if pending_space {
+                    out.push(' ');
+                    pending_space = false;
+                }
+                for l in c.to_lowercase() {
+                    out.push(l);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Like [`normalize`] but keeps only letters and digits: the key under which codes and names are
+/// compared ("SKF 6205-2RS" and "skf۶۲۰۵ ۲rs" share the key "skf62052rs").
+pub fn compact_key(input: &str) -> String {
+    normalize(input)
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect()
+}
+
+/// Number of characters (not bytes), the unit every length limit in Niaz uses.
+pub fn char_len(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Trims and collapses white space without changing letters: how user text is stored.
+pub fn clean(input: &str) -> String {
+    input.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_fold_to_one_form() {
+        let cases = [
+            ("ياتاقان", "یاتاقان"),
+            ("كاسه نمد", "کاسه نمد"),
+            ("مهرهٔ", "مهره"),
+            ("مهرۀ", "مهره"),
+            ("آلومينيوم", "الومینیوم"),
+            ("أسید", "اسید"),
+            ("مُهرِه", "مهره"),
+            ("پمـــپ", "پمپ"),
+            ("می‌شود", "میشود"),
+            ("۶۲۰۵", "6205"),
+            ("٦٢٠٥", "6205"),
+            ("۱٫۵", "1.5"),
+            ("SKF  6205", "skf 6205"),
+            ("\u{FEF3}\u{FEE4}\u{FEE8}", "یمن"),
+            ("a\u{00A0}b", "a b"),
+            ("ة", "ه"),
+        ];
+        let mut failed = Vec::new();
+        for (input, want) in cases {
+            let got = normalize(input);
+            if got != want {
+                failed.push(format!("{input:?}: got {got:?}, want {want:?}"));
+            }
+        }
+        assert!(failed.is_empty(), "failing cases:\n{}", failed.join("\n"));
+    }
+
+    #[test]
+    fn compact_key_ignores_separators() {
+        assert_eq!(compact_key("6205-2RS"), "62052rs");
+        assert_eq!(compact_key("۶۲۰۵ ۲RS"), "62052rs");
+        assert_eq!(compact_key("8482.10.10"), "84821010");
+    }
+
+    #[test]
+    fn length_counts_characters() {
+        assert_eq!(char_len("یاتاقان"), 7);
+        assert!("یاتاقان".len() > 7);
+    }
+}

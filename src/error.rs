@@ -1,0 +1,96 @@
+//! The one error type of the web layer, and how it is rendered.
+//!
+//! Handlers, services and `Db::run` closures return `Result<_, AppError>`. The error itself carries
+//! no language or format: the `render_errors` middleware in [`crate::web::errors`] turns it into a
+//! translated HTML page, or into `{"error": {"code", "message", "field"}}` under `/api/`. Internal
+//! errors are logged with their cause chain and shown to users only as a generic message.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::domain::FieldError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    /// Input that failed validation, field by field.
+    #[error("invalid input: {0:?}")]
+    Invalid(Vec<FieldError>),
+    #[error("authentication required")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    /// The request conflicts with the current state; the key names the message.
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("too many requests")]
+    TooManyRequests,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// One invalid field.
+    pub fn invalid(field: impl Into<String>, key: &'static str) -> Self {
+        AppError::Invalid(vec![FieldError::new(field, key)])
+    }
+
+    /// Stable machine-readable code for the JSON rendering.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Invalid(_) => "invalid",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests => "too_many_requests",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Message key in the string table.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "error.not_found",
+            AppError::Invalid(errors) => errors.first().map_or("error.invalid", |e| e.key),
+            AppError::Unauthorized => "error.unauthorized",
+            AppError::Forbidden => "error.forbidden",
+            AppError::Conflict(key) => key,
+            AppError::TooManyRequests => "error.too_many_requests",
+            AppError::Internal(_) => "error.internal",
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            other => AppError::Internal(anyhow::Error::new(other).context("database query")),
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Invalid(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The body is left empty here and filled in by the `render_errors` middleware, which knows
+    /// the request's language and whether it came through the API.
+    fn error_response(&self) -> HttpResponse {
+        if let AppError::Internal(e) = self {
+            tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+        HttpResponse::build(self.status_code()).finish()
+    }
+}

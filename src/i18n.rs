@@ -1,0 +1,288 @@
+//! Languages, the UI string table and locale-aware formatting of numbers, money and dates.
+//!
+//! Niaz speaks two languages, so the string table is a plain Rust array of `(key, fa, en)` rows:
+//! a missing translation is impossible by construction and a typo in a key fails the template test.
+//! Persian pages use Persian digits and Jalali dates; codes (part numbers, HS codes, emails) are
+//! never passed through these formatters and so keep Latin digits.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Fa,
+    En,
+}
+
+impl Lang {
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Fa => "fa",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Fa => "rtl",
+            Lang::En => "ltr",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim() {
+            "fa" => Some(Lang::Fa),
+            "en" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> Self {
+        match self {
+            Lang::Fa => Lang::En,
+            Lang::En => Lang::Fa,
+        }
+    }
+}
+
+mod strings;
+
+static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
+    strings::STRINGS
+        .iter()
+        .map(|(k, fa, en)| (*k, (*fa, *en)))
+        .collect()
+});
+
+/// The translation of `key`, or `None` for an unknown key.
+pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
+    TABLE.get(key).map(|(fa, en)| match lang {
+        Lang::Fa => *fa,
+        Lang::En => *en,
+    })
+}
+
+/// The translation of `key`; unknown keys come back as the key itself so a page still renders,
+/// and the template test catches them.
+pub fn t(lang: Lang, key: &str) -> String {
+    lookup(lang, key).unwrap_or(key).to_string()
+}
+
+/// All known keys, for tests.
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    strings::STRINGS.iter().map(|(k, _, _)| *k)
+}
+
+/// Replaces Latin digits with Persian ones (for numbers and dates only, never codes).
+pub fn fa_digits(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '0'..='9' => char::from_u32(0x06F0 + (c as u32 - '0' as u32)).unwrap_or(c),
+            '.' => '٫',
+            ',' => '٬',
+            c => c,
+        })
+        .collect()
+}
+
+fn group_thousands(digits: &str) -> String {
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A whole number with thousands separators in the language's digits.
+pub fn format_number(n: i64, lang: Lang) -> String {
+    let mut s = group_thousands(&n.unsigned_abs().to_string());
+    if n < 0 {
+        s.insert(0, '-');
+    }
+    match lang {
+        Lang::Fa => fa_digits(&s),
+        Lang::En => s,
+    }
+}
+
+/// An amount in minor units, shown in major units (decimals only when there are any).
+pub fn format_amount(minor: i64, currency: crate::domain::money::Currency, lang: Lang) -> String {
+    let per = currency.minor_per_major();
+    let whole = group_thousands(&(minor.unsigned_abs() / per as u64).to_string());
+    let frac = minor.unsigned_abs() % per as u64;
+    let mut s = if frac == 0 {
+        whole
+    } else {
+        format!(
+            "{whole}.{frac:0width$}",
+            width = currency.exponent() as usize
+        )
+    };
+    if minor < 0 {
+        s.insert(0, '-');
+    }
+    match lang {
+        Lang::Fa => format!("{} {}", fa_digits(&s), currency_name(currency, lang)),
+        Lang::En => format!("{} {}", currency.code(), s),
+    }
+}
+
+/// A large amount rounded for headlines: "۴٫۲ میلیون دلار", "USD 4.2 million".
+pub fn format_amount_short(
+    minor: i64,
+    currency: crate::domain::money::Currency,
+    lang: Lang,
+) -> String {
+    let major = minor as f64 / currency.minor_per_major() as f64;
+    let (value, unit_key) = if major >= 1e9 {
+        (major / 1e9, "unit.billion")
+    } else if major >= 1e6 {
+        (major / 1e6, "unit.million")
+    } else if major >= 1e3 {
+        (major / 1e3, "unit.thousand")
+    } else {
+        (major, "")
+    };
+    let mut num = format!("{value:.1}");
+    if num.ends_with(".0") {
+        num.truncate(num.len() - 2);
+    }
+    let unit = if unit_key.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", t(lang, unit_key))
+    };
+    match lang {
+        Lang::Fa => format!(
+            "{}{unit} {}",
+            fa_digits(&num),
+            currency_name(currency, lang)
+        ),
+        Lang::En => format!("{} {num}{unit}", currency.code()),
+    }
+}
+
+pub fn currency_name(currency: crate::domain::money::Currency, lang: Lang) -> String {
+    t(lang, &format!("currency.{}", currency.code()))
+}
+
+const FA_MONTHS: [&str; 12] = [
+    "فروردین",
+    "اردیبهشت",
+    "خرداد",
+    "تیر",
+    "مرداد",
+    "شهریور",
+    "مهر",
+    "آبان",
+    "آذر",
+    "دی",
+    "بهمن",
+    "اسفند",
+];
+
+const EN_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// (year, month, day) of a Gregorian date in the Solar Hijri (Jalali) calendar.
+pub fn to_jalali(date: NaiveDate) -> Option<(i32, u8, u8)> {
+    let iso =
+        icu_calendar::Date::try_new_iso(date.year(), date.month() as u8, date.day() as u8).ok()?;
+    let persian = iso.to_calendar(icu_calendar::cal::Persian);
+    Some((
+        persian.year().extended_year(),
+        persian.month().ordinal,
+        persian.day_of_month().0,
+    ))
+}
+
+/// A date as people read it: "۵ آذر ۱۴۰۵" in Persian, "26 Nov 2026" in English.
+pub fn format_date(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Fa => match to_jalali(date) {
+            Some((y, m, d)) => fa_digits(&format!("{d} {} {y}", FA_MONTHS[m as usize - 1])),
+            None => fa_digits(&date.to_string()),
+        },
+        Lang::En => format!(
+            "{} {} {}",
+            date.day(),
+            EN_MONTHS[date.month0() as usize],
+            date.year()
+        ),
+    }
+}
+
+/// A short numeric date: "۱۴۰۵/۰۹/۰۵" or "2026-11-26".
+pub fn format_date_numeric(date: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::Fa => match to_jalali(date) {
+            Some((y, m, d)) => fa_digits(&format!("{y}/{m:02}/{d:02}")),
+            None => fa_digits(&date.to_string()),
+        },
+        Lang::En => date.to_string(),
+    }
+}
+
+/// Timestamps are stored in UTC and shown on Iran Standard Time (UTC+03:30, no daylight saving
+/// since 2022), where the exhibition takes place.
+pub fn local_date(ts: NaiveDateTime) -> NaiveDate {
+    (ts + chrono::Duration::minutes(210)).date()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::money::Currency;
+
+    #[test]
+    fn jalali_dates() {
+        let d = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+        assert_eq!(to_jalali(d), Some((1405, 9, 5)));
+        assert_eq!(format_date(d, Lang::Fa), "۵ آذر ۱۴۰۵");
+        assert_eq!(format_date(d, Lang::En), "26 Nov 2026");
+        let nowruz = NaiveDate::from_ymd_opt(2025, 3, 21).unwrap();
+        assert_eq!(to_jalali(nowruz), Some((1404, 1, 1)));
+        assert_eq!(format_date_numeric(nowruz, Lang::Fa), "۱۴۰۴/۰۱/۰۱");
+    }
+
+    #[test]
+    fn numbers_and_money() {
+        assert_eq!(format_number(1_234_567, Lang::Fa), "۱٬۲۳۴٬۵۶۷");
+        assert_eq!(format_number(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(format_number(12, Lang::En), "12");
+        assert_eq!(
+            format_amount(125_050, Currency::Usd, Lang::En),
+            "USD 1,250.50"
+        );
+        assert_eq!(format_amount(125_000, Currency::Usd, Lang::Fa), "۱٬۲۵۰ دلار");
+        assert_eq!(
+            format_amount_short(420_000_000, Currency::Eur, Lang::En),
+            "EUR 4.2 million"
+        );
+        assert_eq!(
+            format_amount_short(420_000_000, Currency::Eur, Lang::Fa),
+            "۴٫۲ میلیون یورو"
+        );
+    }
+
+    #[test]
+    fn every_key_is_unique_and_translated() {
+        let mut seen = std::collections::HashSet::new();
+        for (k, fa, en) in strings::STRINGS {
+            assert!(seen.insert(k), "duplicate key {k}");
+            assert!(
+                !fa.trim().is_empty() && !en.trim().is_empty(),
+                "empty text for {k}"
+            );
+        }
+    }
+}

@@ -1,0 +1,23 @@
+//! Niaz: the exhibition of industry needs as a living website.
+//!
+//! Where things live:
+//! - [`routes`] is the one list of URLs; [`web`] holds the HTML handlers and `api` (next) the JSON
+//!   ones. Both call the use cases in [`services`], so the site and the API cannot drift apart.
+//! - [`app`] assembles the state ([`app::AppState`]) and the server; [`config`] is read once.
+//! - [`domain`] has the pure types (part numbers, HS codes, money, statuses, Persian text folding).
+//! - [`db`] holds every SQL query, the schema and the embedded migrations.
+//! - [`templates`] loads `templates/` (pages mirror `web/` handlers); [`i18n`] has the string table,
+//!   Persian digits and Jalali dates; [`assets`] serves `assets/`.
+//! - [`error`] is the one error type, rendered by [`web::errors`].
+
+pub mod app;
+pub mod assets;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod routes;
+pub mod services;
+pub mod templates;
+pub mod web;

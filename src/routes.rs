@@ -1,0 +1,16 @@
+//! The only list of URLs in Niaz.
+
+use actix_web::web;
+
+use crate::web::{catalogue, pages};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(pages::home))
+        .route("/needs", web::get().to(catalogue::list))
+        .route("/needs/{id}", web::get().to(catalogue::show))
+        .route("/firms/{id}", web::get().to(catalogue::firm))
+        .route("/about", web::get().to(pages::about))
+        .route("/lang", web::post().to(pages::switch_language))
+        .route("/healthz", web::get().to(pages::healthz))
+        .route("/assets/{path:.*}", web::get().to(pages::asset));
+}

@@ -1,0 +1,50 @@
+//! Use cases shared by the HTML pages and the JSON API. A service takes parsed domain values,
+//! runs its queries through `Db::run` and returns views that both front doors serialize.
+
+pub mod catalogue;
+pub mod demo;
+
+use serde::Serialize;
+
+/// Needs listed per page in the catalogue.
+pub const PAGE_SIZE: i64 = 20;
+
+/// One page of a longer list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub page_size: i64,
+}
+
+impl<T> Page<T> {
+    pub fn new(items: Vec<T>, total: i64, page: i64, page_size: i64) -> Self {
+        let pages = ((total + page_size - 1) / page_size).max(1);
+        Self {
+            items,
+            total,
+            page,
+            pages,
+            page_size,
+        }
+    }
+}
+
+/// A 1-based page number parsed from a query parameter; anything else names the parameter.
+pub fn parse_page(raw: Option<&str>) -> Result<i64, crate::error::AppError> {
+    match raw.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(1),
+        Some(s) => {
+            let folded = crate::domain::codes::digits_to_latin(s);
+            match folded.parse::<i64>() {
+                Ok(n) if (1..=100_000).contains(&n) => Ok(n),
+                _ => Err(crate::error::AppError::invalid(
+                    "page",
+                    "error.page_invalid",
+                )),
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Catalogue pages: the list of needs, a need, a firm.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::{parse_id, render};
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::services::{catalogue, parse_page};
+
+#[derive(Deserialize)]
+pub struct CatalogueQuery {
+    category: Option<String>,
+    page: Option<String>,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<CatalogueQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = parse_page(query.page.as_deref())?;
+    let category = query
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string);
+    let view = catalogue::catalogue(&state.db, category, page).await?;
+    render(&state, &req, "needs/list.html", view)
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
+    let need = catalogue::need(&state.db, parse_id(&id)?).await?;
+    render(
+        &state,
+        &req,
+        "needs/show.html",
+        serde_json::json!({ "need": need }),
+    )
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+pub async fn firm(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<PageQuery>,
+) -> Result<HttpResponse, AppError> {
+    let page = parse_page(query.page.as_deref())?;
+    let view = catalogue::firm(&state.db, parse_id(&id)?, page).await?;
+    render(&state, &req, "firms/show.html", view)
+}

@@ -1,0 +1,74 @@
+//! HTML handlers: extract the request, call a service, render a template. No SQL and no business
+//! rules live here; the JSON API calls the same services.
+
+pub mod catalogue;
+pub mod errors;
+pub mod pages;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use minijinja::{context, Value};
+use serde::Serialize;
+
+use crate::app::AppState;
+use crate::error::AppError;
+use crate::i18n::Lang;
+
+/// Name of the cookie that remembers the chosen language.
+pub const LANG_COOKIE: &str = "lang";
+
+/// The language of a request: the remembered choice, Persian by default.
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    req.cookie(LANG_COOKIE)
+        .and_then(|c| Lang::parse(c.value()))
+        .unwrap_or_default()
+}
+
+/// Renders a page template with the common context every page needs: its language and direction,
+/// and the current path (for the language switch to come back to).
+pub fn render(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    template: &str,
+    data: impl Serialize,
+) -> Result<HttpResponse, AppError> {
+    render_status(state, req, template, data, actix_web::http::StatusCode::OK)
+}
+
+pub fn render_status(
+    state: &AppState,
+    req: &HttpRequest,
+    template: &str,
+    data: impl Serialize,
+    status: actix_web::http::StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let lang = lang_of(req);
+    let path = req
+        .uri()
+        .path_and_query()
+        .map_or("/", |p| p.as_str())
+        .to_string();
+    let ctx = context! {
+        lang => lang.code(),
+        dir => lang.dir(),
+        other_lang => lang.other().code(),
+        path => path,
+        base_url => state.config.base_url.clone(),
+        ..Value::from_serialize(&data)
+    };
+    let body = state.templates.render(template, ctx)?;
+    Ok(HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((header::CONTENT_LANGUAGE, lang.code()))
+        .insert_header((header::VARY, "Cookie"))
+        .body(body))
+}
+
+/// Parses a numeric id from the path; anything else is a missing page, not a server error.
+pub fn parse_id(raw: &str) -> Result<i32, AppError> {
+    crate::domain::codes::digits_to_latin(raw)
+        .parse::<i32>()
+        .ok()
+        .filter(|id| *id > 0)
+        .ok_or(AppError::NotFound)
+}

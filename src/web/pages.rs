@@ -1,0 +1,108 @@
+//! Site-wide pages: home, about, language switch, health check, assets and the 404 fallback.
+
+use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+
+use super::render;
+use crate::app::AppState;
+use crate::assets::Assets;
+use crate::error::AppError;
+use crate::i18n::Lang;
+use crate::services::catalogue;
+
+pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    let view = catalogue::home(&state.db).await?;
+    render(&state, &req, "home.html", view)
+}
+
+pub async fn about(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
+    render(&state, &req, "about.html", ())
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    lang: String,
+    #[serde(default)]
+    next: String,
+}
+
+/// Only same-site paths may be returned to, so the switch cannot be used as an open redirect.
+fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+pub async fn switch_language(form: web::Form<LangForm>) -> Result<HttpResponse, AppError> {
+    let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::invalid("lang", "error.lang"))?;
+    let cookie = Cookie::build(super::LANG_COOKIE, lang.code())
+        .path("/")
+        .max_age(CookieDuration::days(365))
+        .same_site(SameSite::Lax)
+        .http_only(true)
+        .finish();
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, safe_next(&form.next)))
+        .finish())
+}
+
+pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    state
+        .db
+        .run(|conn| {
+            crate::db::catalogue::count_organizations(conn)?;
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(serde_json::json!({"status": "ok"})))
+}
+
+pub async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, AppError> {
+    let asset = Assets::get(&path).ok_or(AppError::NotFound)?;
+    let etag = format!("\"{}\"", asset.etag);
+    if req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        == Some(etag.as_str())
+    {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .finish());
+    }
+    // Versioned URLs never change content; unversioned ones are revalidated hourly.
+    let cache = if req.query_string().starts_with("v=") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, asset.content_type))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::ETAG, etag))
+        .body(asset.data.into_owned()))
+}
+
+pub async fn not_found() -> Result<HttpResponse, AppError> {
+    Err(AppError::NotFound)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn language_switch_never_leaves_the_site() {
+        assert_eq!(safe_next("/needs?page=2"), "/needs?page=2");
+        assert_eq!(safe_next("//evil.example"), "/");
+        assert_eq!(safe_next("https://evil.example"), "/");
+        assert_eq!(safe_next("/\\evil.example"), "/");
+    }
+}

@@ -1,0 +1,142 @@
+//! Builders for test data: say only what a test cares about, the rest has sensible defaults.
+
+use chrono::{NaiveDate, Utc};
+use niaz::db::catalogue as q;
+use niaz::db::models::{NewNeed, NewOrganization};
+use niaz::db::Db;
+use niaz::domain::text::compact_key;
+
+pub struct OrgBuilder {
+    org: NewOrganization,
+}
+
+impl OrgBuilder {
+    pub fn new(name: &str) -> Self {
+        let now = Utc::now().naive_utc();
+        Self {
+            org: NewOrganization {
+                name: name.to_string(),
+                name_en: String::new(),
+                name_key: compact_key(name),
+                kind: "industrial_firm".into(),
+                province: "آذربایجان شرقی".into(),
+                city: "تبریز".into(),
+                address: "خیابان آزمایشی، پلاک ۷".into(),
+                website: String::new(),
+                phone: "041-99887766".into(),
+                description: String::new(),
+                verified: false,
+                created_at: now,
+                updated_at: now,
+            },
+        }
+    }
+
+    pub fn name_en(mut self, name: &str) -> Self {
+        self.org.name_en = name.into();
+        self
+    }
+
+    pub fn city(mut self, city: &str) -> Self {
+        self.org.city = city.into();
+        self
+    }
+
+    pub fn insert(self, db: &Db) -> i32 {
+        q::insert_organization(&mut db.conn().unwrap(), &self.org).unwrap()
+    }
+}
+
+pub struct NeedBuilder {
+    need: NewNeed,
+}
+
+impl NeedBuilder {
+    pub fn new(organization_id: i32, title: &str) -> Self {
+        let now = Utc::now().naive_utc();
+        Self {
+            need: NewNeed {
+                organization_id,
+                category_id: 101,
+                title: title.to_string(),
+                title_en: String::new(),
+                description: String::new(),
+                part_number: String::new(),
+                part_number_key: String::new(),
+                brand: String::new(),
+                hs_code: None,
+                material: String::new(),
+                specs: String::new(),
+                spec_items: "[]".into(),
+                quantity_per_year: None,
+                unit: "piece".into(),
+                unit_price: None,
+                currency: "USD".into(),
+                origin_country: String::new(),
+                annual_import_value: None,
+                deadline: None,
+                anonymous: false,
+                featured: false,
+                status: "published".into(),
+                created_at: now,
+                updated_at: now,
+                published_at: Some(now),
+            },
+        }
+    }
+
+    pub fn title_en(mut self, t: &str) -> Self {
+        self.need.title_en = t.into();
+        self
+    }
+
+    pub fn category(mut self, id: i32) -> Self {
+        self.need.category_id = id;
+        self
+    }
+
+    pub fn status(mut self, s: &str) -> Self {
+        self.need.status = s.into();
+        self
+    }
+
+    pub fn anonymous(mut self) -> Self {
+        self.need.anonymous = true;
+        self
+    }
+
+    pub fn part_number(mut self, pn: &str) -> Self {
+        let parsed = niaz::domain::codes::PartNumber::parse(pn).unwrap().unwrap();
+        self.need.part_number = parsed.as_str().into();
+        self.need.part_number_key = parsed.key().into();
+        self
+    }
+
+    pub fn hs_code(mut self, hs: &str) -> Self {
+        self.need.hs_code = Some(hs.into());
+        self
+    }
+
+    pub fn quantity(mut self, q: i64, unit_price: i64, currency: &str) -> Self {
+        self.need.quantity_per_year = Some(q);
+        self.need.unit_price = Some(unit_price);
+        self.need.currency = currency.into();
+        self.need.annual_import_value = Some(q * unit_price);
+        self
+    }
+
+    pub fn deadline(mut self, d: NaiveDate) -> Self {
+        self.need.deadline = Some(d);
+        self
+    }
+
+    pub fn published_minutes_ago(mut self, minutes: i64) -> Self {
+        let t = Utc::now().naive_utc() - chrono::Duration::minutes(minutes);
+        self.need.published_at = Some(t);
+        self
+    }
+
+    pub fn insert(self, db: &Db) -> i32 {
+        q::insert_need(&mut db.conn().unwrap(), &self.need).unwrap()
+    }
+}

@@ -135,6 +135,17 @@ pub fn format_amount(minor: i64, currency: crate::domain::money::Currency, lang:
     }
 }
 
+/// An amount rounded to whole major units: annual values are estimates, cents are noise there.
+pub fn format_amount_whole(
+    minor: i64,
+    currency: crate::domain::money::Currency,
+    lang: Lang,
+) -> String {
+    let per = currency.minor_per_major();
+    let rounded = (minor + per / 2).div_euclid(per) * per;
+    format_amount(rounded, currency, lang)
+}
+
 /// A large amount rounded for headlines: "۴٫۲ میلیون دلار", "USD 4.2 million".
 pub fn format_amount_short(
     minor: i64,
@@ -264,6 +275,8 @@ mod tests {
             "USD 1,250.50"
         );
         assert_eq!(format_amount(125_000, Currency::Usd, Lang::Fa), "۱٬۲۵۰ دلار");
+        assert_eq!(format_amount_whole(125_050, Currency::Usd, Lang::En), "USD 1,251");
+        assert_eq!(format_amount_whole(125_049, Currency::Usd, Lang::En), "USD 1,250");
         assert_eq!(
             format_amount_short(420_000_000, Currency::Eur, Lang::En),
             "EUR 4.2 million"

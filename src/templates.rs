@@ -119,6 +119,13 @@ impl Templates {
             },
         );
         env.add_filter(
+            "money_whole",
+            |state: &State, v: Value, currency: &str| -> Result<String, Error> {
+                let c = Currency::parse(currency).unwrap_or(Currency::Usd);
+                Ok(i18n::format_amount_whole(as_i64(&v)?, c, lang_of(state)))
+            },
+        );
+        env.add_filter(
             "money_short",
             |state: &State, v: Value, currency: &str| -> Result<String, Error> {
                 let c = Currency::parse(currency).unwrap_or(Currency::Usd);

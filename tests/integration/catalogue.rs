@@ -142,6 +142,7 @@ async fn need_page_is_a_full_specification_sheet() {
     assert!(fa.body.contains(">8482.10.10<"));
     assert!(fa.body.contains("۲٬۴۰۰ عدد"));
     assert!(fa.body.contains("۱۰٬۸۰۰ دلار"), "annual value 2,400 x 4.50");
+    assert!(fa.body.contains("۴٫۵۰ دلار"), "unit price keeps its cents");
     assert!(fa.body.contains(&format_date(deadline, Lang::Fa)));
     assert!(fa.body.contains("۱ فروردین ۱۴۰۶"), "Jalali deadline");
     assert!(fa.body.contains("می‌توانم این را بسازم"), "call to action");

@@ -4,6 +4,7 @@
 //! listener, so tests can ask for port 0 and learn the real port before running it.
 
 use std::net::TcpListener;
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -14,7 +15,9 @@ use anyhow::Context;
 
 use crate::assets::Assets;
 use crate::config::Config;
+use crate::db::models::Category;
 use crate::db::Db;
+use crate::search::SearchIndex;
 use crate::templates::Templates;
 
 /// Everything a request handler may use. Shared by all workers.
@@ -25,16 +28,28 @@ pub struct AppState {
     pub db: Db,
     /// Parsed page and mail templates.
     pub templates: Templates,
+    /// The search index, a cache of the public needs.
+    pub search: Arc<SearchIndex>,
+    /// The category taxonomy (seeded by migrations, read-only while running).
+    pub categories: Arc<Vec<Category>>,
 }
 
 impl AppState {
     pub fn new(config: Config) -> anyhow::Result<Self> {
         let db = Db::open(&config.database_url)?;
+        Self::with_db(config, db)
+    }
+
+    pub fn with_db(config: Config, db: Db) -> anyhow::Result<Self> {
         let templates = Templates::load(&Assets::load())?;
+        let search = SearchIndex::open(&config.data_dir, db.clone())?;
+        let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
         Ok(Self {
             config,
             db,
             templates,
+            search,
+            categories,
         })
     }
 }
@@ -86,6 +101,7 @@ impl Application {
         let listener = TcpListener::bind(&state.config.addr)
             .with_context(|| format!("cannot listen on {}", state.config.addr))?;
         let port = listener.local_addr()?.port();
+        state.search.start_worker();
         let state = web::Data::new(state);
         let server = HttpServer::new(move || {
             App::new()

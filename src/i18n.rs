@@ -275,8 +275,14 @@ mod tests {
             "USD 1,250.50"
         );
         assert_eq!(format_amount(125_000, Currency::Usd, Lang::Fa), "۱٬۲۵۰ دلار");
-        assert_eq!(format_amount_whole(125_050, Currency::Usd, Lang::En), "USD 1,251");
-        assert_eq!(format_amount_whole(125_049, Currency::Usd, Lang::En), "USD 1,250");
+        assert_eq!(
+            format_amount_whole(125_050, Currency::Usd, Lang::En),
+            "USD 1,251"
+        );
+        assert_eq!(
+            format_amount_whole(125_049, Currency::Usd, Lang::En),
+            "USD 1,250"
+        );
         assert_eq!(
             format_amount_short(420_000_000, Currency::Eur, Lang::En),
             "EUR 4.2 million"

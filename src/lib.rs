@@ -10,6 +10,7 @@
 //!   Persian digits and Jalali dates; [`assets`] serves `assets/`.
 //! - [`error`] is the one error type, rendered by [`web::errors`].
 
+pub mod api;
 pub mod app;
 pub mod assets;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod domain;
 pub mod error;
 pub mod i18n;
 pub mod routes;
+pub mod search;
 pub mod services;
 pub mod templates;
 pub mod web;

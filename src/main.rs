@@ -28,6 +28,9 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database into a fresh directory and swap it in
+    /// atomically; a running server keeps answering searches and switches when it is done.
+    Reindex,
     /// Load demo data (East Azerbaijan firms and their needs) into an empty database.
     Demo {
         /// Number of needs: the hand-written set by default, or a synthetic catalogue of any size.
@@ -51,10 +54,11 @@ fn main() -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(serve) => {
             let config = Config::new(&cli.data, Some(&serve))?;
-            let state = AppState::new(config)?;
+            let db = Db::open(&config.database_url)?;
             if serve.demo {
-                load_demo(&state.db, None, 1405)?;
+                load_demo(&db, None, 1405)?;
             }
+            let state = AppState::with_db(config, db)?;
             let app = Application::build(state)?;
             let url = format!(
                 "http://{}",
@@ -71,6 +75,28 @@ fn main() -> anyhow::Result<()> {
             for name in applied {
                 println!("applied {name}");
             }
+        }
+        Command::Reindex => {
+            let config = Config::new(&cli.data, None)?;
+            let db = Db::open(&config.database_url)?;
+            let started = std::time::Instant::now();
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "indexing [{bar:40}] {pos}/{len} needs ({per_sec}, {eta})",
+                )
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+            );
+            let (name, n) = niaz::search::rebuild(&config.data_dir, &db, &|done, total| {
+                bar.set_length(total);
+                bar.set_position(done);
+            })?;
+            bar.finish_and_clear();
+            println!(
+                "indexed {n} public needs in {:.1?} into {name}; it is now the live index",
+                started.elapsed()
+            );
         }
         Command::Demo { count, seed } => {
             let config = Config::new(&cli.data, None)?;

@@ -5,4 +5,31 @@ document.addEventListener("DOMContentLoaded", function () {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+
+  // Suggest-as-you-type: fill the shared datalist with titles matching what is typed.
+  var list = document.getElementById("search-suggestions");
+  if (!list || !window.fetch) { return; }
+  var timer = null;
+  var lastQuery = "";
+  document.querySelectorAll("input[data-suggest]").forEach(function (input) {
+    input.addEventListener("input", function () {
+      var q = input.value.trim();
+      clearTimeout(timer);
+      if (q.length < 2 || q === lastQuery) { return; }
+      timer = setTimeout(function () {
+        lastQuery = q;
+        fetch("/api/v1/suggest?q=" + encodeURIComponent(q), { headers: { "Accept": "application/json" } })
+          .then(function (res) { return res.ok ? res.json() : { suggestions: [] }; })
+          .then(function (data) {
+            list.textContent = "";
+            data.suggestions.forEach(function (s) {
+              var option = document.createElement("option");
+              option.value = s.title;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* suggestions are optional */ });
+      }, 150);
+    });
+  });
 });

@@ -178,13 +178,26 @@ pub fn insert_organization(conn: &mut Conn, org: &NewOrganization) -> QueryResul
         .get_result(conn)
 }
 
+/// Inserts a need and records the change for the search index, atomically.
 pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
-    diesel::insert_into(needs::table)
-        .values(need)
-        .returning(needs::id)
-        .get_result(conn)
+    conn.transaction(|conn| {
+        let id = diesel::insert_into(needs::table)
+            .values(need)
+            .returning(needs::id)
+            .get_result(conn)?;
+        super::search::record_changes(conn, &[id])?;
+        Ok(id)
+    })
 }
 
+/// Inserts many needs (one statement) and records their changes, atomically.
 pub fn insert_needs(conn: &mut Conn, rows: &[NewNeed]) -> QueryResult<usize> {
-    diesel::insert_into(needs::table).values(rows).execute(conn)
+    conn.transaction(|conn| {
+        let ids: Vec<i32> = diesel::insert_into(needs::table)
+            .values(rows)
+            .returning(needs::id)
+            .get_results(conn)?;
+        super::search::record_changes(conn, &ids)?;
+        Ok(ids.len())
+    })
 }

@@ -11,6 +11,7 @@
 pub mod catalogue;
 pub mod models;
 pub mod schema;
+pub mod search;
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -63,4 +63,12 @@ diesel::table! {
 
 diesel::joinable!(needs -> organizations (organization_id));
 diesel::joinable!(needs -> categories (category_id));
-diesel::allow_tables_to_appear_in_same_query!(categories, organizations, needs);
+diesel::allow_tables_to_appear_in_same_query!(categories, organizations, needs, search_changes);
+
+diesel::table! {
+    search_changes (id) {
+        id -> Integer,
+        need_id -> Integer,
+        created_at -> Timestamp,
+    }
+}

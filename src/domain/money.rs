@@ -63,6 +63,20 @@ impl Currency {
     }
 }
 
+/// Approximate value in US cents, only to sort needs priced in different currencies against each
+/// other. The rates are fixed reference values, not quotes; they never appear on a page.
+pub fn sort_value_usd_cents(minor: i64, currency: Currency) -> i64 {
+    let cents = match currency {
+        Currency::Usd => minor as f64,
+        Currency::Eur => minor as f64 * 1.08,
+        Currency::Cny => minor as f64 * 0.14,
+        Currency::Aed => minor as f64 * 0.27,
+        // Rials have no minor unit; about 1,050,000 rials to the dollar.
+        Currency::Irr => minor as f64 / 10_500.0,
+    };
+    cents.round() as i64
+}
+
 /// Parses an amount typed by a person ("1,250.50", "۱٬۲۵۰٫۵", "12500") into minor units.
 pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, &'static str> {
     let folded = super::text::normalize(input);

@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod demo;
+pub mod search;
 
 use serde::Serialize;
 

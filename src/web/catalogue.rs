@@ -6,7 +6,7 @@ use serde::Deserialize;
 use super::{parse_id, render};
 use crate::app::AppState;
 use crate::error::AppError;
-use crate::services::{catalogue, parse_page};
+use crate::services::{catalogue, parse_page, search};
 
 #[derive(Deserialize)]
 pub struct CatalogueQuery {
@@ -36,11 +36,19 @@ pub async fn show(
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let need = catalogue::need(&state.db, parse_id(&id)?).await?;
+    // Similar needs are a courtesy: a search failure must not take the need page down.
+    let similar = match search::similar(&state, &need, 4).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!("similar needs for {}: {e}", need.id);
+            Vec::new()
+        }
+    };
     render(
         &state,
         &req,
         "needs/show.html",
-        serde_json::json!({ "need": need }),
+        serde_json::json!({ "need": need, "similar": similar }),
     )
 }
 

@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod errors;
 pub mod pages;
+pub mod search;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};

@@ -20,13 +20,27 @@ fn every_template_parses_and_every_string_key_exists() {
                 let is_call = !before.ends_with(|c: char| c.is_alphanumeric() || c == '_');
                 before = part;
                 // Keys ending in "." are completed from enum values, checked below.
-                if is_call && !key.ends_with('.') && !keys.contains(key) {
+                if is_call && !key.ends_with(['.', '_']) && !keys.contains(key) {
                     missing.push(format!("{name}: {key}"));
                 }
             }
         }
     }
     // Keys built from enum values in templates.
+    let mut dynamic: Vec<String> = niaz::search::query::Sort::ALL
+        .iter()
+        .map(|s| format!("search.sort_{}", s.as_str()))
+        .collect();
+    for group in [
+        "category", "status", "province", "city", "origin", "drawing",
+    ] {
+        dynamic.push(format!("search.facet_{group}"));
+    }
+    for key in dynamic {
+        if !keys.contains(key.as_str()) {
+            missing.push(key);
+        }
+    }
     for s in niaz::domain::need::NeedStatus::ALL {
         if !keys.contains(format!("status.{}", s.as_str()).as_str()) {
             missing.push(format!("status.{}", s.as_str()));

@@ -1,0 +1,350 @@
+//! Text analysis for Persian and English, shared by indexing and querying.
+//!
+//! Every token keeps byte offsets into the original text, so highlighted snippets land on the
+//! characters the user typed even though the token itself is folded (see [`crate::domain::text`]).
+//! Steps: fold characters (NFKC, letter variants, digits, diacritics, tatweel, joiners), split on
+//! spaces and punctuation, reattach affixes typed as separate words ("کتاب ها", "می شود"), then a
+//! light, lexicon-guarded stemmer that never merges different words.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use unicode_normalization::UnicodeNormalization;
+
+use crate::domain::text::{fold_char, normalize, Folded};
+
+/// A token: folded text and where it came from in the original string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    pub text: String,
+    pub from: usize,
+    pub to: usize,
+}
+
+static LEXICON: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    include_str!("lexicon.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|w| normalize(w).replace(' ', ""))
+        .collect()
+});
+
+/// Suffixes typed as separate words (or after a ZWNJ) that belong to the previous word.
+const DETACHED_SUFFIXES: &[&str] = &["ها", "های", "هایی", "ای", "ی", "تر", "ترین", "ام", "اش"];
+/// Verb prefixes typed as separate words that belong to the next word.
+const DETACHED_PREFIXES: &[&str] = &["می", "نمی"];
+
+/// Function words a query does not require (they still count for ranking).
+pub const STOP_WORDS: &[&str] = &[
+    "و", "در", "به", "از", "که", "را", "با", "برای", "این", "ان", "یا", "تا", "بر", "هم", "نیز",
+    "اما", "است", "هست", "یک", "the", "a", "an", "of", "for", "and", "or", "in", "on", "to",
+    "with",
+];
+
+pub fn is_stop_word(token: &str) -> bool {
+    STOP_WORDS.contains(&token)
+}
+
+fn is_persian_word(s: &str) -> bool {
+    s.chars().all(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
+}
+
+/// Splits text into folded tokens with offsets into `text`. No stemming.
+pub fn tokenize(text: &str) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::new();
+    let mut cur = String::new();
+    let mut start = 0;
+    let mut end = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let flush = |cur: &mut String, start: usize, end: usize, out: &mut Vec<Tok>| {
+        if !cur.is_empty() {
+            out.push(Tok {
+                text: std::mem::take(cur),
+                from: start,
+                to: end,
+            });
+        }
+    };
+    for (i, &(idx, c)) in chars.iter().enumerate() {
+        let next_is_digit = chars
+            .get(i + 1)
+            .is_some_and(|(_, n)| matches!(fold_char(*n), Folded::Char(d) if d.is_ascii_digit()));
+        let mut boundary = false;
+        for fc in std::iter::once(c).nfkc() {
+            match fold_char(fc) {
+                Folded::Drop => {}
+                Folded::Space => boundary = true,
+                Folded::Char(ch) if ch.is_alphanumeric() => {
+                    if cur.is_empty() {
+                        start = idx;
+                    }
+                    cur.extend(ch.to_lowercase());
+                    end = idx + c.len_utf8();
+                }
+                // A decimal point between digits stays inside the number: 10.2, ۱۰٫۲.
+                Folded::Char('.')
+                    if next_is_digit && cur.chars().last().is_some_and(|l| l.is_ascii_digit()) =>
+                {
+                    cur.push('.');
+                }
+                Folded::Char(_) => boundary = true,
+            }
+        }
+        if boundary {
+            flush(&mut cur, start, end, &mut out);
+        }
+    }
+    flush(&mut cur, start, end, &mut out);
+    reattach_affixes(text, out)
+}
+
+/// Joins "کتاب ها" into "کتابها" and "می شود" into "میشود", the forms ZWNJ or nothing give.
+fn reattach_affixes(text: &str, tokens: Vec<Tok>) -> Vec<Tok> {
+    let mut out: Vec<Tok> = Vec::with_capacity(tokens.len());
+    let mut pending_prefix: Option<Tok> = None;
+    for tok in tokens {
+        let adjacent_to = |prev: &Tok| {
+            text.get(prev.to..tok.from)
+                .is_some_and(|gap| gap.chars().all(|c| c.is_whitespace() || c == '\u{200C}'))
+        };
+        if let Some(prefix) = pending_prefix.take() {
+            if adjacent_to(&prefix) && is_persian_word(&tok.text) {
+                out.push(Tok {
+                    text: format!("{}{}", prefix.text, tok.text),
+                    from: prefix.from,
+                    to: tok.to,
+                });
+                continue;
+            }
+            out.push(prefix);
+        }
+        if DETACHED_SUFFIXES.contains(&tok.text.as_str()) {
+            if let Some(prev) = out.last_mut() {
+                if adjacent_to(prev) && is_persian_word(&prev.text) {
+                    prev.text.push_str(&tok.text);
+                    prev.to = tok.to;
+                    continue;
+                }
+            }
+        }
+        if DETACHED_PREFIXES.contains(&tok.text.as_str()) {
+            pending_prefix = Some(tok);
+            continue;
+        }
+        out.push(tok);
+    }
+    if let Some(prefix) = pending_prefix {
+        out.push(prefix);
+    }
+    out
+}
+
+fn in_lexicon(word: &str) -> bool {
+    LEXICON.contains(word)
+}
+
+/// Light stemming: plural and ezafe suffixes come off only when that cannot merge two different
+/// words. "ها" is always a plural; the others need the remaining stem to be a known word.
+pub fn stem(word: &str) -> String {
+    if word.chars().count() < 3 || in_lexicon(word) {
+        return word.to_string();
+    }
+    if !is_persian_word(word) {
+        return stem_english(word);
+    }
+    for suffix in ["هایی", "های", "ها"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            if base.chars().count() >= 2 {
+                return base.to_string();
+            }
+        }
+    }
+    for suffix in ["ترین", "تر", "ان", "ی", "ای"] {
+        if let Some(base) = word.strip_suffix(suffix) {
+            if in_lexicon(base) {
+                return base.to_string();
+            }
+        }
+    }
+    // Arabic plurals in ات: قطعات -> قطعه, تجهیزات -> تجهیز.
+    if let Some(base) = word.strip_suffix("ات") {
+        let with_heh = format!("{base}ه");
+        if in_lexicon(&with_heh) {
+            return with_heh;
+        }
+        if in_lexicon(base) {
+            return base.to_string();
+        }
+    }
+    word.to_string()
+}
+
+/// English plural "s" (bearings, valves) but not "ss" (press) or short words (gas).
+fn stem_english(word: &str) -> String {
+    let is_ascii_word = word.chars().all(|c| c.is_ascii_lowercase());
+    if is_ascii_word && word.len() > 4 && word.ends_with('s') && !word.ends_with("ss") {
+        return word[..word.len() - 1].to_string();
+    }
+    word.to_string()
+}
+
+/// Tokens with stems: what the text fields index and what queries look up.
+pub fn analyze(text: &str) -> Vec<Tok> {
+    tokenize(text)
+        .into_iter()
+        .map(|t| Tok {
+            text: stem(&t.text),
+            ..t
+        })
+        .collect()
+}
+
+/// Whether a token is eligible for typo tolerance: long enough and made only of letters.
+pub fn fuzzy_distance(token: &str) -> Option<u8> {
+    if !token.chars().all(char::is_alphabetic) {
+        return None;
+    }
+    match token.chars().count() {
+        0..=4 => None,
+        5..=8 => Some(1),
+        _ => Some(2),
+    }
+}
+
+/// Keys a part number or HS code is found by: the whole code without separators, each segment,
+/// and letter/number parts of long segments ("SKF6205" is also "6205").
+pub fn code_keys(code: &str) -> Vec<String> {
+    let folded = normalize(code);
+    let mut keys = Vec::new();
+    let mut push = |k: String| {
+        if !k.is_empty() && !keys.contains(&k) {
+            keys.push(k);
+        }
+    };
+    push(folded.chars().filter(|c| c.is_alphanumeric()).collect());
+    for seg in folded.split(|c: char| !c.is_alphanumeric()) {
+        if seg.is_empty() {
+            continue;
+        }
+        push(seg.to_string());
+        let mut run = String::new();
+        let mut last_digit = None;
+        for c in seg.chars() {
+            let d = c.is_ascii_digit();
+            if last_digit.is_some_and(|l| l != d) {
+                if run.chars().count() >= 3 {
+                    push(std::mem::take(&mut run));
+                }
+                run.clear();
+            }
+            run.push(c);
+            last_digit = Some(d);
+        }
+        if run.chars().count() >= 3 && run != seg {
+            push(run);
+        }
+    }
+    keys
+}
+
+/// HS code keys: the code and its heading and subheading prefixes (8482, 848210, 84821010).
+pub fn hs_keys(code: &str) -> Vec<String> {
+    let digits: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
+    [4, 6, 8, 10]
+        .into_iter()
+        .filter(|n| *n <= digits.len())
+        .map(|n| digits[..n].to_string())
+        .collect()
+}
+
+/// Whether a query chunk reads as a code rather than a word: it has digits and is not a plain
+/// small number, or it mixes letters and digits ("M12", "6205-2RS", "8482.10").
+pub fn looks_like_code(chunk: &str) -> bool {
+    let folded = normalize(chunk);
+    let alnum: Vec<char> = folded.chars().filter(|c| c.is_alphanumeric()).collect();
+    let digits = alnum.iter().filter(|c| c.is_ascii_digit()).count();
+    digits > 0 && (digits < alnum.len() || alnum.len() >= 4)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(s: &str) -> Vec<String> {
+        analyze(s).into_iter().map(|t| t.text).collect()
+    }
+
+    #[test]
+    fn offsets_point_into_the_original_text() {
+        let text = "بلبرينگ‌هاي  ۶۲۰۵ SKF";
+        for tok in analyze(text) {
+            let original = &text[tok.from..tok.to];
+            assert!(!original.is_empty());
+            assert!(!original.starts_with(' ') && !original.ends_with(' '));
+        }
+        let toks = analyze(text);
+        assert_eq!(&text[toks[1].from..toks[1].to], "۶۲۰۵");
+        assert_eq!(toks[1].text, "6205");
+    }
+
+    #[test]
+    fn affixes_typed_apart_are_reattached() {
+        assert_eq!(texts("کتاب ها"), texts("کتاب‌ها"));
+        assert_eq!(texts("کتابها"), texts("کتاب‌ها"));
+        assert_eq!(texts("می شود"), texts("می‌شود"));
+        assert_eq!(texts("میشود"), texts("می‌شود"));
+        assert_eq!(texts("پمپ های آب"), vec!["پمپ", "اب"]);
+    }
+
+    #[test]
+    fn stemming_never_merges_different_words() {
+        let cases = [
+            ("بلبرینگها", "بلبرینگ"),
+            ("پمپهای", "پمپ"),
+            ("قطعات", "قطعه"),
+            ("فولادی", "فولاد"),
+            ("بزرگتر", "بزرگ"),
+            ("کوچکترین", "کوچک"),
+            ("سیمان", "سیمان"),
+            ("سیم", "سیم"),
+            ("مهره", "مهره"),
+            ("مهر", "مهر"),
+            ("گردان", "گردان"),
+            ("گرد", "گرد"),
+            ("تنها", "تنها"),
+            ("bearings", "bearing"),
+            ("press", "press"),
+        ];
+        let mut failed = Vec::new();
+        for (word, want) in cases {
+            let got = stem(&normalize(word));
+            if got != normalize(want) {
+                failed.push(format!("{word}: got {got}, want {want}"));
+            }
+        }
+        assert!(failed.is_empty(), "{}", failed.join("\n"));
+    }
+
+    #[test]
+    fn decimals_and_codes() {
+        assert_eq!(texts("قطر ۱۰٫۲ mm"), vec!["قطر", "10.2", "mm"]);
+        assert_eq!(texts("6205-2RS"), vec!["6205", "2rs"]);
+        assert_eq!(code_keys("6205-2RS"), vec!["62052rs", "6205", "2rs"]);
+        assert_eq!(code_keys("SKF6205"), vec!["skf6205", "skf", "6205"]);
+        assert_eq!(hs_keys("84821010"), vec!["8482", "848210", "84821010"]);
+        assert!(looks_like_code("6205"));
+        assert!(looks_like_code("M12"));
+        assert!(looks_like_code("8482.10.10"));
+        assert!(!looks_like_code("12"));
+        assert!(!looks_like_code("پمپ"));
+    }
+
+    #[test]
+    fn typo_tolerance_only_for_long_letter_words() {
+        assert_eq!(fuzzy_distance("بلبرینگ"), Some(1));
+        assert_eq!(fuzzy_distance("6205"), None);
+        assert_eq!(fuzzy_distance("m12"), None);
+        assert_eq!(fuzzy_distance("پمپ"), None);
+    }
+}

@@ -1,0 +1,491 @@
+//! Full-text search over tantivy: a rebuildable cache of the public needs in the database.
+//!
+//! Layout on disk: `<data>/index/CURRENT` names the live generation directory and the schema
+//! version; `<data>/index/gen-*` are tantivy indexes. A rebuild writes a fresh generation and
+//! swaps `CURRENT` atomically, so searches never see a half-built index.
+//!
+//! Consistency: every change to a need writes a row to `search_changes` in the same transaction
+//! (see [`crate::db::search`]). One indexer per index applies those rows in order and stores the
+//! last applied id as the tantivy commit payload, so after a crash it resumes exactly where the
+//! index left off. The worker thread wakes on [`SearchIndex::notify`] or once a second.
+
+pub mod analyzer;
+pub mod query;
+pub mod tokenizers;
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex, RwLock, Weak};
+use std::time::Duration;
+
+use anyhow::{anyhow, Context};
+use tantivy::schema::{
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions,
+};
+use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+
+use crate::db::catalogue::NeedRow;
+use crate::db::{search as q, Db};
+use crate::domain::money::{sort_value_usd_cents, Currency};
+use crate::domain::need::NeedStatus;
+
+/// Bump when fields or analyzers change: an index of another version is rebuilt on start.
+pub const SCHEMA_VERSION: u32 = 1;
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+const BATCH: i64 = 2_000;
+
+/// Handles of the index fields.
+#[derive(Clone, Copy, Debug)]
+pub struct Fields {
+    pub id: Field,
+    pub title: Field,
+    pub body: Field,
+    pub joined: Field,
+    pub code: Field,
+    pub hs: Field,
+    pub facets: Field,
+    pub published: Field,
+    pub value: Field,
+    pub deadline: Field,
+}
+
+pub fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let text = |tokenizer: &str, positions: bool| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(if positions {
+                    IndexRecordOption::WithFreqsAndPositions
+                } else {
+                    IndexRecordOption::WithFreqs
+                }),
+        )
+    };
+    let fast = NumericOptions::default().set_fast();
+    let fields = Fields {
+        id: b.add_i64_field("id", NumericOptions::default().set_indexed().set_fast()),
+        title: b.add_text_field("title", text(tokenizers::TEXT, true)),
+        body: b.add_text_field("body", text(tokenizers::TEXT, true)),
+        joined: b.add_text_field("joined", text(tokenizers::JOINED, false)),
+        code: b.add_text_field("code", text(tokenizers::CODE, false)),
+        hs: b.add_text_field("hs", text(tokenizers::HS, false)),
+        facets: b.add_facet_field("facets", FacetOptions::default()),
+        published: b.add_i64_field("published", fast.clone()),
+        value: b.add_i64_field("value", fast.clone()),
+        deadline: b.add_i64_field("deadline", fast),
+    };
+    (b.build(), fields)
+}
+
+/// Facet path of a category: `/category/<parent slug>/<leaf slug>`.
+pub fn category_facet(parent: Option<&str>, slug: &str) -> Facet {
+    match parent {
+        Some(p) => Facet::from_path(["category", p, slug]),
+        None => Facet::from_path(["category", slug]),
+    }
+}
+
+/// Builds the index document of a need. `parent_slug` is the slug of its category's parent.
+pub fn document(f: &Fields, row: &NeedRow, parent: Option<(&str, &str, &str)>) -> TantivyDocument {
+    let (need, org, cat) = row;
+    let mut body = vec![
+        need.description.as_str(),
+        need.part_number.as_str(),
+        need.brand.as_str(),
+        need.material.as_str(),
+        need.specs.as_str(),
+        cat.name_fa.as_str(),
+        cat.name_en.as_str(),
+        org.city.as_str(),
+        org.province.as_str(),
+    ];
+    if let Some((_, fa, en)) = parent {
+        body.push(fa);
+        body.push(en);
+    }
+    let items: Vec<crate::domain::need::SpecItem> =
+        serde_json::from_str(&need.spec_items).unwrap_or_default();
+    let items_text: Vec<String> = items
+        .iter()
+        .map(|i| format!("{} {}", i.key, i.value))
+        .collect();
+    let en_city = crate::domain::places::place_en(&org.city);
+    body.push(&en_city);
+    let mut body = body.join("\n");
+    for line in &items_text {
+        body.push('\n');
+        body.push_str(line);
+    }
+    if !need.anonymous {
+        body.push('\n');
+        body.push_str(&org.name);
+        body.push('\n');
+        body.push_str(&org.name_en);
+    }
+    let currency = Currency::parse(&need.currency).unwrap_or(Currency::Usd);
+    let mut d = doc!(
+        f.id => need.id as i64,
+        f.title => format!("{}\n{}", need.title, need.title_en),
+        f.body => body,
+        f.joined => format!("{}\n{}", need.title, need.description),
+        f.code => need.part_number.clone(),
+        f.hs => need.hs_code.clone().unwrap_or_default(),
+        f.published => need.published_at.map_or(0, |t| t.and_utc().timestamp()),
+        f.value => need.annual_import_value.map_or(0, |v| sort_value_usd_cents(v, currency)),
+        f.deadline => need
+            .deadline
+            .map_or(i64::MAX, |d| d.and_hms_opt(0, 0, 0).map_or(i64::MAX, |t| t.and_utc().timestamp())),
+    );
+    d.add_facet(f.facets, category_facet(parent.map(|p| p.0), &cat.slug));
+    if !org.province.is_empty() {
+        d.add_facet(
+            f.facets,
+            Facet::from_path(["province", org.province.as_str()]),
+        );
+    }
+    if !org.city.is_empty() {
+        d.add_facet(f.facets, Facet::from_path(["city", org.city.as_str()]));
+    }
+    d.add_facet(f.facets, Facet::from_path(["status", need.status.as_str()]));
+    if !need.origin_country.is_empty() {
+        d.add_facet(
+            f.facets,
+            Facet::from_path(["origin", need.origin_country.as_str()]),
+        );
+    }
+    // Attachments arrive with the posting workflow; until then no need has a drawing.
+    d.add_facet(f.facets, Facet::from_path(["drawing", "no"]));
+    d
+}
+
+/// One generation of the index: an opened tantivy index and its reader.
+pub struct Generation {
+    pub name: String,
+    pub index: Index,
+    pub reader: IndexReader,
+    pub fields: Fields,
+}
+
+impl Generation {
+    fn open(dir: &Path, name: &str) -> anyhow::Result<Self> {
+        let index = Index::open_in_dir(dir.join(name))?;
+        let (expected, fields) = schema();
+        if index.schema() != expected {
+            return Err(anyhow!("its fields differ from this version's"));
+        }
+        tokenizers::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            name: name.to_string(),
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// The last change id this generation has applied (its commit payload).
+    pub fn applied(&self) -> anyhow::Result<i32> {
+        let metas = self.index.load_metas()?;
+        Ok(metas
+            .payload
+            .as_deref()
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(0))
+    }
+}
+
+fn read_current(dir: &Path) -> Option<(String, u32)> {
+    let text = std::fs::read_to_string(dir.join("CURRENT")).ok()?;
+    let mut lines = text.lines();
+    let name = lines.next()?.trim().to_string();
+    let version = lines.next()?.trim().parse().ok()?;
+    Some((name, version))
+}
+
+fn write_current(dir: &Path, name: &str) -> anyhow::Result<()> {
+    let tmp = dir.join("CURRENT.tmp");
+    std::fs::write(&tmp, format!("{name}\n{SCHEMA_VERSION}\n"))?;
+    std::fs::File::open(&tmp)?.sync_all()?;
+    std::fs::rename(&tmp, dir.join("CURRENT"))?;
+    Ok(())
+}
+
+/// Category slugs and names needed to index a need under its parent category.
+type ParentInfo = std::collections::HashMap<i32, (String, String, String)>;
+
+fn parent_info(db: &Db) -> anyhow::Result<ParentInfo> {
+    let mut conn = db.conn()?;
+    let cats = crate::db::catalogue::all_categories(&mut conn)?;
+    Ok(cats
+        .iter()
+        .filter_map(|c| {
+            let p = cats.iter().find(|p| Some(p.id) == c.parent_id)?;
+            Some((c.id, (p.slug.clone(), p.name_fa.clone(), p.name_en.clone())))
+        })
+        .collect())
+}
+
+fn add_rows(
+    writer: &IndexWriter,
+    fields: &Fields,
+    parents: &ParentInfo,
+    rows: &[NeedRow],
+) -> anyhow::Result<()> {
+    for row in rows {
+        let parent = parents
+            .get(&row.2.id)
+            .map(|(s, fa, en)| (s.as_str(), fa.as_str(), en.as_str()));
+        writer.add_document(document(fields, row, parent))?;
+    }
+    Ok(())
+}
+
+/// Builds a fresh generation from the database and makes it current. Returns its name and the
+/// number of needs indexed. Safe to run while a server uses the previous generation.
+pub fn rebuild(
+    data_dir: &Path,
+    db: &Db,
+    progress: &dyn Fn(u64, u64),
+) -> anyhow::Result<(String, u64)> {
+    let dir = data_dir.join("index");
+    std::fs::create_dir_all(&dir)?;
+    let name = format!(
+        "gen-{}",
+        chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+    );
+    let path = dir.join(&name);
+    std::fs::create_dir_all(&path)?;
+    let (schema, fields) = schema();
+    let index = Index::create_in_dir(&path, schema)?;
+    tokenizers::register(&index);
+    let mut writer: IndexWriter = index.writer(WRITER_MEMORY)?;
+    let parents = parent_info(db)?;
+    let mut conn = db.conn()?;
+    // Read the change position first: anything that changes while we read is applied again by
+    // the indexer afterwards, which is harmless (it re-reads the need).
+    let last = q::last_change_id(&mut conn)?;
+    let total = q::count_public_needs(&mut conn)? as u64;
+    let mut done = 0;
+    let mut after = 0;
+    loop {
+        let rows = q::public_needs_after(&mut conn, after, BATCH)?;
+        let Some(last_row) = rows.last() else { break };
+        after = last_row.0.id;
+        add_rows(&writer, &fields, &parents, &rows)?;
+        done += rows.len() as u64;
+        progress(done, total.max(done));
+    }
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(&last.to_string());
+    prepared.commit()?;
+    writer.wait_merging_threads()?;
+    write_current(&dir, &name)?;
+    Ok((name, done))
+}
+
+/// Removes generations other than `keep` (left behind by rebuilds and crashes).
+fn remove_old_generations(dir: &Path, keep: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        if name.starts_with("gen-") && name != keep {
+            if let Err(e) = std::fs::remove_dir_all(entry.path()) {
+                tracing::warn!("could not remove old index {name}: {e}");
+            }
+        }
+    }
+}
+
+/// The search index of a running process: the live generation, its single writer, and a wake-up
+/// channel to the indexer thread.
+pub struct SearchIndex {
+    dir: PathBuf,
+    data_dir: PathBuf,
+    db: Db,
+    current: RwLock<Arc<Generation>>,
+    writer: Mutex<Option<IndexWriter>>,
+    wake: Mutex<Option<Sender<()>>>,
+}
+
+impl SearchIndex {
+    /// Opens the current generation, rebuilding it first when it is missing, unreadable or of
+    /// another schema version, then applies pending changes.
+    pub fn open(data_dir: &Path, db: Db) -> anyhow::Result<Arc<Self>> {
+        let dir = data_dir.join("index");
+        std::fs::create_dir_all(&dir)?;
+        let generation = match read_current(&dir) {
+            None => {
+                tracing::info!("no search index yet; building it from the database");
+                None
+            }
+            Some((_, v)) if v != SCHEMA_VERSION => {
+                tracing::info!("search index has schema version {v}, this version needs {SCHEMA_VERSION}; rebuilding");
+                None
+            }
+            Some((name, _)) => match Generation::open(&dir, &name) {
+                Ok(g) => Some(g),
+                Err(e) => {
+                    tracing::warn!("search index {name} cannot be opened ({e:#}); rebuilding");
+                    None
+                }
+            },
+        };
+        let generation = match generation {
+            Some(g) => g,
+            None => {
+                let started = std::time::Instant::now();
+                let (name, n) = rebuild(data_dir, &db, &|_, _| {})?;
+                tracing::info!("indexed {n} needs in {:?}", started.elapsed());
+                Generation::open(&dir, &name)?
+            }
+        };
+        remove_old_generations(&dir, &generation.name);
+        let writer = generation
+            .index
+            .writer(WRITER_MEMORY)
+            .context("the search index is locked by another process")?;
+        let index = Arc::new(Self {
+            dir,
+            data_dir: data_dir.to_path_buf(),
+            db,
+            current: RwLock::new(Arc::new(generation)),
+            writer: Mutex::new(Some(writer)),
+            wake: Mutex::new(None),
+        });
+        index.apply_pending()?;
+        Ok(index)
+    }
+
+    /// The live generation; searches hold it for their duration.
+    pub fn generation(&self) -> Arc<Generation> {
+        self.current
+            .read()
+            .map(|g| g.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Applies every change recorded after the index's position and commits. Returns how many
+    /// changes were applied. Safe to call from any thread; the writer is held meanwhile.
+    pub fn apply_pending(&self) -> anyhow::Result<usize> {
+        let mut guard = self
+            .writer
+            .lock()
+            .map_err(|_| anyhow!("writer lock poisoned"))?;
+        let Some(writer) = guard.as_mut() else {
+            return Ok(0);
+        };
+        let generation = self.generation();
+        let fields = generation.fields;
+        let mut last = generation.applied()?;
+        let mut applied = 0;
+        let mut conn = self.db.conn()?;
+        let parents = parent_info(&self.db)?;
+        loop {
+            let changes = q::changes_after(&mut conn, last, BATCH)?;
+            let Some(&(newest, _)) = changes.last() else {
+                break;
+            };
+            let mut ids: Vec<i32> = changes.iter().map(|(_, n)| *n).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for id in &ids {
+                writer.delete_term(Term::from_field_i64(fields.id, *id as i64));
+            }
+            let rows: Vec<NeedRow> = crate::db::catalogue::load_need_rows(&mut conn, &ids)?
+                .into_iter()
+                .filter(|r| NeedStatus::parse(&r.0.status).is_some_and(|s| s.is_public()))
+                .collect();
+            add_rows(writer, &fields, &parents, &rows)?;
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&newest.to_string());
+            prepared.commit()?;
+            last = newest;
+            applied += changes.len();
+        }
+        if applied > 0 {
+            generation.reader.reload()?;
+        }
+        Ok(applied)
+    }
+
+    /// Wakes the indexer thread (after a change was committed to the database).
+    pub fn notify(&self) {
+        if let Ok(guard) = self.wake.lock() {
+            if let Some(tx) = guard.as_ref() {
+                let _ = tx.send(());
+            }
+        }
+    }
+
+    /// Switches to a generation that `niaz reindex` made current, if any.
+    fn follow_current(&self) -> anyhow::Result<bool> {
+        let Some((name, version)) = read_current(&self.dir) else {
+            return Ok(false);
+        };
+        if version != SCHEMA_VERSION || name == self.generation().name {
+            return Ok(false);
+        }
+        let generation = Generation::open(&self.dir, &name)?;
+        let mut guard = self
+            .writer
+            .lock()
+            .map_err(|_| anyhow!("writer lock poisoned"))?;
+        // Release the old writer before taking the new one.
+        *guard = None;
+        let writer = generation.index.writer(WRITER_MEMORY)?;
+        *guard = Some(writer);
+        *self
+            .current
+            .write()
+            .map_err(|_| anyhow!("index lock poisoned"))? = Arc::new(generation);
+        drop(guard);
+        remove_old_generations(&self.dir, &name);
+        tracing::info!("switched to the rebuilt search index {name}");
+        Ok(true)
+    }
+
+    /// Starts the indexer thread. It stops when the index is dropped.
+    pub fn start_worker(self: &Arc<Self>) {
+        let (tx, rx) = channel::<()>();
+        if let Ok(mut guard) = self.wake.lock() {
+            *guard = Some(tx);
+        }
+        let weak: Weak<Self> = Arc::downgrade(self);
+        std::thread::Builder::new()
+            .name("niaz-indexer".into())
+            .spawn(move || {
+                while !matches!(
+                    rx.recv_timeout(Duration::from_secs(1)),
+                    Err(RecvTimeoutError::Disconnected)
+                ) {
+                    let Some(index) = weak.upgrade() else { break };
+                    if let Err(e) = index.follow_current() {
+                        tracing::error!("cannot switch to the rebuilt index: {e:#}");
+                    }
+                    if let Err(e) = index.apply_pending() {
+                        tracing::error!("indexing failed, will retry: {e:#}");
+                    }
+                }
+            })
+            .expect("spawn indexer thread");
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+impl Drop for SearchIndex {
+    fn drop(&mut self) {
+        if let Ok(mut guard) = self.wake.lock() {
+            guard.take();
+        }
+    }
+}

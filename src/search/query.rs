@@ -1,0 +1,701 @@
+//! From what a user typed to a tantivy query, and running it.
+//!
+//! Semantics: every unquoted word is required (AND), quoted text is a phrase, `-word` excludes,
+//! function words are optional. A word matches its folded, stemmed form in titles and text, a
+//! compound typed with or without a space, and, for code-like words, part-number and HS-code keys
+//! (exact code matches rank first). Long words made only of letters that match nothing are
+//! retried with typo tolerance; numbers and codes never are. Any string is a valid query: quotes
+//! without a partner, lone operators and symbols are read as plain text or ignored.
+
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{DocAddress, Order, Searcher, Term};
+
+use super::analyzer::{
+    analyze, code_keys, fuzzy_distance, is_stop_word, looks_like_code, tokenize,
+};
+use super::{Fields, Generation};
+use crate::domain::text::compact_key;
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Newest,
+    Value,
+    Deadline,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Relevance, Sort::Newest, Sort::Value, Sort::Deadline];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::Relevance => "relevance",
+            Sort::Newest => "newest",
+            Sort::Value => "value",
+            Sort::Deadline => "deadline",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// One part of a parsed query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Word(String),
+    Phrase(String),
+}
+
+/// A query as typed, split into parts. Never fails.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub include: Vec<Item>,
+    pub exclude: Vec<Item>,
+}
+
+fn is_quote(c: char) -> bool {
+    matches!(c, '"' | '“' | '”' | '«' | '»')
+}
+
+fn has_content(s: &str) -> bool {
+    !tokenize(s).is_empty()
+}
+
+pub fn parse(q: &str) -> Parsed {
+    let chars: Vec<char> = q.chars().collect();
+    let mut parsed = Parsed::default();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut negate = false;
+        let mut j = i;
+        while j < chars.len() && matches!(chars[j], '-' | '−' | '+') {
+            negate |= chars[j] != '+';
+            j += 1;
+        }
+        // A lone operator is nothing; "-" before a space is not a negation.
+        if j >= chars.len() || chars[j].is_whitespace() {
+            i = j;
+            continue;
+        }
+        let item = if is_quote(chars[j]) {
+            match chars[j + 1..].iter().position(|c| is_quote(*c)) {
+                Some(len) => {
+                    let text: String = chars[j + 1..j + 1 + len].iter().collect();
+                    i = j + len + 2;
+                    Item::Phrase(text)
+                }
+                None => {
+                    // No closing quote: the rest is ordinary words.
+                    i = j + 1;
+                    continue;
+                }
+            }
+        } else {
+            let end = chars[j..]
+                .iter()
+                .position(|c| c.is_whitespace() || is_quote(*c))
+                .map_or(chars.len(), |p| j + p);
+            let text: String = chars[j..end].iter().collect();
+            i = end;
+            Item::Word(text)
+        };
+        let text = match &item {
+            Item::Word(t) | Item::Phrase(t) => t,
+        };
+        if !has_content(text) {
+            continue;
+        }
+        if negate {
+            parsed.exclude.push(item);
+        } else {
+            parsed.include.push(item);
+        }
+    }
+    parsed
+}
+
+fn boxed(q: impl Query) -> Box<dyn Query> {
+    Box::new(q)
+}
+
+fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
+    Box::new(BoostQuery::new(q, b))
+}
+
+fn term(field: Field, text: &str) -> Box<dyn Query> {
+    boxed(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
+}
+
+fn any(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if clauses.len() == 1 {
+        return clauses.into_iter().next().expect("one clause");
+    }
+    boxed(BooleanQuery::new(
+        clauses.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+fn all(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    if clauses.len() == 1 {
+        return clauses.into_iter().next().expect("one clause");
+    }
+    boxed(BooleanQuery::new(
+        clauses.into_iter().map(|q| (Occur::Must, q)).collect(),
+    ))
+}
+
+/// Builds queries against one index generation (it knows which terms exist).
+pub struct Builder<'a> {
+    f: Fields,
+    searcher: &'a Searcher,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(generation: &Generation, searcher: &'a Searcher) -> Self {
+        Self {
+            f: generation.fields,
+            searcher,
+        }
+    }
+
+    fn doc_freq(&self, field: Field, text: &str) -> u64 {
+        self.searcher
+            .doc_freq(&Term::from_field_text(field, text))
+            .unwrap_or(0)
+    }
+
+    fn exists(&self, text: &str) -> bool {
+        self.doc_freq(self.f.title, text) > 0 || self.doc_freq(self.f.body, text) > 0
+    }
+
+    /// One analyzed word: title and text, compounds, code segments, typos.
+    fn word(&self, token: &str, allow_fuzzy: bool) -> Box<dyn Query> {
+        let f = self.f;
+        let mut clauses = vec![
+            boost(term(f.title, token), 2.0),
+            term(f.body, token),
+            boost(term(f.joined, token), 0.8),
+        ];
+        if token.chars().all(char::is_alphanumeric) {
+            clauses.push(boost(term(f.code, token), 3.0));
+        }
+        if allow_fuzzy && !self.exists(token) && self.doc_freq(f.joined, token) == 0 {
+            if let Some(distance) = fuzzy_distance(token) {
+                for field in [f.title, f.body] {
+                    clauses.push(boost(
+                        boxed(FuzzyTermQuery::new(
+                            Term::from_field_text(field, token),
+                            distance,
+                            true,
+                        )),
+                        0.5,
+                    ));
+                }
+            }
+        }
+        any(clauses)
+    }
+
+    /// A word as typed, which may hold several tokens ("6205-2RS", "10.2mm").
+    fn chunk(&self, text: &str, allow_fuzzy: bool) -> Option<Box<dyn Query>> {
+        let tokens = analyze(text);
+        if tokens.is_empty() {
+            return None;
+        }
+        let words = all(tokens
+            .iter()
+            .map(|t| self.word(&t.text, allow_fuzzy))
+            .collect());
+        if !looks_like_code(text) {
+            return Some(words);
+        }
+        let key = compact_key(text);
+        let mut alternatives = vec![boost(term(self.f.code, &key), 8.0), words];
+        if key.chars().all(|c| c.is_ascii_digit()) && (4..=10).contains(&key.len()) {
+            alternatives.push(boost(term(self.f.hs, &key), 6.0));
+        }
+        // "SKF6205" also finds 6205: try the code's letter and number parts too.
+        let parts: Vec<String> = code_keys(text).into_iter().skip(1).collect();
+        if parts.len() > 1 {
+            alternatives.push(boost(
+                all(parts.iter().map(|p| self.word(p, false)).collect()),
+                0.5,
+            ));
+        }
+        Some(any(alternatives))
+    }
+
+    fn phrase(&self, text: &str) -> Option<Box<dyn Query>> {
+        let tokens = analyze(text);
+        match tokens.len() {
+            0 => None,
+            1 => self.chunk(text, false),
+            _ => {
+                let per_field = |field: Field| -> Box<dyn Query> {
+                    boxed(PhraseQuery::new(
+                        tokens
+                            .iter()
+                            .map(|t| Term::from_field_text(field, &t.text))
+                            .collect(),
+                    ))
+                };
+                Some(any(vec![
+                    boost(per_field(self.f.title), 2.0),
+                    per_field(self.f.body),
+                ]))
+            }
+        }
+    }
+
+    /// Required and optional clauses for what the user typed, with compounds typed as two words
+    /// also matching the one-word form and the other way round.
+    pub fn build(&self, parsed: &Parsed, relaxed: bool) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let required = if relaxed { Occur::Should } else { Occur::Must };
+        let items = &parsed.include;
+        let mut i = 0;
+        while i < items.len() {
+            match &items[i] {
+                Item::Phrase(text) => {
+                    if let Some(q) = self.phrase(text) {
+                        clauses.push((required, q));
+                    }
+                }
+                Item::Word(text) => {
+                    let single = |t: &str| {
+                        let toks = analyze(t);
+                        (toks.len() == 1 && !looks_like_code(t)).then(|| toks[0].text.clone())
+                    };
+                    let this = single(text);
+                    let next = match items.get(i + 1) {
+                        Some(Item::Word(n)) => single(n).map(|s| (n.clone(), s)),
+                        _ => None,
+                    };
+                    if let (Some(a), Some((next_text, b))) = (&this, &next) {
+                        let joined = format!("{a}{b}");
+                        if self.exists(&joined) {
+                            let pair = all(vec![
+                                self.chunk(text, true).expect("has a token"),
+                                self.chunk(next_text, true).expect("has a token"),
+                            ]);
+                            clauses.push((required, any(vec![pair, self.word(&joined, false)])));
+                            i += 2;
+                            continue;
+                        }
+                    }
+                    let occur = match &this {
+                        Some(t) if is_stop_word(t) => Occur::Should,
+                        _ => required,
+                    };
+                    if let Some(q) = self.chunk(text, true) {
+                        clauses.push((occur, q));
+                    }
+                }
+            }
+            i += 1;
+        }
+        let has_positive =
+            clauses.iter().any(|(o, _)| *o == Occur::Must) || (relaxed && !clauses.is_empty());
+        for item in &parsed.exclude {
+            let q = match item {
+                Item::Word(t) => self.chunk(t, false),
+                Item::Phrase(t) => self.phrase(t),
+            };
+            if let Some(q) = q {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        if !has_positive {
+            // Only function words or exclusions: everything else is a match.
+            clauses.push((Occur::Must, boxed(AllQuery)));
+        }
+        boxed(BooleanQuery::new(clauses))
+    }
+
+    /// Closest indexed word to a word that matched nothing, for "did you mean".
+    pub fn suggestion(&self, token: &str) -> Option<String> {
+        if self.exists(token) || fuzzy_distance(token).is_none() {
+            return None;
+        }
+        let target: Vec<char> = token.chars().collect();
+        let mut best: Option<(usize, u64, String)> = None;
+        for segment in self.searcher.segment_readers() {
+            let Ok(inverted) = segment.inverted_index(self.f.title) else {
+                continue;
+            };
+            let Ok(mut stream) = inverted.terms().stream() else {
+                continue;
+            };
+            while stream.advance() {
+                let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                    continue;
+                };
+                let chars: Vec<char> = candidate.chars().collect();
+                if chars.len().abs_diff(target.len()) > 2 || chars.first() != target.first() {
+                    continue;
+                }
+                let d = levenshtein(&target, &chars);
+                if d == 0 || d > 2 {
+                    continue;
+                }
+                let freq = u64::from(stream.value().doc_freq);
+                if best
+                    .as_ref()
+                    .is_none_or(|(bd, bf, _)| (d, u64::MAX - freq) < (*bd, u64::MAX - *bf))
+                {
+                    best = Some((d, freq, candidate.to_string()));
+                }
+            }
+        }
+        best.map(|(_, _, s)| s)
+    }
+}
+
+fn levenshtein(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// What to search for.
+#[derive(Debug, Clone, Default)]
+pub struct SearchRequest {
+    pub q: String,
+    /// Facets every hit must have (category path, `/city/تبریز`, ...).
+    pub filters: Vec<Facet>,
+    /// Facets whose children are counted.
+    pub facet_roots: Vec<Facet>,
+    pub sort: Sort,
+    pub offset: usize,
+    pub limit: usize,
+}
+
+/// Highlights the query's words in a text.
+pub struct Highlighter {
+    body: SnippetGenerator,
+}
+
+impl Highlighter {
+    /// An HTML fragment of `text` around the matches, escaped, with `<b>` around matches.
+    pub fn snippet_html(&self, text: &str) -> String {
+        let snippet = self.body.snippet(text);
+        if snippet.fragment().is_empty() {
+            let short: String = text.chars().take(180).collect();
+            let mut out = String::new();
+            for c in short.chars() {
+                match c {
+                    '<' => out.push_str("&lt;"),
+                    '>' => out.push_str("&gt;"),
+                    '&' => out.push_str("&amp;"),
+                    '"' => out.push_str("&quot;"),
+                    '\'' => out.push_str("&#39;"),
+                    c => out.push(c),
+                }
+            }
+            if text.chars().count() > 180 {
+                out.push('…');
+            }
+            return out;
+        }
+        snippet.to_html()
+    }
+}
+
+pub struct SearchOutcome {
+    pub total: usize,
+    /// Need ids of this page, in order.
+    pub ids: Vec<i32>,
+    pub facets: FacetCounts,
+    /// No need matched every word, so these match some of them.
+    pub relaxed: bool,
+    /// Query with misspelt words replaced by the closest indexed words.
+    pub suggestion: Option<String>,
+    pub highlighter: Highlighter,
+}
+
+fn ids_of(searcher: &Searcher, f: &Fields, docs: &[DocAddress]) -> tantivy::Result<Vec<i32>> {
+    let mut out = Vec::with_capacity(docs.len());
+    for addr in docs {
+        let reader = searcher.segment_reader(addr.segment_ord);
+        let ids = reader.fast_fields().i64("id")?;
+        let _ = f;
+        if let Some(id) = ids.first(addr.doc_id) {
+            out.push(id as i32);
+        }
+    }
+    Ok(out)
+}
+
+fn run(
+    searcher: &Searcher,
+    f: &Fields,
+    query: &dyn Query,
+    req: &SearchRequest,
+) -> tantivy::Result<(usize, Vec<i32>, FacetCounts)> {
+    let mut facets = FacetCollector::for_field("facets");
+    for root in &req.facet_roots {
+        facets.add_facet(root.clone());
+    }
+    let top = TopDocs::with_limit(req.limit.max(1)).and_offset(req.offset);
+    let (total, docs, counts) = match req.sort {
+        Sort::Relevance => {
+            let (n, hits, c) = searcher.search(query, &(Count, top, facets))?;
+            (n, hits.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), c)
+        }
+        sort => {
+            let (field, order) = match sort {
+                Sort::Newest => ("published", Order::Desc),
+                Sort::Value => ("value", Order::Desc),
+                _ => ("deadline", Order::Asc),
+            };
+            let (n, hits, c) = searcher.search(
+                query,
+                &(Count, top.order_by_fast_field::<i64>(field, order), facets),
+            )?;
+            (n, hits.into_iter().map(|(_, a)| a).collect(), c)
+        }
+    };
+    let ids = if req.limit == 0 {
+        Vec::new()
+    } else {
+        ids_of(searcher, f, &docs)?
+    };
+    Ok((total, ids, counts))
+}
+
+/// Runs a search against a generation.
+pub fn search(generation: &Generation, req: &SearchRequest) -> tantivy::Result<SearchOutcome> {
+    let searcher = generation.reader.searcher();
+    let f = generation.fields;
+    let builder = Builder::new(generation, &searcher);
+    let parsed = parse(&req.q);
+    let with_filters = |q: Box<dyn Query>| -> Box<dyn Query> {
+        if req.filters.is_empty() {
+            return q;
+        }
+        let mut clauses = vec![(Occur::Must, q)];
+        for facet in &req.filters {
+            clauses.push((
+                Occur::Must,
+                boxed(TermQuery::new(
+                    Term::from_facet(f.facets, facet),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        boxed(BooleanQuery::new(clauses))
+    };
+    let mut query = with_filters(builder.build(&parsed, false));
+    let (mut total, mut ids, mut facets) = run(&searcher, &f, &*query, req)?;
+    let mut relaxed = false;
+    let mut suggestion = None;
+    let words: Vec<&Item> = parsed.include.iter().collect();
+    if total == 0 && !words.is_empty() {
+        let mut changed = false;
+        let fixed: Vec<String> = words
+            .iter()
+            .map(|item| match item {
+                Item::Word(w) => {
+                    let toks = analyze(w);
+                    match toks.as_slice() {
+                        [one] => match builder.suggestion(&one.text) {
+                            Some(s) => {
+                                changed = true;
+                                s
+                            }
+                            None => w.clone(),
+                        },
+                        _ => w.clone(),
+                    }
+                }
+                Item::Phrase(p) => format!("\"{p}\""),
+            })
+            .collect();
+        if changed {
+            suggestion = Some(fixed.join(" "));
+        }
+        if words.len() > 1 {
+            query = with_filters(builder.build(&parsed, true));
+            (total, ids, facets) = run(&searcher, &f, &*query, req)?;
+            relaxed = total > 0;
+        }
+    }
+    let mut body = SnippetGenerator::create(&searcher, &*query, f.body)?;
+    body.set_max_num_chars(220);
+    Ok(SearchOutcome {
+        total,
+        ids,
+        facets,
+        relaxed,
+        suggestion,
+        highlighter: Highlighter { body },
+    })
+}
+
+/// Needs like the given one: its title's words, any of them, preferring its category.
+pub fn similar(
+    generation: &Generation,
+    id: i32,
+    title: &str,
+    category: &Facet,
+    limit: usize,
+) -> tantivy::Result<Vec<i32>> {
+    let searcher = generation.reader.searcher();
+    let f = generation.fields;
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = analyze(title)
+        .into_iter()
+        .filter(|t| !is_stop_word(&t.text))
+        .map(|t| {
+            (
+                Occur::Should,
+                any(vec![term(f.title, &t.text), term(f.body, &t.text)]),
+            )
+        })
+        .collect();
+    if clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    clauses.push((
+        Occur::Should,
+        boost(
+            boxed(TermQuery::new(
+                Term::from_facet(f.facets, category),
+                IndexRecordOption::Basic,
+            )),
+            1.5,
+        ),
+    ));
+    clauses.push((
+        Occur::MustNot,
+        boxed(TermQuery::new(
+            Term::from_field_i64(f.id, id as i64),
+            IndexRecordOption::Basic,
+        )),
+    ));
+    let query = BooleanQuery::new(clauses);
+    let hits = searcher.search(&query, &TopDocs::with_limit(limit))?;
+    let docs: Vec<DocAddress> = hits.into_iter().map(|(_, a)| a).collect();
+    ids_of(&searcher, &f, &docs)
+}
+
+/// Ids of needs whose title has a word starting with the last word typed, and the other words.
+pub fn suggest(generation: &Generation, q: &str, limit: usize) -> tantivy::Result<Vec<i32>> {
+    let searcher = generation.reader.searcher();
+    let f = generation.fields;
+    let builder = Builder::new(generation, &searcher);
+    let mut parsed = parse(q);
+    let Some(Item::Word(last)) = parsed.include.pop() else {
+        return Ok(Vec::new());
+    };
+    let Some(prefix) = tokenize(&last).pop().map(|t| t.text) else {
+        return Ok(Vec::new());
+    };
+    let mut expansions: Vec<Box<dyn Query>> = Vec::new();
+    for segment in searcher.segment_readers() {
+        let inverted = segment.inverted_index(f.title)?;
+        let mut stream = inverted
+            .terms()
+            .range()
+            .ge(prefix.as_bytes())
+            .into_stream()?;
+        while stream.advance() && expansions.len() < 40 {
+            let Ok(candidate) = std::str::from_utf8(stream.key()) else {
+                continue;
+            };
+            if !candidate.starts_with(&prefix) {
+                break;
+            }
+            expansions.push(term(f.title, candidate));
+        }
+    }
+    if expansions.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut clauses = vec![(Occur::Must, any(expansions))];
+    if !parsed.include.is_empty() {
+        clauses.push((Occur::Must, builder.build(&parsed, false)));
+    }
+    let hits = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
+    let docs: Vec<DocAddress> = hits.into_iter().map(|(_, a)| a).collect();
+    ids_of(&searcher, &f, &docs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parser_never_fails() {
+        let inputs = [
+            "",
+            "\"",
+            "\"\"",
+            "-",
+            "--",
+            "- -",
+            "\"unbalanced",
+            "-\"",
+            "((",
+            ")",
+            "*",
+            "AND OR",
+            "+",
+            "«",
+            "»",
+            "\u{200C}",
+            "\u{0640}",
+            "-پمپ",
+            "\"a b\" -c d",
+            "a-b",
+            "🙂",
+            "&&||",
+        ];
+        for q in inputs {
+            let _ = parse(q);
+        }
+        assert_eq!(
+            parse("\"a b\" -c d"),
+            Parsed {
+                include: vec![Item::Phrase("a b".into()), Item::Word("d".into())],
+                exclude: vec![Item::Word("c".into())],
+            }
+        );
+        assert_eq!(parse("\"pump valve").include.len(), 2);
+        assert_eq!(parse("- * ( )"), Parsed::default());
+        assert_eq!(
+            parse("6205-2RS").include,
+            vec![Item::Word("6205-2RS".into())]
+        );
+    }
+
+    #[test]
+    fn levenshtein_distance() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(levenshtein(&c("بلبرینگ"), &c("بلبرنگ")), 1);
+        assert_eq!(levenshtein(&c("pump"), &c("pmup")), 2);
+    }
+}

@@ -8,10 +8,6 @@ use actix_web::HttpRequest;
 use crate::i18n::Lang;
 
 /// API language: `?lang=en`, else the site's cookie, else Persian.
-pub fn lang_of(req: &HttpRequest, pairs: &[(String, String)]) -> Lang {
-    pairs
-        .iter()
-        .find(|(k, _)| k == "lang")
-        .and_then(|(_, v)| Lang::parse(v))
-        .unwrap_or_else(|| crate::web::lang_of(req))
+pub fn lang_of(req: &HttpRequest) -> Lang {
+    crate::web::lang_of(req)
 }

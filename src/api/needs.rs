@@ -24,7 +24,7 @@ pub async fn list(
     req: HttpRequest,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let lang = super::lang_of(&req, &query);
+    let lang = super::lang_of(&req);
     let params = SearchParams::parse(&query, &state.categories)?;
     let view = search::search(&state, params, lang).await?;
     let mut facets = view.facets;
@@ -70,7 +70,7 @@ pub async fn suggest(
     req: HttpRequest,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
-    let lang = super::lang_of(&req, &query);
+    let lang = super::lang_of(&req);
     let q = query
         .iter()
         .find(|(k, _)| k == "q")

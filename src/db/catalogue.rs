@@ -178,6 +178,17 @@ pub fn insert_organization(conn: &mut Conn, org: &NewOrganization) -> QueryResul
         .get_result(conn)
 }
 
+/// Changes a need's status and records the change for the search index, atomically.
+pub fn set_status(conn: &mut Conn, id: i32, status: &str) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let now = chrono::Utc::now().naive_utc();
+        diesel::update(needs::table.find(id))
+            .set((needs::status.eq(status), needs::updated_at.eq(now)))
+            .execute(conn)?;
+        super::search::record_changes(conn, &[id])
+    })
+}
+
 /// Inserts a need and records the change for the search index, atomically.
 pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
     conn.transaction(|conn| {

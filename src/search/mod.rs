@@ -139,6 +139,9 @@ pub fn document(f: &Fields, row: &NeedRow, parent: Option<(&str, &str, &str)>) -
             .map_or(i64::MAX, |d| d.and_hms_opt(0, 0, 0).map_or(i64::MAX, |t| t.and_utc().timestamp())),
     );
     d.add_facet(f.facets, category_facet(parent.map(|p| p.0), &cat.slug));
+    // Leaf categories again under their own root, so they can be counted in the same pass as
+    // the top level (tantivy cannot count a facet and its descendants in one collector).
+    d.add_facet(f.facets, Facet::from_path(["leaf", cat.slug.as_str()]));
     if !org.province.is_empty() {
         d.add_facet(
             f.facets,

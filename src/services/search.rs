@@ -266,13 +266,7 @@ pub async fn search(
     ];
     if let Some(slug) = &params.category {
         let path = category_path(&categories, slug).ok_or(AppError::NotFound)?;
-        // Show the subcategories of the selected top-level category (or the siblings of a leaf).
-        let parent_path = if path.to_path().len() == 3 {
-            Facet::from_path(path.to_path().into_iter().take(2))
-        } else {
-            path.clone()
-        };
-        roots.push(parent_path);
+        roots.push(Facet::from("/leaf"));
         filters.push(path);
     }
     for (root, value) in [

@@ -18,10 +18,14 @@ use crate::i18n::Lang;
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "lang";
 
-/// The language of a request: the remembered choice, Persian by default.
+/// The language of a request: `?lang=` when given (shared links, API clients), else the
+/// remembered choice, else Persian.
 pub fn lang_of(req: &HttpRequest) -> Lang {
-    req.cookie(LANG_COOKIE)
-        .and_then(|c| Lang::parse(c.value()))
+    req.query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Lang::parse)
+        .or_else(|| req.cookie(LANG_COOKIE).and_then(|c| Lang::parse(c.value())))
         .unwrap_or_default()
 }
 

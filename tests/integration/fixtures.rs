@@ -90,6 +90,21 @@ impl NeedBuilder {
         self
     }
 
+    pub fn description(mut self, text: &str) -> Self {
+        self.need.description = text.into();
+        self
+    }
+
+    pub fn brand(mut self, brand: &str) -> Self {
+        self.need.brand = brand.into();
+        self
+    }
+
+    pub fn origin(mut self, code: &str) -> Self {
+        self.need.origin_country = code.into();
+        self
+    }
+
     pub fn category(mut self, id: i32) -> Self {
         self.need.category_id = id;
         self

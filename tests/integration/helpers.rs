@@ -10,6 +10,7 @@ use niaz::db::Db;
 pub struct TestApp {
     pub base: String,
     pub db: Db,
+    pub search: std::sync::Arc<niaz::search::SearchIndex>,
     client: awc::Client,
     _dir: tempfile::TempDir,
 }
@@ -40,6 +41,7 @@ pub async fn spawn_app() -> TestApp {
     let config = Config::for_data_dir(dir.path()).expect("config");
     let state = AppState::new(config).expect("state");
     let db = state.db.clone();
+    let search = state.search.clone();
     let app = Application::build(state).expect("server builds");
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run());
@@ -50,6 +52,7 @@ pub async fn spawn_app() -> TestApp {
     TestApp {
         base,
         db,
+        search,
         client,
         _dir: dir,
     }
@@ -60,10 +63,23 @@ pub async fn spawn_demo_app() -> TestApp {
     let app = spawn_app().await;
     let mut conn = app.db.conn().unwrap();
     niaz::services::demo::load(&mut conn, None, 1405, false).unwrap();
+    app.sync();
     app
 }
 
 impl TestApp {
+    /// Applies pending changes to the search index now, instead of waiting for the indexer.
+    pub fn sync(&self) {
+        self.search.apply_pending().expect("index catches up");
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, serde_json::Value) {
+        let page = self.get(path).await;
+        let json = serde_json::from_str(&page.body)
+            .unwrap_or_else(|e| panic!("{path} did not answer JSON ({e}): {}", page.body));
+        (page.status, json)
+    }
+
     pub async fn get(&self, path: &str) -> Page {
         self.get_with_cookie(path, None).await
     }

@@ -4,4 +4,7 @@
 mod catalogue;
 mod fixtures;
 mod helpers;
+mod search;
+mod search_api;
+mod search_index;
 mod site;

@@ -1,0 +1,206 @@
+//! The index is a cache of the database: changes reach it, it survives crashes, and it rebuilds
+//! itself when missing, corrupt or of another version.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use niaz::app::AppState;
+use niaz::config::Config;
+use niaz::search::query::{search, SearchRequest};
+
+use crate::fixtures::{NeedBuilder, OrgBuilder};
+
+fn total(state: &AppState, q: &str) -> usize {
+    let req = SearchRequest {
+        q: q.into(),
+        limit: 10,
+        ..SearchRequest::default()
+    };
+    search(&state.search.generation(), &req).unwrap().total
+}
+
+#[test]
+fn changes_reach_the_index_and_survive_a_crash_before_the_index_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let firm = OrgBuilder::new("کارخانه").insert(&state.db);
+    let id = NeedBuilder::new(firm, "کمپرسور اسکرو").insert(&state.db);
+    // Committed to the database, not yet to the index: as if the process died right here.
+    assert_eq!(total(&state, "کمپرسور"), 0);
+    drop(state);
+
+    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    assert_eq!(total(&state, "کمپرسور"), 1, "caught up on start");
+
+    // A status change that makes it private removes it; publishing again brings it back.
+    let mut conn = state.db.conn().unwrap();
+    niaz::db::catalogue::set_status(&mut conn, id, "closed").unwrap();
+    state.search.apply_pending().unwrap();
+    assert_eq!(total(&state, "کمپرسور"), 0);
+    niaz::db::catalogue::set_status(&mut conn, id, "published").unwrap();
+    state.search.apply_pending().unwrap();
+    assert_eq!(total(&state, "کمپرسور"), 1);
+    // Applying again changes nothing and duplicates nothing.
+    assert_eq!(state.search.apply_pending().unwrap(), 0);
+    assert_eq!(total(&state, ""), 1);
+}
+
+#[test]
+fn missing_corrupt_or_old_indexes_are_rebuilt_on_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::for_data_dir(dir.path()).unwrap();
+    let state = AppState::new(config.clone()).unwrap();
+    let firm = OrgBuilder::new("کارخانه").insert(&state.db);
+    NeedBuilder::new(firm, "توربین بخار").insert(&state.db);
+    state.search.apply_pending().unwrap();
+    drop(state);
+    let index_dir = dir.path().join("index");
+
+    // Missing.
+    std::fs::remove_dir_all(&index_dir).unwrap();
+    let state = AppState::new(config.clone()).unwrap();
+    assert_eq!(total(&state, "توربین"), 1);
+    let generation = state.search.generation().name.clone();
+    drop(state);
+
+    // Corrupt.
+    std::fs::write(index_dir.join(&generation).join("meta.json"), b"{ not json").unwrap();
+    let state = AppState::new(config.clone()).unwrap();
+    assert_eq!(total(&state, "توربین"), 1);
+    drop(state);
+
+    // Another schema version.
+    let current = std::fs::read_to_string(index_dir.join("CURRENT")).unwrap();
+    let name = current.lines().next().unwrap();
+    std::fs::write(index_dir.join("CURRENT"), format!("{name}\n0\n")).unwrap();
+    let state = AppState::new(config).unwrap();
+    assert_eq!(total(&state, "توربین"), 1);
+    assert_ne!(state.search.generation().name, name);
+    let generations = std::fs::read_dir(&index_dir)
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with("gen-")
+        })
+        .count();
+    assert_eq!(generations, 1, "old generations are removed");
+}
+
+#[test]
+fn a_rebuild_swaps_in_while_searches_go_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::for_data_dir(dir.path()).unwrap();
+    let state = AppState::new(config.clone()).unwrap();
+    let mut conn = state.db.conn().unwrap();
+    niaz::services::demo::load(&mut conn, Some(600), 7, false).unwrap();
+    state.search.apply_pending().unwrap();
+    let before = total(&state, "");
+    let old = state.search.generation();
+    let (name, n) = niaz::search::rebuild(dir.path(), &state.db, &|_, _| {}).unwrap();
+    assert_eq!(n as usize, before);
+    // The old generation still answers until the switch.
+    assert_eq!(
+        search(
+            &old,
+            &SearchRequest {
+                limit: 1,
+                ..Default::default()
+            }
+        )
+        .unwrap()
+        .total,
+        before
+    );
+    state.search.start_worker();
+    state.search.notify();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while state.search.generation().name != name {
+        assert!(Instant::now() < deadline, "switched to the new generation");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert_eq!(total(&state, ""), before);
+}
+
+fn wait_for_health(base: &str, child: &mut std::process::Child) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("server exited early: {status}");
+        }
+        if std::net::TcpStream::connect(base).is_ok() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Kills the real server with SIGKILL while it indexes, changes the database while it is down,
+/// and checks that the restarted server's index holds exactly the public needs.
+#[test]
+fn the_index_survives_sigkill_at_any_point() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config::for_data_dir(dir.path()).unwrap();
+    let db = niaz::db::Db::open(&config.database_url).unwrap();
+    niaz::services::demo::load(&mut db.conn().unwrap(), Some(3_000), 11, false).unwrap();
+    let bin = env!("CARGO_BIN_EXE_niaz");
+    for (round, delay_ms) in [(0, 30u64), (1, 150), (2, 400)].into_iter() {
+        let port = free_port();
+        let mut child = Command::new(bin)
+            .args([
+                "--data-dir",
+                dir.path().to_str().unwrap(),
+                "serve",
+                "--addr",
+            ])
+            .arg(format!("127.0.0.1:{port}"))
+            .env("NIAZ_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(delay_ms));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        // Changes while the server is down.
+        let firm = OrgBuilder::new(&format!("کارخانه {round}")).insert(&db);
+        for i in 0..200 {
+            NeedBuilder::new(firm, &format!("قطعه تازه {round} {i}")).insert(&db);
+        }
+    }
+    let port = free_port();
+    let mut child = Command::new(bin)
+        .args([
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "serve",
+            "--addr",
+        ])
+        .arg(format!("127.0.0.1:{port}"))
+        .env("NIAZ_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for_health(&format!("127.0.0.1:{port}"), &mut child);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let state = AppState::new(config).unwrap();
+    let public = niaz::db::search::count_public_needs(&mut db.conn().unwrap()).unwrap();
+    assert_eq!(
+        total(&state, "") as i64,
+        public,
+        "index holds exactly the public needs"
+    );
+}

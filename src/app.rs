@@ -42,7 +42,8 @@ impl AppState {
 
     pub fn with_db(config: Config, db: Db) -> anyhow::Result<Self> {
         let templates = Templates::load(&Assets::load())?;
-        let search = SearchIndex::open(&config.data_dir, db.clone())?;
+        let search =
+            SearchIndex::open_with_cache(&config.data_dir, db.clone(), config.search_cache)?;
         let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
         Ok(Self {
             config,

@@ -32,6 +32,11 @@ pub struct ServeArgs {
     /// Load demo data into an empty database before starting.
     #[arg(long)]
     pub demo: bool,
+
+    /// How many recent search results to keep in memory (0 turns the cache off). Entries are
+    /// dropped whenever the index changes.
+    #[arg(long, env = "NIAZ_SEARCH_CACHE", default_value_t = 1024)]
+    pub search_cache: usize,
 }
 
 /// The validated configuration of one process.
@@ -42,6 +47,8 @@ pub struct Config {
     pub addr: String,
     /// Without a trailing slash.
     pub base_url: String,
+    /// Capacity of the search result cache.
+    pub search_cache: usize,
 }
 
 impl Config {
@@ -69,6 +76,7 @@ impl Config {
             database_url,
             addr,
             base_url: base_url.trim_end_matches('/').to_string(),
+            search_cache: serve.map_or(0, |s| s.search_cache),
         })
     }
 
@@ -82,6 +90,7 @@ impl Config {
             addr: "127.0.0.1:0".into(),
             base_url: Some("http://127.0.0.1".into()),
             demo: false,
+            search_cache: 64,
         };
         Self::new(&data, Some(&serve))
     }

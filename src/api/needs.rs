@@ -26,7 +26,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let lang = super::lang_of(&req);
     let params = SearchParams::parse(&query, &state.categories)?;
-    let view = search::search(&state, params, lang).await?;
+    let view = search::search(&state, params, lang, false).await?;
     let mut facets = view.facets;
     for list in [
         &mut facets.category,

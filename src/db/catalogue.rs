@@ -88,17 +88,23 @@ pub fn list_public_needs(
 
 /// Loads needs with their organization and category, in the order of `ids`.
 pub fn load_need_rows(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<NeedRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let mut rows: Vec<NeedRow> = needs::table
         .inner_join(organizations::table)
         .inner_join(categories::table)
-        .filter(needs::id.eq_any(ids))
+        .filter(super::sql::IdIn::new(list))
         .select((
             Need::as_select(),
             Organization::as_select(),
             Category::as_select(),
         ))
         .load(conn)?;
-    rows.sort_by_key(|(n, _, _)| ids.iter().position(|id| *id == n.id));
+    let order: std::collections::HashMap<i32, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    rows.sort_by_key(|(n, _, _)| order.get(&n.id).copied());
     Ok(rows)
 }
 

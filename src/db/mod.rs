@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod models;
 pub mod schema;
 pub mod search;
+mod sql;
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -57,12 +58,15 @@ struct SqlitePragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        // busy_timeout first, so the WAL switch itself waits for a concurrent writer.
+        // busy_timeout first, so the WAL switch itself waits for a concurrent writer. A larger
+        // page cache and memory-mapped reads keep catalogue pages out of read() calls.
         conn.batch_execute(
             "PRAGMA busy_timeout = 10000;
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;",
+             PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -16000;
+             PRAGMA mmap_size = 268435456;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }

@@ -21,7 +21,33 @@ pub struct Tok {
     pub to: usize,
 }
 
-static LEXICON: LazyLock<HashSet<String>> = LazyLock::new(|| {
+/// FNV-1a: the lexicon is looked up for nearly every token, and SipHash's DoS resistance buys
+/// nothing for a fixed, compiled-in word list.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+type Lexicon = HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
+
+static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     include_str!("lexicon.txt")
         .lines()
         .map(str::trim)
@@ -50,13 +76,31 @@ fn is_persian_word(s: &str) -> bool {
     s.chars().all(|c| ('\u{0600}'..='\u{06FF}').contains(&c))
 }
 
+/// Whether NFKC can change this character in a way folding does not already cover. ASCII and the
+/// Arabic block are left alone (their combining marks are dropped by folding anyway), which keeps
+/// the common path free of the normalizer's per-character state machine.
+fn needs_nfkc(c: char) -> bool {
+    !(c.is_ascii()
+        || ('\u{0600}'..='\u{0674}').contains(&c)
+        || ('\u{0679}'..='\u{06FF}').contains(&c))
+}
+
+/// Letters of the Arabic block (after folding, digits there are already Latin).
+fn is_arabic_letter(c: char) -> bool {
+    matches!(c, '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | '\u{066E}'..='\u{06D3}' | '\u{06FA}'..='\u{06FF}')
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || is_arabic_letter(c) || (!c.is_ascii() && c.is_alphanumeric())
+}
+
 /// Splits text into folded tokens with offsets into `text`. No stemming.
 pub fn tokenize(text: &str) -> Vec<Tok> {
     let mut out: Vec<Tok> = Vec::new();
     let mut cur = String::new();
     let mut start = 0;
     let mut end = 0;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut iter = text.char_indices().peekable();
     let flush = |cur: &mut String, start: usize, end: usize, out: &mut Vec<Tok>| {
         if !cur.is_empty() {
             out.push(Tok {
@@ -66,25 +110,39 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             });
         }
     };
-    for (i, &(idx, c)) in chars.iter().enumerate() {
-        let next_is_digit = chars
-            .get(i + 1)
-            .is_some_and(|(_, n)| matches!(fold_char(*n), Folded::Char(d) if d.is_ascii_digit()));
+    let mut expanded: Vec<char> = Vec::new();
+    while let Some((idx, c)) = iter.next() {
+        expanded.clear();
+        if needs_nfkc(c) {
+            expanded.extend(std::iter::once(c).nfkc());
+        } else {
+            expanded.push(c);
+        }
         let mut boundary = false;
-        for fc in std::iter::once(c).nfkc() {
+        for &fc in &expanded {
             match fold_char(fc) {
                 Folded::Drop => {}
                 Folded::Space => boundary = true,
-                Folded::Char(ch) if ch.is_alphanumeric() => {
+                Folded::Char(ch) if is_word_char(ch) => {
                     if cur.is_empty() {
                         start = idx;
                     }
-                    cur.extend(ch.to_lowercase());
+                    if ch.is_ascii() {
+                        cur.push(ch.to_ascii_lowercase());
+                    } else if is_arabic_letter(ch) {
+                        // Arabic script has no case: skip the Unicode case tables.
+                        cur.push(ch);
+                    } else {
+                        cur.extend(ch.to_lowercase());
+                    }
                     end = idx + c.len_utf8();
                 }
                 // A decimal point between digits stays inside the number: 10.2, ۱۰٫۲.
                 Folded::Char('.')
-                    if next_is_digit && cur.chars().last().is_some_and(|l| l.is_ascii_digit()) =>
+                    if cur.ends_with(|l: char| l.is_ascii_digit())
+                        && iter.peek().is_some_and(
+                            |(_, n)| matches!(fold_char(*n), Folded::Char(d) if d.is_ascii_digit()),
+                        ) =>
                 {
                     cur.push('.');
                 }
@@ -147,57 +205,69 @@ fn in_lexicon(word: &str) -> bool {
 /// Light stemming: plural and ezafe suffixes come off only when that cannot merge two different
 /// words. "ها" is always a plural; the others need the remaining stem to be a known word.
 pub fn stem(word: &str) -> String {
-    if word.chars().count() < 3 || in_lexicon(word) {
-        return word.to_string();
+    let mut w = word.to_string();
+    stem_in_place(&mut w);
+    w
+}
+
+/// [`stem`] without allocating: suffixes are cut off the token's own buffer.
+pub fn stem_in_place(word: &mut String) {
+    if word.len() < 5 || in_lexicon(word) {
+        // Fewer than five bytes is at most two Persian letters or four Latin ones.
+        return;
     }
     if !is_persian_word(word) {
-        return stem_english(word);
+        stem_english(word);
+        return;
+    }
+    if word.chars().count() < 3 {
+        return;
     }
     for suffix in ["هایی", "های", "ها"] {
         if let Some(base) = word.strip_suffix(suffix) {
             if base.chars().count() >= 2 {
-                return base.to_string();
+                let len = base.len();
+                word.truncate(len);
+                return;
             }
         }
     }
     for suffix in ["ترین", "تر", "ان", "ی", "ای"] {
         if let Some(base) = word.strip_suffix(suffix) {
             if in_lexicon(base) {
-                return base.to_string();
+                let len = base.len();
+                word.truncate(len);
+                return;
             }
         }
     }
     // Arabic plurals in ات: قطعات -> قطعه, تجهیزات -> تجهیز.
     if let Some(base) = word.strip_suffix("ات") {
+        let len = base.len();
         let with_heh = format!("{base}ه");
         if in_lexicon(&with_heh) {
-            return with_heh;
-        }
-        if in_lexicon(base) {
-            return base.to_string();
+            *word = with_heh;
+        } else if in_lexicon(base) {
+            word.truncate(len);
         }
     }
-    word.to_string()
 }
 
 /// English plural "s" (bearings, valves) but not "ss" (press) or short words (gas).
-fn stem_english(word: &str) -> String {
-    let is_ascii_word = word.chars().all(|c| c.is_ascii_lowercase());
+fn stem_english(word: &mut String) {
+    let is_ascii_word = word.bytes().all(|c| c.is_ascii_lowercase());
     if is_ascii_word && word.len() > 4 && word.ends_with('s') && !word.ends_with("ss") {
-        return word[..word.len() - 1].to_string();
+        word.pop();
     }
-    word.to_string()
 }
 
 /// Tokens with stems: what the text fields index and what queries look up.
 pub fn analyze(text: &str) -> Vec<Tok> {
-    tokenize(text)
-        .into_iter()
-        .map(|t| Tok {
-            text: stem(&t.text),
-            ..t
-        })
-        .collect()
+    let mut tokens = tokenize(text);
+    for t in &mut tokens {
+        stem_in_place(&mut t.text);
+    }
+    tokens
 }
 
 /// Whether a token is eligible for typo tolerance: long enough and made only of letters.

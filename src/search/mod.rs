@@ -286,6 +286,11 @@ pub fn rebuild(
     let mut prepared = writer.prepare_commit()?;
     prepared.set_payload(&last.to_string());
     prepared.commit()?;
+    // One segment answers queries with the least per-segment work (collectors, term lookups).
+    let segments = index.searchable_segment_ids()?;
+    if segments.len() > 1 {
+        writer.merge(&segments).wait()?;
+    }
     writer.wait_merging_threads()?;
     write_current(&dir, &name)?;
     Ok((name, done))
@@ -310,6 +315,10 @@ fn remove_old_generations(dir: &Path, keep: &str) {
 /// channel to the indexer thread.
 pub struct SearchIndex {
     dir: PathBuf,
+    /// Results of recent searches, keyed by the request and the searcher generation, so an entry
+    /// is never served after the index changed. Emptied on every commit; 0 capacity disables it.
+    cache: Mutex<std::collections::HashMap<String, query::SearchOutcome>>,
+    cache_capacity: usize,
     data_dir: PathBuf,
     db: Db,
     current: RwLock<Arc<Generation>>,
@@ -321,6 +330,15 @@ impl SearchIndex {
     /// Opens the current generation, rebuilding it first when it is missing, unreadable or of
     /// another schema version, then applies pending changes.
     pub fn open(data_dir: &Path, db: Db) -> anyhow::Result<Arc<Self>> {
+        Self::open_with_cache(data_dir, db, 0)
+    }
+
+    /// Like [`SearchIndex::open`], keeping up to `cache_capacity` recent results.
+    pub fn open_with_cache(
+        data_dir: &Path,
+        db: Db,
+        cache_capacity: usize,
+    ) -> anyhow::Result<Arc<Self>> {
         let dir = data_dir.join("index");
         std::fs::create_dir_all(&dir)?;
         let generation = match read_current(&dir) {
@@ -356,6 +374,8 @@ impl SearchIndex {
             .context("the search index is locked by another process")?;
         let index = Arc::new(Self {
             dir,
+            cache: Mutex::new(std::collections::HashMap::new()),
+            cache_capacity,
             data_dir: data_dir.to_path_buf(),
             db,
             current: RwLock::new(Arc::new(generation)),
@@ -414,8 +434,41 @@ impl SearchIndex {
         }
         if applied > 0 {
             generation.reader.reload()?;
+            self.clear_cache();
         }
         Ok(applied)
+    }
+
+    fn clear_cache(&self) {
+        if let Ok(mut cache) = self.cache.lock() {
+            cache.clear();
+        }
+    }
+
+    /// Searches the live generation, answering repeated searches from the cache.
+    pub fn search(&self, req: &query::SearchRequest) -> tantivy::Result<query::SearchOutcome> {
+        let generation = self.generation();
+        let searcher = generation.reader.searcher();
+        if self.cache_capacity == 0 {
+            return query::search_with(&searcher, &generation, req);
+        }
+        let key = format!(
+            "{}/{}/{req:?}",
+            generation.name,
+            searcher.generation().generation_id()
+        );
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(hit);
+        }
+        let outcome = query::search_with(&searcher, &generation, req)?;
+        if let Ok(mut cache) = self.cache.lock() {
+            if cache.len() >= self.cache_capacity {
+                // Crude but bounded: popular searches come back within moments.
+                cache.clear();
+            }
+            cache.insert(key, outcome.clone());
+        }
+        Ok(outcome)
     }
 
     /// Wakes the indexer thread (after a change was committed to the database).
@@ -449,6 +502,7 @@ impl SearchIndex {
             .write()
             .map_err(|_| anyhow!("index lock poisoned"))? = Arc::new(generation);
         drop(guard);
+        self.clear_cache();
         remove_old_generations(&self.dir, &name);
         tracing::info!("switched to the rebuilt search index {name}");
         Ok(true)

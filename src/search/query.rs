@@ -425,6 +425,7 @@ impl Highlighter {
     }
 }
 
+#[derive(Clone)]
 pub struct SearchOutcome {
     pub total: usize,
     /// Need ids of this page, in order.
@@ -434,15 +435,14 @@ pub struct SearchOutcome {
     pub relaxed: bool,
     /// Query with misspelt words replaced by the closest indexed words.
     pub suggestion: Option<String>,
-    pub highlighter: Highlighter,
+    pub highlighter: std::sync::Arc<Highlighter>,
 }
 
-fn ids_of(searcher: &Searcher, f: &Fields, docs: &[DocAddress]) -> tantivy::Result<Vec<i32>> {
+fn ids_of(searcher: &Searcher, docs: &[DocAddress]) -> tantivy::Result<Vec<i32>> {
     let mut out = Vec::with_capacity(docs.len());
     for addr in docs {
         let reader = searcher.segment_reader(addr.segment_ord);
         let ids = reader.fast_fields().i64("id")?;
-        let _ = f;
         if let Some(id) = ids.first(addr.doc_id) {
             out.push(id as i32);
         }
@@ -452,7 +452,6 @@ fn ids_of(searcher: &Searcher, f: &Fields, docs: &[DocAddress]) -> tantivy::Resu
 
 fn run(
     searcher: &Searcher,
-    f: &Fields,
     query: &dyn Query,
     req: &SearchRequest,
 ) -> tantivy::Result<(usize, Vec<i32>, FacetCounts)> {
@@ -482,14 +481,23 @@ fn run(
     let ids = if req.limit == 0 {
         Vec::new()
     } else {
-        ids_of(searcher, f, &docs)?
+        ids_of(searcher, &docs)?
     };
     Ok((total, ids, counts))
 }
 
 /// Runs a search against a generation.
 pub fn search(generation: &Generation, req: &SearchRequest) -> tantivy::Result<SearchOutcome> {
-    let searcher = generation.reader.searcher();
+    search_with(&generation.reader.searcher(), generation, req)
+}
+
+/// Runs a search with a given searcher (a consistent view of the index).
+pub fn search_with(
+    searcher: &Searcher,
+    generation: &Generation,
+    req: &SearchRequest,
+) -> tantivy::Result<SearchOutcome> {
+    let searcher = searcher.clone();
     let f = generation.fields;
     let builder = Builder::new(generation, &searcher);
     let parsed = parse(&req.q);
@@ -510,7 +518,7 @@ pub fn search(generation: &Generation, req: &SearchRequest) -> tantivy::Result<S
         boxed(BooleanQuery::new(clauses))
     };
     let mut query = with_filters(builder.build(&parsed, false));
-    let (mut total, mut ids, mut facets) = run(&searcher, &f, &*query, req)?;
+    let (mut total, mut ids, mut facets) = run(&searcher, &*query, req)?;
     let mut relaxed = false;
     let mut suggestion = None;
     let words: Vec<&Item> = parsed.include.iter().collect();
@@ -540,7 +548,7 @@ pub fn search(generation: &Generation, req: &SearchRequest) -> tantivy::Result<S
         }
         if words.len() > 1 {
             query = with_filters(builder.build(&parsed, true));
-            (total, ids, facets) = run(&searcher, &f, &*query, req)?;
+            (total, ids, facets) = run(&searcher, &*query, req)?;
             relaxed = total > 0;
         }
     }
@@ -552,7 +560,7 @@ pub fn search(generation: &Generation, req: &SearchRequest) -> tantivy::Result<S
         facets,
         relaxed,
         suggestion,
-        highlighter: Highlighter { body },
+        highlighter: std::sync::Arc::new(Highlighter { body }),
     })
 }
 
@@ -599,7 +607,7 @@ pub fn similar(
     let query = BooleanQuery::new(clauses);
     let hits = searcher.search(&query, &TopDocs::with_limit(limit))?;
     let docs: Vec<DocAddress> = hits.into_iter().map(|(_, a)| a).collect();
-    ids_of(&searcher, &f, &docs)
+    ids_of(&searcher, &docs)
 }
 
 /// Ids of needs whose title has a word starting with the last word typed, and the other words.
@@ -641,7 +649,7 @@ pub fn suggest(generation: &Generation, q: &str, limit: usize) -> tantivy::Resul
     }
     let hits = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
     let docs: Vec<DocAddress> = hits.into_iter().map(|(_, a)| a).collect();
-    ids_of(&searcher, &f, &docs)
+    ids_of(&searcher, &docs)
 }
 
 #[cfg(test)]

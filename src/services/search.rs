@@ -253,6 +253,7 @@ pub async fn search(
     state: &AppState,
     params: SearchParams,
     lang: Lang,
+    with_views: bool,
 ) -> Result<SearchView, AppError> {
     let categories = state.categories.clone();
     let mut filters = Vec::new();
@@ -295,8 +296,8 @@ pub async fn search(
     state
         .db
         .run(move |conn| {
-            let generation = index.generation();
-            let outcome = query::search(&generation, &request)
+            let outcome = index
+                .search(&request)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
             let rows = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?;
             let mut hits = Vec::with_capacity(rows.len());
@@ -323,7 +324,9 @@ pub async fn search(
                     snippet_html: outcome.highlighter.snippet_html(text),
                     url: format!("{base_url}/needs/{}", view.id),
                 });
-                needs.push(view);
+                if with_views {
+                    needs.push(view);
+                }
             }
             let facets = build_facets(&outcome.facets, &params, &categories, lang);
             let pages = ((outcome.total as i64 + params.limit - 1) / params.limit).max(1);

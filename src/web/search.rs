@@ -34,7 +34,7 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let lang = lang_of(&req);
     let params = SearchParams::parse(&query, &state.categories)?;
-    let results = search::search(&state, params.clone(), lang).await?;
+    let results = search::search(&state, params.clone(), lang, true).await?;
     let mut page_base = params.url_with("page", None);
     page_base.push(if page_base.ends_with('?') { ' ' } else { '&' });
     let page_base = page_base.trim_end().to_string();

@@ -145,8 +145,9 @@ fn build_need(rng: &mut fastrand::Rng, spec: NeedSpec<'_>, now: NaiveDateTime) -
     let is_listed = !matches!(spec.status, NeedStatus::Draft | NeedStatus::PendingReview);
     let mut title = format!("{title}{}", spec.title_suffix);
     let mut description = format!(
-        "{description} مصرف سالانه حدود {quantity} واحد است و تاکنون از خارج وارد شده است. \
-         نمونه قطعه برای بازدید سازندگان داخلی در کارخانه موجود است."
+        "{description} مصرف سالانه حدود {} واحد است و تاکنون از خارج وارد شده است. \
+         نمونه قطعه برای بازدید سازندگان داخلی در کارخانه موجود است.",
+        crate::i18n::fa_digits(&quantity.to_string())
     );
     if spec.messy {
         title = messy(&title);

@@ -14,9 +14,11 @@ use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
 use crate::assets::Assets;
+use crate::auth::ratelimit::Limits;
 use crate::config::Config;
 use crate::db::models::Category;
 use crate::db::Db;
+use crate::email::{Mailer, Transport};
 use crate::search::SearchIndex;
 use crate::templates::Templates;
 
@@ -32,6 +34,12 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// The category taxonomy (seeded by migrations, read-only while running).
     pub categories: Arc<Vec<Category>>,
+    /// Renders and sends mail from the outbox.
+    pub mailer: Mailer,
+    /// Wakes the outbox worker when mail was queued.
+    pub mail_wake: tokio::sync::Notify,
+    /// Rate limits of the sensitive forms.
+    pub limits: Limits,
 }
 
 impl AppState {
@@ -45,12 +53,20 @@ impl AppState {
         let search =
             SearchIndex::open_with_cache(&config.data_dir, db.clone(), config.search_cache)?;
         let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
+        let mailer = Mailer::new(
+            Transport::from_config(&config.mail)?,
+            &config.mail_from,
+            &config.base_url,
+        )?;
         Ok(Self {
             config,
             db,
             templates,
             search,
             categories,
+            mailer,
+            mail_wake: tokio::sync::Notify::new(),
+            limits: Limits::default(),
         })
     }
 }
@@ -59,6 +75,7 @@ impl AppState {
 pub struct Application {
     port: u16,
     server: Server,
+    state: web::Data<AppState>,
 }
 
 /// Headers every response carries. No inline script or style is allowed, and nothing is loaded
@@ -104,11 +121,13 @@ impl Application {
         let port = listener.local_addr()?.port();
         state.search.start_worker();
         let state = web::Data::new(state);
+        let app_state = state.clone();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
                 .wrap(from_fn(crate::web::errors::render_errors))
+                .wrap(from_fn(crate::web::session::load_session))
                 .wrap(security_headers())
                 .wrap(Compress::default())
                 .wrap(from_fn(log_requests))
@@ -117,14 +136,27 @@ impl Application {
         })
         .listen(listener)?
         .run();
-        Ok(Self { port, server })
+        Ok(Self {
+            port,
+            server,
+            state: app_state,
+        })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The state the server runs with (tests drain the outbox through it).
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Runs the server and the outbox worker until the server stops.
     pub async fn run(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = actix_web::rt::spawn(crate::jobs::outbox_worker(self.state.into_inner()));
+        let result = self.server.await;
+        worker.abort();
+        result
     }
 }

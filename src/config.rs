@@ -33,6 +33,25 @@ pub struct ServeArgs {
     #[arg(long)]
     pub demo: bool,
 
+    /// SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.ir:587 (STARTTLS) or
+    /// smtps://user:pass@mail.example.ir:465; without it mail is written as .eml files under
+    /// <data-dir>/mail.
+    #[arg(long, env = "NIAZ_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+
+    /// Sender of outgoing mail.
+    #[arg(
+        long,
+        env = "NIAZ_MAIL_FROM",
+        default_value = "Niaz <no-reply@niaz.local>"
+    )]
+    pub mail_from: String,
+
+    /// Address of a reverse proxy whose X-Forwarded-For header is trusted for client addresses
+    /// (rate limits). Without it the socket address is used.
+    #[arg(long, env = "NIAZ_TRUSTED_PROXY")]
+    pub trusted_proxy: Option<std::net::IpAddr>,
+
     /// How many recent search results to keep in memory (0 turns the cache off). Entries are
     /// dropped whenever the index changes.
     #[arg(long, env = "NIAZ_SEARCH_CACHE", default_value_t = 1024)]
@@ -49,6 +68,20 @@ pub struct Config {
     pub base_url: String,
     /// Capacity of the search result cache.
     pub search_cache: usize,
+    pub mail: crate::email::MailConfig,
+    pub mail_from: String,
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    /// A session ends after this long without a request...
+    pub session_idle: chrono::Duration,
+    /// ...and after this long in any case.
+    pub session_absolute: chrono::Duration,
+}
+
+impl Config {
+    /// Whether the site is served over https (cookies get `Secure` and the `__Host-` prefix).
+    pub fn https(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
 }
 
 impl Config {
@@ -77,6 +110,17 @@ impl Config {
             addr,
             base_url: base_url.trim_end_matches('/').to_string(),
             search_cache: serve.map_or(0, |s| s.search_cache),
+            mail: match serve.and_then(|s| s.smtp_url.clone()) {
+                Some(url) => crate::email::MailConfig::Smtp(url),
+                None => crate::email::MailConfig::File(data.data_dir.join("mail")),
+            },
+            mail_from: serve.map_or_else(
+                || "Niaz <no-reply@niaz.local>".to_string(),
+                |s| s.mail_from.clone(),
+            ),
+            trusted_proxy: serve.and_then(|s| s.trusted_proxy),
+            session_idle: chrono::Duration::hours(2),
+            session_absolute: chrono::Duration::days(7),
         })
     }
 
@@ -91,7 +135,12 @@ impl Config {
             base_url: Some("http://127.0.0.1".into()),
             demo: false,
             search_cache: 64,
+            smtp_url: None,
+            mail_from: "Niaz <no-reply@niaz.local>".into(),
+            trusted_proxy: None,
         };
-        Self::new(&data, Some(&serve))
+        let mut config = Self::new(&data, Some(&serve))?;
+        config.mail = crate::email::MailConfig::Memory;
+        Ok(config)
     }
 }

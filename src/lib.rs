@@ -13,11 +13,14 @@
 pub mod api;
 pub mod app;
 pub mod assets;
+pub mod auth;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod email;
 pub mod error;
 pub mod i18n;
+pub mod jobs;
 pub mod routes;
 pub mod search;
 pub mod services;

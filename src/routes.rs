@@ -3,7 +3,7 @@
 use actix_web::web;
 
 use crate::api;
-use crate::web::{catalogue, pages, search};
+use crate::web::{account, admin, catalogue, pages, search};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
@@ -13,6 +13,51 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/search", web::get().to(search::page))
         .route("/about", web::get().to(pages::about))
         .route("/lang", web::post().to(pages::switch_language))
+        .route("/signup", web::get().to(account::signup_form))
+        .route("/signup", web::post().to(account::signup))
+        .route("/verify", web::get().to(account::verify_form))
+        .route("/verify", web::post().to(account::verify))
+        .route(
+            "/verify/resend",
+            web::post().to(account::resend_verification),
+        )
+        .route("/login", web::get().to(account::login_form))
+        .route("/login", web::post().to(account::login))
+        .route("/login/2fa", web::get().to(account::second_factor_form))
+        .route("/login/2fa", web::post().to(account::second_factor))
+        .route("/logout", web::post().to(account::logout))
+        .route("/password/forgot", web::get().to(account::forgot_form))
+        .route("/password/forgot", web::post().to(account::forgot))
+        .route("/password/reset", web::get().to(account::reset_form))
+        .route("/password/reset", web::post().to(account::reset))
+        .route("/invite", web::get().to(account::invite_form))
+        .route("/invite", web::post().to(account::accept_invite))
+        .route("/account", web::get().to(account::settings))
+        .route("/account", web::post().to(account::update_profile))
+        .route(
+            "/account/password",
+            web::post().to(account::change_password),
+        )
+        .route(
+            "/account/sessions/end",
+            web::post().to(account::logout_everywhere),
+        )
+        .route("/account/delete", web::post().to(account::delete_account))
+        .route("/account/invite", web::post().to(account::invite))
+        .route("/account/2fa", web::get().to(account::totp_page))
+        .route("/account/2fa/enable", web::post().to(account::totp_enable))
+        .route(
+            "/account/2fa/disable",
+            web::post().to(account::totp_disable),
+        )
+        .route("/admin", web::get().to(admin::dashboard))
+        .route("/admin/users/{id}/role", web::post().to(admin::set_role))
+        .route(
+            "/admin/organizations/{id}/verify",
+            web::post().to(admin::verify_organization),
+        )
+        .route("/admin/mail/{id}/retry", web::post().to(admin::retry_mail))
+        .route("/admin/settings", web::post().to(admin::settings))
         .route("/api/v1/needs", web::get().to(api::needs::list))
         .route("/api/v1/needs/{id}", web::get().to(api::needs::show))
         .route("/api/v1/suggest", web::get().to(api::needs::suggest))

@@ -169,6 +169,26 @@ pub fn stats(conn: &mut Conn) -> QueryResult<Stats> {
     })
 }
 
+pub fn unverified_organizations(conn: &mut Conn) -> QueryResult<Vec<Organization>> {
+    organizations::table
+        .filter(organizations::verified.eq(false))
+        .order(organizations::id)
+        .limit(200)
+        .select(Organization::as_select())
+        .load(conn)
+}
+
+/// Marks an organization verified (or not); false when there is no such organization.
+pub fn set_organization_verified(conn: &mut Conn, id: i32, verified: bool) -> QueryResult<bool> {
+    let n = diesel::update(organizations::table.find(id))
+        .set((
+            organizations::verified.eq(verified),
+            organizations::updated_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
 pub fn count_needs(conn: &mut Conn) -> QueryResult<i64> {
     needs::table.count().get_result(conn)
 }

@@ -8,8 +8,10 @@
 //! create a new SQLite file). `Conn` is the one connection type queries are written against; the
 //! PostgreSQL backend will turn it into a `#[derive(MultiConnection)]` enum without touching callers.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod models;
+pub mod outbox;
 pub mod schema;
 pub mod search;
 mod sql;

@@ -113,3 +113,83 @@ pub struct NewNeed {
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = super::schema::users)]
+pub struct User {
+    pub id: i32,
+    pub email: String,
+    pub email_verified_at: Option<NaiveDateTime>,
+    #[serde(skip)]
+    pub password_hash: String,
+    pub name: String,
+    pub phone: String,
+    pub lang: String,
+    pub role: String,
+    pub organization_id: Option<i32>,
+    pub notify_alerts: bool,
+    pub notify_news: bool,
+    #[serde(skip)]
+    pub totp_secret: Option<String>,
+    pub totp_enabled: bool,
+    pub deleted_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = super::schema::users)]
+pub struct NewUser {
+    pub email: String,
+    pub email_verified_at: Option<NaiveDateTime>,
+    pub password_hash: String,
+    pub name: String,
+    pub phone: String,
+    pub lang: String,
+    pub role: String,
+    pub organization_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::sessions)]
+pub struct SessionRow {
+    pub id_hash: String,
+    pub user_id: Option<i32>,
+    pub pending_user_id: Option<i32>,
+    pub csrf_token: String,
+    pub created_at: NaiveDateTime,
+    pub last_seen_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = super::schema::email_tokens)]
+pub struct EmailToken {
+    pub token_hash: String,
+    pub purpose: String,
+    pub user_id: Option<i32>,
+    pub email: String,
+    pub organization_id: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub expires_at: NaiveDateTime,
+    pub used_at: Option<NaiveDateTime>,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = super::schema::outbox)]
+pub struct OutboxMessage {
+    pub id: i32,
+    pub to_email: String,
+    pub to_name: String,
+    pub template: String,
+    pub lang: String,
+    pub context: String,
+    pub status: String,
+    pub attempts: i32,
+    pub next_attempt_at: NaiveDateTime,
+    pub last_error: String,
+    pub created_at: NaiveDateTime,
+    pub sent_at: Option<NaiveDateTime>,
+}

@@ -63,7 +63,18 @@ diesel::table! {
 
 diesel::joinable!(needs -> organizations (organization_id));
 diesel::joinable!(needs -> categories (category_id));
-diesel::allow_tables_to_appear_in_same_query!(categories, organizations, needs, search_changes);
+diesel::allow_tables_to_appear_in_same_query!(
+    categories,
+    organizations,
+    needs,
+    search_changes,
+    users,
+    recovery_codes,
+    sessions,
+    email_tokens,
+    outbox,
+    settings
+);
 
 diesel::table! {
     search_changes (id) {
@@ -72,3 +83,84 @@ diesel::table! {
         created_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    users (id) {
+        id -> Integer,
+        email -> Text,
+        email_verified_at -> Nullable<Timestamp>,
+        password_hash -> Text,
+        name -> Text,
+        phone -> Text,
+        lang -> Text,
+        role -> Text,
+        organization_id -> Nullable<Integer>,
+        notify_alerts -> Bool,
+        notify_news -> Bool,
+        totp_secret -> Nullable<Text>,
+        totp_enabled -> Bool,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (id) {
+        id -> Integer,
+        user_id -> Integer,
+        code_hash -> Text,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sessions (id_hash) {
+        id_hash -> Text,
+        user_id -> Nullable<Integer>,
+        pending_user_id -> Nullable<Integer>,
+        csrf_token -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    email_tokens (token_hash) {
+        token_hash -> Text,
+        purpose -> Text,
+        user_id -> Nullable<Integer>,
+        email -> Text,
+        organization_id -> Nullable<Integer>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    outbox (id) {
+        id -> Integer,
+        to_email -> Text,
+        to_name -> Text,
+        template -> Text,
+        lang -> Text,
+        context -> Text,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Text,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    settings (name) {
+        name -> Text,
+        value -> Text,
+    }
+}
+
+diesel::joinable!(users -> organizations (organization_id));

@@ -1,6 +1,7 @@
 //! Pure domain types and rules. Nothing here knows about HTTP, SQL or mail: values are parsed once
 //! at the edge (forms, API, CLI, import) into these types and trusted afterwards.
 
+pub mod account;
 pub mod codes;
 pub mod money;
 pub mod need;

@@ -1,6 +1,7 @@
 //! Use cases shared by the HTML pages and the JSON API. A service takes parsed domain values,
 //! runs its queries through `Db::run` and returns views that both front doors serialize.
 
+pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 pub mod search;

@@ -152,7 +152,7 @@ impl SearchParams {
             }
             out.push_str(n);
             out.push('=');
-            out.push_str(&urlencode(v));
+            out.push_str(&crate::web::urlencode(v));
         }
         out
     }
@@ -170,19 +170,6 @@ fn leak_name(name: &str) -> &'static str {
         "sort" => "sort",
         _ => "page",
     }
-}
-
-fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 #[derive(Debug, Clone, Serialize)]

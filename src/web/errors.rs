@@ -68,6 +68,19 @@ pub async fn render_errors(
     };
     let message = i18n::t(lang, key);
 
+    // A page that needs a signed-in user sends visitors to the login form, and back afterwards.
+    if status == StatusCode::UNAUTHORIZED
+        && http_req.method() == actix_web::http::Method::GET
+        && !http_req.path().starts_with("/api/")
+    {
+        let next = http_req.uri().path_and_query().map_or("/", |p| p.as_str());
+        let location = format!("/login?next={}", crate::web::urlencode(next));
+        let response = HttpResponse::SeeOther()
+            .insert_header((header::LOCATION, location))
+            .finish();
+        return Ok(ServiceResponse::new(http_req, response));
+    }
+
     let response = if http_req.path().starts_with("/api/") {
         let field = fields.first().map(|f| f.field.clone());
         HttpResponse::build(status).json(serde_json::json!({

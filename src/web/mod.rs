@@ -1,13 +1,16 @@
 //! HTML handlers: extract the request, call a service, render a template. No SQL and no business
 //! rules live here; the JSON API calls the same services.
 
+pub mod account;
+pub mod admin;
 pub mod catalogue;
 pub mod errors;
 pub mod pages;
 pub mod search;
+pub mod session;
 
 use actix_web::http::header;
-use actix_web::{web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use minijinja::{context, Value};
 use serde::Serialize;
 
@@ -53,7 +56,20 @@ pub fn render_status(
         .path_and_query()
         .map_or("/", |p| p.as_str())
         .to_string();
+    let session = req.extensions().get::<session::Session>().cloned();
+    let viewer = session.as_ref().and_then(|s| s.user.as_ref()).map(|u| {
+        serde_json::json!({
+            "id": u.id,
+            "name": u.name,
+            "role": u.role,
+            "verified": u.email_verified_at.is_some(),
+            "has_org": u.organization_id.is_some(),
+        })
+    });
+    let csrf = session.as_ref().map(|s| s.csrf.clone());
     let ctx = context! {
+        viewer => viewer,
+        csrf => csrf,
         lang => lang.code(),
         dir => lang.dir(),
         other_lang => lang.other().code(),
@@ -62,11 +78,15 @@ pub fn render_status(
         ..Value::from_serialize(&data)
     };
     let body = state.templates.render(template, ctx)?;
-    Ok(HttpResponse::build(status)
-        .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
+    let mut res = HttpResponse::build(status);
+    res.insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CONTENT_LANGUAGE, lang.code()))
-        .insert_header((header::VARY, "Cookie"))
-        .body(body))
+        .insert_header((header::VARY, "Cookie"));
+    if session.is_some() {
+        // Pages seen inside a session may carry personal data or a CSRF token: never cache them.
+        res.insert_header((header::CACHE_CONTROL, "no-store"));
+    }
+    Ok(res.body(body))
 }
 
 /// Parses a numeric id from the path; anything else is a missing page, not a server error.
@@ -76,4 +96,18 @@ pub fn parse_id(raw: &str) -> Result<i32, AppError> {
         .ok()
         .filter(|id| *id > 0)
         .ok_or(AppError::NotFound)
+}
+
+/// Percent-encodes a string for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }

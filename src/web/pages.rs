@@ -37,7 +37,12 @@ fn safe_next(next: &str) -> &str {
     }
 }
 
-pub async fn switch_language(form: web::Form<LangForm>) -> Result<HttpResponse, AppError> {
+pub async fn switch_language(
+    req: HttpRequest,
+    form: web::Form<LangForm>,
+) -> Result<HttpResponse, AppError> {
+    // Harmless enough to need no token (it sets a display preference), but never cross-site.
+    super::session::check_origin(&req)?;
     let lang = Lang::parse(&form.lang).ok_or_else(|| AppError::invalid("lang", "error.lang"))?;
     let cookie = Cookie::build(super::LANG_COOKIE, lang.code())
         .path("/")

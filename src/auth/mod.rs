@@ -1,0 +1,150 @@
+//! Security primitives: password hashing, random tokens, TOTP and rate limits. No HTTP here.
+
+pub mod ratelimit;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use sha2::{Digest, Sha256};
+
+/// A random token, 32 bytes as 64 hex characters.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes).expect("the operating system provides randomness");
+    hex(&bytes)
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// SHA-256 of a token, as stored in the database: a leaked table reveals no usable token.
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// Constant-time comparison of two strings.
+pub fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+/// Hashes a password with argon2id (default parameters: 19 MiB, 2 passes). Slow on purpose:
+/// call it off the async executor.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    let mut salt_bytes = [0u8; 16];
+    getrandom::getrandom(&mut salt_bytes)?;
+    let salt = SaltString::encode_b64(&salt_bytes).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("hashing: {e}"))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash of the right shape that matches nothing, verified when an account does not exist so
+/// that timing does not reveal which emails are registered.
+pub fn dummy_verify(password: &str) {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let hash = DUMMY.get_or_init(|| hash_password("not a real password").unwrap_or_default());
+    let _ = verify_password(password, hash);
+}
+
+/// Time-based one-time passwords (RFC 6238: SHA-1, 6 digits, 30 s), as authenticator apps use.
+pub mod totp {
+    use totp_rs::{Algorithm, Secret, TOTP};
+
+    pub fn new_secret() -> String {
+        Secret::generate_secret().to_encoded().to_string()
+    }
+
+    fn totp(secret_b32: &str, account: &str) -> Option<TOTP> {
+        let bytes = Secret::Encoded(secret_b32.to_string()).to_bytes().ok()?;
+        TOTP::new(
+            Algorithm::SHA1,
+            6,
+            1,
+            30,
+            bytes,
+            Some("Niaz".to_string()),
+            account.to_string(),
+        )
+        .ok()
+    }
+
+    /// Accepts the current code and the ones just before and after (clock drift).
+    pub fn check(secret_b32: &str, code: &str) -> bool {
+        let code: String = crate::domain::codes::digits_to_latin(code)
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect();
+        code.len() == 6
+            && totp(secret_b32, "user").is_some_and(|t| t.check_current(&code).unwrap_or(false))
+    }
+
+    /// The current code (tests, and nothing else, need this).
+    pub fn current(secret_b32: &str) -> Option<String> {
+        totp(secret_b32, "user")?.generate_current().ok()
+    }
+
+    /// The otpauth:// URL an authenticator app scans.
+    pub fn url(secret_b32: &str, account: &str) -> Option<String> {
+        Some(totp(secret_b32, account)?.get_url())
+    }
+
+    /// The URL as an SVG QR code.
+    pub fn qr_svg(url: &str) -> Option<String> {
+        let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+        Some(
+            code.render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .build(),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let h = hash_password("گذرواژه‌ای بلند و فارسی").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("گذرواژه‌ای بلند و فارسی", &h));
+        assert!(!verify_password("گذرواژه‌ای بلند و فارسی!", &h));
+        assert!(!verify_password("x", "not a hash"));
+    }
+
+    #[test]
+    fn tokens() {
+        let t = random_token();
+        assert_eq!(t.len(), 64);
+        assert_ne!(t, random_token());
+        assert_eq!(token_hash("a").len(), 64);
+        assert!(same("abc", "abc") && !same("abc", "abd") && !same("abc", "ab"));
+    }
+
+    #[test]
+    fn totp_codes() {
+        let secret = totp::new_secret();
+        let code = totp::current(&secret).unwrap();
+        assert!(totp::check(&secret, &code));
+        assert!(!totp::check(&secret, "000000") || code == "000000");
+        assert!(totp::url(&secret, "a@b.ir")
+            .unwrap()
+            .starts_with("otpauth://totp/"));
+        assert!(totp::qr_svg("otpauth://x").unwrap().contains("<svg"));
+    }
+}

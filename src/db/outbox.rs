@@ -1,0 +1,122 @@
+//! The mail outbox: mail is queued in the transaction that causes it and sent by a worker.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::models::OutboxMessage;
+use super::schema::outbox;
+use super::Conn;
+
+pub struct NewMail<'a> {
+    pub to_email: &'a str,
+    pub to_name: &'a str,
+    pub template: &'a str,
+    pub lang: &'a str,
+    pub context: serde_json::Value,
+}
+
+pub fn enqueue(conn: &mut Conn, mail: NewMail<'_>) -> QueryResult<i32> {
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::to_email.eq(mail.to_email),
+            outbox::to_name.eq(mail.to_name),
+            outbox::template.eq(mail.template),
+            outbox::lang.eq(mail.lang),
+            outbox::context.eq(mail.context.to_string()),
+            outbox::status.eq("pending"),
+            outbox::next_attempt_at.eq(now),
+            outbox::created_at.eq(now),
+        ))
+        .returning(outbox::id)
+        .get_result(conn)
+}
+
+/// Claims up to `limit` messages that are due: each is leased for five minutes by setting its
+/// status to `sending`, so two workers never send the same message. A lease that ran out (the
+/// sender died mid-send) makes the message due again.
+pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>> {
+    let now = Utc::now().naive_utc();
+    let candidates: Vec<OutboxMessage> = outbox::table
+        .filter(outbox::status.eq_any(["pending", "sending"]))
+        .filter(outbox::next_attempt_at.le(now))
+        .order(outbox::id)
+        .limit(limit)
+        .select(OutboxMessage::as_select())
+        .load(conn)?;
+    let lease = now + Duration::minutes(5);
+    let mut claimed = Vec::new();
+    for msg in candidates {
+        let n = diesel::update(
+            outbox::table
+                .find(msg.id)
+                .filter(outbox::status.eq(&msg.status))
+                .filter(outbox::next_attempt_at.eq(msg.next_attempt_at)),
+        )
+        .set((
+            outbox::status.eq("sending"),
+            outbox::next_attempt_at.eq(lease),
+        ))
+        .execute(conn)?;
+        if n == 1 {
+            claimed.push(msg);
+        }
+    }
+    Ok(claimed)
+}
+
+pub fn mark_sent(conn: &mut Conn, id: i32) -> QueryResult<()> {
+    diesel::update(outbox::table.find(id))
+        .set((
+            outbox::status.eq("sent"),
+            outbox::sent_at.eq(Some(Utc::now().naive_utc())),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Records a failed attempt: retried later with exponential backoff, or dead after `max`.
+pub fn mark_failed(conn: &mut Conn, msg: &OutboxMessage, error: &str, max: i32) -> QueryResult<()> {
+    let attempts = msg.attempts + 1;
+    let status = if attempts >= max { "dead" } else { "pending" };
+    let delay = Duration::seconds((5_i64 << attempts.min(10)).min(3600));
+    let next: NaiveDateTime = Utc::now().naive_utc() + delay;
+    let error: String = error.chars().take(500).collect();
+    diesel::update(outbox::table.find(msg.id))
+        .set((
+            outbox::attempts.eq(attempts),
+            outbox::status.eq(status),
+            outbox::next_attempt_at.eq(next),
+            outbox::last_error.eq(error),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn dead(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {
+    outbox::table
+        .filter(outbox::status.eq("dead"))
+        .order(outbox::id.desc())
+        .limit(200)
+        .select(OutboxMessage::as_select())
+        .load(conn)
+}
+
+/// Puts a dead message back in the queue, due now.
+pub fn retry(conn: &mut Conn, id: i32) -> QueryResult<bool> {
+    let n = diesel::update(outbox::table.find(id).filter(outbox::status.eq("dead")))
+        .set((
+            outbox::status.eq("pending"),
+            outbox::attempts.eq(0),
+            outbox::next_attempt_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+pub fn all(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {
+    outbox::table
+        .order(outbox::id)
+        .select(OutboxMessage::as_select())
+        .load(conn)
+}

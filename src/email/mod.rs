@@ -1,0 +1,182 @@
+//! Mail: rendering templates in the recipient's language and sending them through a transport.
+//!
+//! Nothing sends mail directly. A change that causes mail queues it in the `outbox` table in the
+//! same transaction ([`crate::db::outbox`]); the worker in [`crate::jobs`] renders and sends it.
+//! Transports: SMTP (`NIAZ_SMTP_URL`), `.eml` files under `<data>/mail` (the default, so the
+//! embedded setup needs no mail server), or memory (tests read what was sent).
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{anyhow, Context};
+use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use minijinja::Value;
+
+use crate::db::models::OutboxMessage;
+use crate::templates::Templates;
+
+/// A mail as it was handed to the transport (kept by the memory transport).
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Clone)]
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    File(PathBuf),
+    Memory(Arc<Mutex<Vec<SentMail>>>),
+}
+
+/// How mail leaves the process, as configured.
+#[derive(Debug, Clone)]
+pub enum MailConfig {
+    Smtp(String),
+    File(PathBuf),
+    Memory,
+}
+
+impl Transport {
+    pub fn from_config(config: &MailConfig) -> anyhow::Result<Self> {
+        Ok(match config {
+            MailConfig::Smtp(url) => {
+                // Credentials never travel in clear: STARTTLS is required unless the URL says
+                // otherwise (a local relay without credentials may go plain).
+                let mut url = url.clone();
+                if url.starts_with("smtp://") && url.contains('@') && !url.contains("tls=") {
+                    url.push_str(if url.contains('?') {
+                        "&tls=required"
+                    } else {
+                        "?tls=required"
+                    });
+                }
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
+                    .map_err(|e| anyhow!("NIAZ_SMTP_URL is not a valid SMTP URL: {e}"))?
+                    .timeout(Some(Duration::from_secs(20)))
+                    .build();
+                Transport::Smtp(transport)
+            }
+            MailConfig::File(dir) => {
+                std::fs::create_dir_all(dir).with_context(|| {
+                    format!("cannot create the mail directory {}", dir.display())
+                })?;
+                Transport::File(dir.clone())
+            }
+            MailConfig::Memory => Transport::Memory(Arc::new(Mutex::new(Vec::new()))),
+        })
+    }
+
+    /// Mail sent so far by the memory transport (empty for the others).
+    pub fn sent(&self) -> Vec<SentMail> {
+        match self {
+            Transport::Memory(list) => list.lock().map(|l| l.clone()).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+pub struct Mailer {
+    pub transport: Transport,
+    pub from: Mailbox,
+    pub base_url: String,
+}
+
+/// Upper bound for one send, stalled servers included (lettre's own timeout covers single
+/// reads and writes, not a server that trickles).
+pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
+
+impl Mailer {
+    pub fn new(transport: Transport, from: &str, base_url: &str) -> anyhow::Result<Self> {
+        Ok(Self {
+            transport,
+            from: from
+                .parse()
+                .map_err(|e| anyhow!("NIAZ_MAIL_FROM is not a mailbox ({from:?}): {e}"))?,
+            base_url: base_url.to_string(),
+        })
+    }
+
+    /// Renders `emails/<template>/{subject.txt, body.txt, body.html}` in the message's language.
+    pub fn render(&self, templates: &Templates, msg: &OutboxMessage) -> anyhow::Result<SentMail> {
+        let ctx: serde_json::Value = serde_json::from_str(&msg.context)?;
+        let lang = crate::i18n::Lang::parse(&msg.lang).unwrap_or_default();
+        let ctx = minijinja::context! {
+            lang => lang.code(),
+            dir => lang.dir(),
+            base_url => self.base_url.clone(),
+            name => msg.to_name.clone(),
+            ..Value::from_serialize(&ctx)
+        };
+        let base = format!("emails/{}", msg.template);
+        let subject = templates
+            .render(&format!("{base}/subject.txt"), ctx.clone())
+            .map_err(|e| anyhow!("{e}"))?;
+        let text = templates
+            .render(&format!("{base}/body.txt"), ctx.clone())
+            .map_err(|e| anyhow!("{e}"))?;
+        let html = templates
+            .render(&format!("{base}/body.html"), ctx)
+            .map_err(|e| anyhow!("{e}"))?;
+        Ok(SentMail {
+            to: msg.to_email.clone(),
+            subject: subject.trim().to_string(),
+            text,
+            html,
+        })
+    }
+
+    fn message(&self, mail: &SentMail, to_name: &str) -> anyhow::Result<Message> {
+        let to = Mailbox::new(
+            (!to_name.is_empty()).then(|| to_name.to_string()),
+            mail.to
+                .parse()
+                .map_err(|e| anyhow!("bad recipient {}: {e}", mail.to))?,
+        );
+        Ok(Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(mail.subject.clone())
+            .multipart(
+                MultiPart::alternative()
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_PLAIN)
+                            .body(mail.text.clone()),
+                    )
+                    .singlepart(
+                        SinglePart::builder()
+                            .header(ContentType::TEXT_HTML)
+                            .body(mail.html.clone()),
+                    ),
+            )?)
+    }
+
+    /// Renders and sends one outbox message, within [`SEND_TIMEOUT`].
+    pub async fn send(&self, templates: &Templates, msg: &OutboxMessage) -> anyhow::Result<()> {
+        let mail = self.render(templates, msg)?;
+        let message = self.message(&mail, &msg.to_name)?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                tokio::time::timeout(SEND_TIMEOUT, smtp.send(message))
+                    .await
+                    .map_err(|_| anyhow!("the SMTP server did not answer within {SEND_TIMEOUT:?}"))?
+                    .map_err(|e| anyhow!("SMTP: {e}"))?;
+            }
+            Transport::File(dir) => {
+                let path = dir.join(format!("{:06}-{}.eml", msg.id, msg.template));
+                let tmp = path.with_extension("tmp");
+                std::fs::write(&tmp, message.formatted())?;
+                std::fs::rename(&tmp, &path)?;
+            }
+            Transport::Memory(list) => {
+                list.lock().map_err(|_| anyhow!("poisoned"))?.push(mail);
+            }
+        }
+        Ok(())
+    }
+}

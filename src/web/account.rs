@@ -1,0 +1,779 @@
+//! Sign-up, verification, login, password reset, account settings, two-factor setup and
+//! invitations. Every form carries the session's CSRF token; every POST checks it.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::session::{self, check_csrf, client_ip, Viewer};
+use super::{lang_of, render_status};
+use crate::app::AppState;
+use crate::auth::ratelimit::Action;
+use crate::domain::account::Role;
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::i18n::{self, Lang};
+use crate::services::accounts::{self as svc, purpose, LoginOutcome, ProfileInput, SignupInput};
+
+type Page = Result<HttpResponse, AppError>;
+
+fn see_other(location: &str) -> HttpResponseBuilder {
+    let mut res = HttpResponse::SeeOther();
+    res.insert_header((header::LOCATION, location.to_string()));
+    res
+}
+
+fn error_map(lang: Lang, errors: &[FieldError]) -> BTreeMap<String, String> {
+    errors
+        .iter()
+        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
+        .collect()
+}
+
+/// Renders a form page, creating a visitor session first if needed (the form needs a token),
+/// with the field errors of a failed submission shown next to their fields.
+async fn form_page(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    template: &str,
+    mut data: serde_json::Value,
+    errors: &[FieldError],
+) -> Page {
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let mut builder = HttpResponse::build(status);
+    let csrf = session::ensure(state, viewer, &mut builder).await?;
+    data["form_csrf"] = json!(csrf);
+    data["errors"] = json!(error_map(lang_of(req), errors));
+    let page = render_status(state, req, template, data, status)?;
+    for (name, value) in page.headers() {
+        builder.insert_header((name.clone(), value.clone()));
+    }
+    // A form page holds a CSRF token: never cache it.
+    builder.insert_header((header::CACHE_CONTROL, "no-store"));
+    Ok(builder.body(page.into_body()))
+}
+
+/// Turns a validation failure into the form again; other errors pass through.
+async fn or_form(
+    result: Result<HttpResponse, AppError>,
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    template: &str,
+    data: serde_json::Value,
+) -> Page {
+    match result {
+        Err(AppError::Invalid(errors)) => {
+            form_page(state, req, viewer, template, data, &errors).await
+        }
+        other => other,
+    }
+}
+
+fn limited(
+    state: &AppState,
+    req: &HttpRequest,
+    action: Action,
+    account: Option<&str>,
+) -> Result<(), AppError> {
+    if state.limits.allow(action, client_ip(req, state), account) {
+        Ok(())
+    } else {
+        Err(AppError::TooManyRequests)
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+    done: Option<String>,
+    token: Option<String>,
+}
+
+/// A confirmation message key from `?done=`, only if it names one.
+fn flash(done: Option<&str>) -> Option<String> {
+    let d = done?;
+    i18n::lookup(Lang::Fa, &format!("flash.{d}")).map(|_| d.to_string())
+}
+
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/account".to_string(),
+    }
+}
+
+// Sign-up
+
+pub async fn signup_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+    if viewer.user().is_some() {
+        return Ok(see_other("/account").finish());
+    }
+    form_page(
+        &state,
+        &req,
+        &viewer,
+        "auth/signup.html",
+        json!({"values": {"role": "supplier"}}),
+        &[],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct SignupForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    input: SignupInput,
+}
+
+pub async fn signup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<SignupForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let form = form.into_inner();
+    limited(&state, &req, Action::Signup, None)?;
+    let values = json!({"values": form.input});
+    let result = async {
+        let id = svc::signup(&state, form.input, lang_of(&req)).await?;
+        let mut res = see_other("/account?done=welcome");
+        session::start(&state, viewer.0.as_ref(), Some(id), None, &mut res).await?;
+        Ok(res.finish())
+    }
+    .await;
+    or_form(result, &state, &req, &viewer, "auth/signup.html", values).await
+}
+
+// Email verification
+
+pub async fn verify_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
+    let token = query.token.clone().unwrap_or_default();
+    let valid = svc::token_is_valid(&state, &token, purpose::VERIFY)
+        .await?
+        .is_some();
+    form_page(
+        &state,
+        &req,
+        &viewer,
+        "auth/verify.html",
+        json!({"token": token, "valid": valid}),
+        &[],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    token: String,
+}
+
+pub async fn verify(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<TokenForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    svc::verify_email(&state, &form.token).await?;
+    let to = if viewer.user().is_some() {
+        "/account?done=verified"
+    } else {
+        "/login?done=verified"
+    };
+    Ok(see_other(to).finish())
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn resend_verification(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<CsrfForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_user()?;
+    limited(&state, &req, Action::VerificationResend, Some(&user.email))?;
+    svc::resend_verification(&state, user).await?;
+    Ok(see_other("/account?done=resent").finish())
+}
+
+// Login and logout
+
+pub async fn login_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
+    if viewer.user().is_some() {
+        return Ok(see_other(&safe_next(query.next.as_deref())).finish());
+    }
+    let data = json!({"next": query.next, "done": flash(query.done.as_deref()), "values": {}});
+    form_page(&state, &req, &viewer, "auth/login.html", data, &[]).await
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<LoginForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let email_key = form.email.trim().to_lowercase();
+    limited(&state, &req, Action::Login, Some(&email_key))?;
+    let data = json!({"next": form.next, "done": null, "values": {"email": form.email}});
+    let result = async {
+        match svc::login(&state, &form.email, &form.password).await? {
+            LoginOutcome::Done(user) => {
+                let mut to = safe_next(form.next.as_deref());
+                if Role::parse(&user.role).is_some_and(Role::is_staff)
+                    && !user.totp_enabled
+                    && svc::staff_2fa_required(&state).await?
+                {
+                    to = "/account/2fa?done=required".to_string();
+                }
+                let mut res = see_other(&to);
+                session::start(&state, viewer.0.as_ref(), Some(user.id), None, &mut res).await?;
+                Ok(res.finish())
+            }
+            LoginOutcome::SecondFactor(user) => {
+                let to = format!(
+                    "/login/2fa?next={}",
+                    super::urlencode(&safe_next(form.next.as_deref()))
+                );
+                let mut res = see_other(&to);
+                session::start(&state, viewer.0.as_ref(), None, Some(user.id), &mut res).await?;
+                Ok(res.finish())
+            }
+        }
+    }
+    .await;
+    or_form(result, &state, &req, &viewer, "auth/login.html", data).await
+}
+
+pub async fn second_factor_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
+    if viewer.0.as_ref().and_then(|s| s.pending_user_id).is_none() {
+        return Ok(see_other("/login").finish());
+    }
+    form_page(
+        &state,
+        &req,
+        &viewer,
+        "auth/login_2fa.html",
+        json!({"next": query.next}),
+        &[],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    code: String,
+    next: Option<String>,
+}
+
+pub async fn second_factor(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<CodeForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let pending = viewer
+        .0
+        .as_ref()
+        .and_then(|s| s.pending_user_id)
+        .ok_or(AppError::Unauthorized)?;
+    limited(
+        &state,
+        &req,
+        Action::Login,
+        Some(&format!("user:{pending}")),
+    )?;
+    let data = json!({"next": form.next});
+    let result = async {
+        let user = svc::check_second_factor(&state, pending, &form.code).await?;
+        let mut res = see_other(&safe_next(form.next.as_deref()));
+        session::start(&state, viewer.0.as_ref(), Some(user.id), None, &mut res).await?;
+        Ok(res.finish())
+    }
+    .await;
+    or_form(result, &state, &req, &viewer, "auth/login_2fa.html", data).await
+}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<CsrfForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let mut res = see_other("/");
+    if let Some(s) = &viewer.0 {
+        session::end(&state, s, &mut res).await?;
+    }
+    Ok(res.finish())
+}
+
+// Password reset
+
+pub async fn forgot_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+    form_page(
+        &state,
+        &req,
+        &viewer,
+        "auth/forgot.html",
+        json!({"sent": false, "values": {}}),
+        &[],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    email: String,
+}
+
+pub async fn forgot(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<EmailForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    limited(
+        &state,
+        &req,
+        Action::PasswordReset,
+        Some(&form.email.trim().to_lowercase()),
+    )?;
+    svc::request_password_reset(&state, &form.email).await?;
+    // The same answer whether or not the address has an account.
+    form_page(
+        &state,
+        &req,
+        &viewer,
+        "auth/forgot.html",
+        json!({"sent": true, "values": {}}),
+        &[],
+    )
+    .await
+}
+
+pub async fn reset_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
+    let token = query.token.clone().unwrap_or_default();
+    let valid = svc::token_is_valid(&state, &token, purpose::RESET)
+        .await?
+        .is_some();
+    form_page(
+        &state,
+        &req,
+        &viewer,
+        "auth/reset.html",
+        json!({"token": token, "valid": valid}),
+        &[],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn reset(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<ResetForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let form = form.into_inner();
+    let data = json!({"token": form.token, "valid": true});
+    let result = async {
+        svc::reset_password(&state, &form.token, form.password).await?;
+        Ok(see_other("/login?done=reset").finish())
+    }
+    .await;
+    or_form(result, &state, &req, &viewer, "auth/reset.html", data).await
+}
+
+// Account settings
+
+async fn settings_page(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    done: Option<&str>,
+    values: Option<serde_json::Value>,
+    errors: &[FieldError],
+) -> Page {
+    let user = viewer.require_user()?;
+    let organization = match user.organization_id {
+        Some(id) => state
+            .db
+            .run(move |conn| Ok(crate::db::catalogue::find_organization(conn, id)?))
+            .await?
+            .map(|o| json!({"id": o.id, "name": o.name, "verified": o.verified})),
+        None => None,
+    };
+    let values = values.unwrap_or_else(|| {
+        json!({
+            "name": user.name, "phone": user.phone, "lang": user.lang,
+            "notify_alerts": user.notify_alerts, "notify_news": user.notify_news,
+        })
+    });
+    let data = json!({
+        "user": {"email": user.email, "role": user.role, "verified": user.email_verified_at.is_some(), "totp": user.totp_enabled},
+        "organization": organization,
+        "values": values,
+        "done": done,
+    });
+    form_page(state, req, viewer, "account/settings.html", data, errors).await
+}
+
+pub async fn settings(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
+    settings_page(
+        &state,
+        &req,
+        &viewer,
+        flash(query.done.as_deref()).as_deref(),
+        None,
+        &[],
+    )
+    .await
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(flatten)]
+    input: ProfileInput,
+}
+
+pub async fn update_profile(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<ProfileForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_user()?;
+    let form = form.into_inner();
+    let values = json!(form.input);
+    match svc::update_profile(&state, user, form.input.clone()).await {
+        Ok(()) => {
+            // The account's language becomes the site's language too.
+            let mut res = see_other("/account?done=saved");
+            if let Some(lang) = Lang::parse(&form.input.lang) {
+                res.cookie(
+                    actix_web::cookie::Cookie::build(super::LANG_COOKIE, lang.code())
+                        .path("/")
+                        .max_age(actix_web::cookie::time::Duration::days(365))
+                        .same_site(actix_web::cookie::SameSite::Lax)
+                        .http_only(true)
+                        .finish(),
+                );
+            }
+            Ok(res.finish())
+        }
+        Err(AppError::Invalid(errors)) => {
+            settings_page(&state, &req, &viewer, None, Some(values), &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+pub async fn change_password(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<PasswordForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_user()?;
+    let session = viewer.0.as_ref().ok_or(AppError::Unauthorized)?;
+    let form = form.into_inner();
+    match svc::change_password(
+        &state,
+        user,
+        &session.id_hash,
+        form.current_password,
+        form.new_password,
+    )
+    .await
+    {
+        Ok(()) => Ok(see_other("/account?done=password").finish()),
+        Err(AppError::Invalid(errors)) => {
+            settings_page(&state, &req, &viewer, None, None, &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn logout_everywhere(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<CsrfForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_user()?;
+    svc::logout_everywhere(&state, user).await?;
+    let mut res = see_other("/login?done=everywhere");
+    if let Some(s) = &viewer.0 {
+        session::end(&state, s, &mut res).await?;
+    }
+    Ok(res.finish())
+}
+
+#[derive(Deserialize)]
+pub struct DeleteForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn delete_account(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<DeleteForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_user()?;
+    match svc::delete_account(&state, user, form.into_inner().password).await {
+        Ok(()) => {
+            let mut res = see_other("/login?done=deleted");
+            if let Some(s) = &viewer.0 {
+                session::end(&state, s, &mut res).await?;
+            }
+            Ok(res.finish())
+        }
+        Err(AppError::Invalid(errors)) => {
+            settings_page(&state, &req, &viewer, None, None, &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn invite(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<EmailForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_verified()?;
+    match svc::invite(&state, user, &form.email).await {
+        Ok(()) => Ok(see_other("/account?done=invited").finish()),
+        Err(AppError::Invalid(errors)) => {
+            settings_page(&state, &req, &viewer, None, None, &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn invite_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
+    let token = query.token.clone().unwrap_or_default();
+    let found = svc::token_is_valid(&state, &token, purpose::INVITE).await?;
+    let data = json!({"token": token, "valid": found.is_some(), "email": found.map(|t| t.email), "values": {}});
+    form_page(&state, &req, &viewer, "auth/invite.html", data, &[]).await
+}
+
+#[derive(Deserialize)]
+pub struct AcceptForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    password: String,
+}
+
+pub async fn accept_invite(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<AcceptForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let form = form.into_inner();
+    let data =
+        json!({"token": form.token, "valid": true, "email": null, "values": {"name": form.name}});
+    let result = async {
+        let id = svc::accept_invite(
+            &state,
+            &form.token,
+            &form.name,
+            form.password,
+            lang_of(&req),
+        )
+        .await?;
+        let mut res = see_other("/account?done=joined");
+        session::start(&state, viewer.0.as_ref(), Some(id), None, &mut res).await?;
+        Ok(res.finish())
+    }
+    .await;
+    or_form(result, &state, &req, &viewer, "auth/invite.html", data).await
+}
+
+// Two-factor sign-in
+
+pub async fn totp_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
+    let user = viewer.require_user()?;
+    let data = if user.totp_enabled {
+        json!({"enabled": true, "done": flash(query.done.as_deref())})
+    } else {
+        let (secret, url, svg) = svc::begin_totp(&state, user).await?;
+        json!({"enabled": false, "secret": secret, "url": url, "qr": svg, "done": flash(query.done.as_deref())})
+    };
+    form_page(&state, &req, &viewer, "account/2fa.html", data, &[]).await
+}
+
+pub async fn totp_enable(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<CodeForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_user()?;
+    match svc::enable_totp(&state, user, &form.code).await {
+        Ok(codes) => {
+            form_page(
+                &state,
+                &req,
+                &viewer,
+                "account/2fa.html",
+                json!({"enabled": true, "recovery_codes": codes, "done": null}),
+                &[],
+            )
+            .await
+        }
+        Err(AppError::Invalid(errors)) => {
+            let (secret, url, svg) = svc::begin_totp(&state, user).await?;
+            form_page(
+                &state,
+                &req,
+                &viewer,
+                "account/2fa.html",
+                json!({"enabled": false, "secret": secret, "url": url, "qr": svg, "done": null}),
+                &errors,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn totp_disable(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<DeleteForm>,
+) -> Page {
+    check_csrf(&req, &viewer, &form.csrf)?;
+    let user = viewer.require_user()?;
+    match svc::disable_totp(&state, user, form.into_inner().password).await {
+        Ok(()) => Ok(see_other("/account?done=totp_off").finish()),
+        Err(AppError::Invalid(errors)) => {
+            form_page(
+                &state,
+                &req,
+                &viewer,
+                "account/2fa.html",
+                json!({"enabled": true, "done": null}),
+                &errors,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}

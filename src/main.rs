@@ -31,6 +31,9 @@ enum Command {
     /// Rebuild the search index from the database into a fresh directory and swap it in
     /// atomically; a running server keeps answering searches and switches when it is done.
     Reindex,
+    /// Manage accounts from the command line (the first admin, organizers).
+    #[command(subcommand)]
+    User(UserCommand),
     /// Load demo data (East Azerbaijan firms and their needs) into an empty database.
     Demo {
         /// Number of needs: the hand-written set by default, or a synthetic catalogue of any size.
@@ -42,7 +45,48 @@ enum Command {
     },
 }
 
-fn main() -> anyhow::Result<()> {
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a verified account. Asks for the password, or reads it from standard input when
+    /// that is not a terminal (`echo "$PASSWORD" | niaz user create ...`).
+    Create {
+        #[arg(long)]
+        email: String,
+        /// admin, organizer, buyer or supplier.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        /// Display name (defaults to the email address).
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+fn read_password() -> anyhow::Result<String> {
+    use std::io::IsTerminal;
+    if std::io::stdin().is_terminal() {
+        let first = rpassword::prompt_password("Password (at least 10 characters): ")?;
+        let again = rpassword::prompt_password("Repeat the password: ")?;
+        anyhow::ensure!(first == again, "the two passwords differ");
+        Ok(first)
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        Ok(line.trim_end_matches(['\r', '\n']).to_string())
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The cause chain, without a backtrace: these are messages for people.
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -96,6 +140,26 @@ fn main() -> anyhow::Result<()> {
             println!(
                 "indexed {n} public needs in {:.1?} into {name}; it is now the live index",
                 started.elapsed()
+            );
+        }
+        Command::User(UserCommand::Create { email, role, name }) => {
+            let config = Config::new(&cli.data, None)?;
+            let db = Db::open(&config.database_url)?;
+            let role = niaz::domain::account::Role::parse(&role).ok_or_else(|| {
+                anyhow::anyhow!("--role must be admin, organizer, buyer or supplier")
+            })?;
+            let password = read_password()?;
+            let id = niaz::services::accounts::create_user_cli(
+                &mut *db.conn()?,
+                &email,
+                &name,
+                role,
+                &password,
+            )?;
+            println!(
+                "created {} account #{id} for {}",
+                role.as_str(),
+                email.trim().to_lowercase()
             );
         }
         Command::Demo { count, seed } => {

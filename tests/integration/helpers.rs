@@ -8,6 +8,7 @@ use niaz::config::Config;
 use niaz::db::Db;
 
 pub struct TestApp {
+    pub state: actix_web::web::Data<AppState>,
     pub base: String,
     pub db: Db,
     pub search: std::sync::Arc<niaz::search::SearchIndex>,
@@ -37,12 +38,19 @@ impl Page {
 
 /// Starts a server on an empty database.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server after adjusting its configuration.
+pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let config = Config::for_data_dir(dir.path()).expect("config");
+    let mut config = Config::for_data_dir(dir.path()).expect("config");
+    adjust(&mut config);
     let state = AppState::new(config).expect("state");
     let db = state.db.clone();
     let search = state.search.clone();
     let app = Application::build(state).expect("server builds");
+    let state = app.state();
     let base = format!("http://127.0.0.1:{}", app.port());
     actix_web::rt::spawn(app.run());
     let client = awc::Client::builder()
@@ -50,6 +58,7 @@ pub async fn spawn_app() -> TestApp {
         .disable_redirects()
         .finish();
     TestApp {
+        state,
         base,
         db,
         search,
@@ -68,6 +77,41 @@ pub async fn spawn_demo_app() -> TestApp {
 }
 
 impl TestApp {
+    /// Sends every queued mail now and returns what the memory transport holds.
+    /// The background worker may be sending at the same moment, so wait until nothing that is
+    /// due is left in the outbox.
+    pub async fn drain_mail(&self) -> Vec<niaz::email::SentMail> {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        loop {
+            niaz::jobs::run_pending_once(&self.state)
+                .await
+                .expect("outbox runs");
+            let now = chrono::Utc::now().naive_utc();
+            let busy = niaz::db::outbox::all(&mut self.db.conn().unwrap())
+                .unwrap()
+                .iter()
+                .any(|m| {
+                    m.status == "sending" || (m.status == "pending" && m.next_attempt_at <= now)
+                });
+            if !busy || std::time::Instant::now() > deadline {
+                break;
+            }
+            actix_web::rt::time::sleep(Duration::from_millis(20)).await;
+        }
+        self.state.mailer.transport.sent()
+    }
+
+    pub fn browser(&self) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .disable_redirects()
+                .finish(),
+            cookies: std::collections::BTreeMap::new(),
+        }
+    }
+
     /// Applies pending changes to the search index now, instead of waiting for the indexer.
     pub fn sync(&self) {
         self.search.apply_pending().expect("index catches up");
@@ -116,4 +160,99 @@ impl TestApp {
             body: String::from_utf8_lossy(&body).to_string(),
         }
     }
+}
+
+/// A client that keeps cookies and finds CSRF tokens in forms, like a browser would.
+pub struct Browser {
+    base: String,
+    client: awc::Client,
+    pub cookies: std::collections::BTreeMap<String, String>,
+}
+
+impl Browser {
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    fn remember(&mut self, headers: &awc::http::header::HeaderMap) {
+        for value in headers.get_all("set-cookie") {
+            let text = value.to_str().unwrap_or_default();
+            let first = text.split(';').next().unwrap_or_default();
+            if let Some((k, v)) = first.split_once('=') {
+                if v.is_empty() || text.contains("Max-Age=0") {
+                    self.cookies.remove(k);
+                } else {
+                    self.cookies.insert(k.to_string(), v.to_string());
+                }
+            }
+        }
+    }
+
+    pub async fn get(&mut self, path: &str) -> Page {
+        let mut res = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .insert_header(("Cookie", self.cookie_header()))
+            .send()
+            .await
+            .expect("request sent");
+        let body = res.body().limit(10 * 1024 * 1024).await.expect("body");
+        self.remember(res.headers());
+        Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: String::from_utf8(body.to_vec()).expect("UTF-8"),
+        }
+    }
+
+    /// Posts a form as the site's own page would (same Origin).
+    pub async fn post(&mut self, path: &str, form: &[(&str, &str)]) -> Page {
+        self.post_with(path, form, Some(&self.base.clone())).await
+    }
+
+    pub async fn post_with(
+        &mut self,
+        path: &str,
+        form: &[(&str, &str)],
+        origin: Option<&str>,
+    ) -> Page {
+        let mut req = self
+            .client
+            .post(format!("{}{}", self.base, path))
+            .insert_header(("Cookie", self.cookie_header()));
+        if let Some(o) = origin {
+            req = req.insert_header(("Origin", o.to_string()));
+        }
+        let mut res = req.send_form(&form).await.expect("request sent");
+        let body = res.body().limit(10 * 1024 * 1024).await.expect("body");
+        self.remember(res.headers());
+        Page {
+            status: res.status(),
+            headers: res.headers().clone(),
+            body: String::from_utf8_lossy(&body).to_string(),
+        }
+    }
+
+    /// GETs a page and posts its form (found by action) with the page's CSRF token.
+    pub async fn submit(&mut self, page_path: &str, action: &str, fields: &[(&str, &str)]) -> Page {
+        let page = self.get(page_path).await;
+        let token = csrf_of(&page.body);
+        let mut form: Vec<(&str, &str)> = vec![("csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.post(action, &form).await
+    }
+}
+
+/// The CSRF token in a page's forms.
+pub fn csrf_of(body: &str) -> String {
+    let marker = r#"name="csrf" value=""#;
+    let start = body
+        .find(marker)
+        .map(|i| i + marker.len())
+        .expect("page has a CSRF token");
+    body[start..].chars().take_while(|c| *c != '"').collect()
 }

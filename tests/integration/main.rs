@@ -1,6 +1,7 @@
 //! Integration tests: each test starts the real server on port 0 with its own temporary data
 //! directory and speaks HTTP to it.
 
+mod accounts;
 mod catalogue;
 mod fixtures;
 mod helpers;

@@ -217,6 +217,9 @@ pub async fn resend_verification(
 ) -> Page {
     check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
+    if user.email_verified_at.is_some() {
+        return Ok(see_other("/account?done=verified").finish());
+    }
     limited(&state, &req, Action::VerificationResend, Some(&user.email))?;
     svc::resend_verification(&state, user).await?;
     Ok(see_other("/account?done=resent").finish())

@@ -1,10 +1,12 @@
 //! Integration tests: each test starts the real server on port 0 with its own temporary data
 //! directory and speaks HTTP to it.
 
+mod access;
 mod accounts;
 mod catalogue;
 mod fixtures;
 mod helpers;
+mod mail;
 mod search;
 mod search_api;
 mod search_index;

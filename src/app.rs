@@ -80,8 +80,8 @@ pub struct Application {
 
 /// Headers every response carries. No inline script or style is allowed, and nothing is loaded
 /// from another host.
-fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
+fn security_headers(https: bool) -> DefaultHeaders {
+    let headers = DefaultHeaders::new()
         .add((
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
@@ -93,7 +93,15 @@ fn security_headers() -> DefaultHeaders {
         .add((
             "Permissions-Policy",
             "camera=(), microphone=(), geolocation=()",
+        ));
+    if https {
+        headers.add((
+            "Strict-Transport-Security",
+            "max-age=31536000; includeSubDomains",
         ))
+    } else {
+        headers
+    }
 }
 
 async fn log_requests(
@@ -122,13 +130,14 @@ impl Application {
         state.search.start_worker();
         let state = web::Data::new(state);
         let app_state = state.clone();
+        let https = state.config.https();
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
                 .wrap(from_fn(crate::web::errors::render_errors))
                 .wrap(from_fn(crate::web::session::load_session))
-                .wrap(security_headers())
+                .wrap(security_headers(https))
                 .wrap(Compress::default())
                 .wrap(from_fn(log_requests))
                 .configure(crate::routes::configure)

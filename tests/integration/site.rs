@@ -195,3 +195,23 @@ async fn no_page_loads_anything_from_another_host() {
         );
     }
 }
+
+#[actix_web::test]
+async fn https_sites_get_hsts_and_host_prefixed_secure_cookies() {
+    let app = crate::helpers::spawn_app_with(|c| c.base_url = "https://niaz.example".into()).await;
+    let mut b = app.browser();
+    let page = b.get("/login").await;
+    assert!(page
+        .header("strict-transport-security")
+        .unwrap()
+        .contains("max-age="));
+    let cookie = page.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("__Host-niaz="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    let plain = spawn_app().await;
+    assert!(plain
+        .get("/")
+        .await
+        .header("strict-transport-security")
+        .is_none());
+}

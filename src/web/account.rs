@@ -164,19 +164,31 @@ pub async fn verify_form(
     viewer: Viewer,
     query: web::Query<NextQuery>,
 ) -> Page {
-    let token = query.token.clone().unwrap_or_default();
-    let valid = svc::token_is_valid(&state, &token, purpose::VERIFY)
-        .await?
-        .is_some();
-    form_page(
+    token_form(
         &state,
         &req,
         &viewer,
+        &query,
+        purpose::VERIFY,
         "auth/verify.html",
-        json!({"token": token, "valid": valid}),
-        &[],
     )
     .await
+}
+
+/// A page behind an emailed link: shows its form when the token can still be used. Opening the
+/// link changes nothing; only the form's POST uses the token.
+async fn token_form(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    query: &NextQuery,
+    purpose: &'static str,
+    template: &str,
+) -> Page {
+    let token = query.token.clone().unwrap_or_default();
+    let valid = svc::token_is_valid(state, &token, purpose).await?.is_some();
+    let data = json!({"token": token, "valid": valid});
+    form_page(state, req, viewer, template, data, &[]).await
 }
 
 #[derive(Deserialize)]
@@ -416,17 +428,13 @@ pub async fn reset_form(
     viewer: Viewer,
     query: web::Query<NextQuery>,
 ) -> Page {
-    let token = query.token.clone().unwrap_or_default();
-    let valid = svc::token_is_valid(&state, &token, purpose::RESET)
-        .await?
-        .is_some();
-    form_page(
+    token_form(
         &state,
         &req,
         &viewer,
+        &query,
+        purpose::RESET,
         "auth/reset.html",
-        json!({"token": token, "valid": valid}),
-        &[],
     )
     .await
 }

@@ -31,6 +31,32 @@ enum Command {
     /// Rebuild the search index from the database into a fresh directory and swap it in
     /// atomically; a running server keeps answering searches and switches when it is done.
     Reindex,
+    /// Import needs from a CSV or XLSX file (columns in the README). Nothing is written when any
+    /// row is invalid, unless --skip-invalid is given.
+    Import {
+        file: std::path::PathBuf,
+        /// Text encoding of a CSV file: utf-8 or windows-1256 (detected when not given).
+        #[arg(long)]
+        encoding: Option<String>,
+        /// Status of rows without a status cell.
+        #[arg(long, default_value = "published")]
+        status: String,
+        /// Import the valid rows and report the others.
+        #[arg(long)]
+        skip_invalid: bool,
+    },
+    /// Export needs as CSV (UTF-8 with BOM) or XLSX, in the import format.
+    Export {
+        /// csv or xlsx; by default taken from --output's extension, else csv.
+        #[arg(long)]
+        format: Option<String>,
+        /// File to write; standard output when not given.
+        #[arg(long, short)]
+        output: Option<std::path::PathBuf>,
+        /// Only needs of these statuses (comma separated), e.g. published,in_talks.
+        #[arg(long)]
+        status: Option<String>,
+    },
     /// Manage accounts from the command line (the first admin, organizers).
     #[command(subcommand)]
     User(UserCommand),
@@ -93,6 +119,7 @@ fn run() -> anyhow::Result<()> {
             EnvFilter::try_from_env("NIAZ_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_target(false)
+        .with_writer(std::io::stderr)
         .init();
 
     match cli.command {
@@ -142,6 +169,32 @@ fn run() -> anyhow::Result<()> {
                 started.elapsed()
             );
         }
+        Command::Import {
+            file,
+            encoding,
+            status,
+            skip_invalid,
+        } => {
+            let config = Config::new(&cli.data, None)?;
+            let db = Db::open(&config.database_url)?;
+            import(
+                &config,
+                &db,
+                &file,
+                encoding.as_deref(),
+                &status,
+                skip_invalid,
+            )?;
+        }
+        Command::Export {
+            format,
+            output,
+            status,
+        } => {
+            let config = Config::new(&cli.data, None)?;
+            let db = Db::open(&config.database_url)?;
+            export(&db, format.as_deref(), output.as_deref(), status.as_deref())?;
+        }
         Command::User(UserCommand::Create { email, role, name }) => {
             let config = Config::new(&cli.data, None)?;
             let db = Db::open(&config.database_url)?;
@@ -183,6 +236,118 @@ fn load_demo(db: &Db, count: Option<usize>, seed: u64) -> anyhow::Result<()> {
             organizations,
             needs,
         } => tracing::info!("loaded demo data: {organizations} organizations, {needs} needs"),
+    }
+    Ok(())
+}
+
+fn import(
+    config: &Config,
+    db: &Db,
+    file: &std::path::Path,
+    encoding: Option<&str>,
+    status: &str,
+    skip_invalid: bool,
+) -> anyhow::Result<()> {
+    use niaz::services::spreadsheet as sheet;
+    let encoding = match encoding {
+        None => None,
+        Some(e) => Some(
+            sheet::Encoding::parse(e)
+                .ok_or_else(|| anyhow::anyhow!("--encoding must be utf-8 or windows-1256"))?,
+        ),
+    };
+    let default_status = niaz::domain::need::NeedStatus::parse(status)
+        .ok_or_else(|| anyhow::anyhow!("--status {status:?} is not a need status"))?;
+    let table = sheet::read_file(file, encoding)?;
+    eprintln!("read {} rows from {}", table.rows.len(), file.display());
+    let mut conn = db.conn()?;
+    let categories = niaz::db::catalogue::all_categories(&mut conn)?;
+    let lang = niaz::i18n::Lang::En;
+    let checked = match sheet::check(&table, &categories, default_status) {
+        Ok(c) => c,
+        Err(header_errors) => {
+            for e in &header_errors {
+                eprintln!("{}", e.message(lang));
+            }
+            anyhow::bail!("the header row has problems; nothing was imported");
+        }
+    };
+    for e in &checked.errors {
+        eprintln!("{}", e.message(lang));
+    }
+    if !checked.errors.is_empty() && !skip_invalid {
+        anyhow::bail!(
+            "{} problems in {} rows; nothing was imported (fix them, or use --skip-invalid to import the {} valid rows)",
+            checked.errors.len(),
+            checked.invalid_rows,
+            checked.valid.len()
+        );
+    }
+    let bar = indicatif::ProgressBar::new(checked.valid.len() as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("importing [{bar:40}] {pos}/{len} rows ({eta})")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    let applied = sheet::apply(&mut conn, &checked.valid, &|n| bar.set_position(n as u64))?;
+    bar.finish_and_clear();
+    drop(conn);
+    niaz::search::sync_from_cli(&config.data_dir, db)?;
+    println!(
+        "imported {} rows: {} new needs, {} updated, {} new organizations{}; all searchable now",
+        checked.valid.len(),
+        applied.created,
+        applied.updated,
+        applied.organizations_created,
+        if checked.invalid_rows > 0 {
+            format!("; {} invalid rows skipped", checked.invalid_rows)
+        } else {
+            String::new()
+        }
+    );
+    Ok(())
+}
+
+fn export(
+    db: &Db,
+    format: Option<&str>,
+    output: Option<&std::path::Path>,
+    status: Option<&str>,
+) -> anyhow::Result<()> {
+    use niaz::services::spreadsheet as sheet;
+    let statuses: Option<Vec<&str>> = status.map(|s| s.split(',').map(str::trim).collect());
+    if let Some(list) = &statuses {
+        for s in list {
+            anyhow::ensure!(
+                niaz::domain::need::NeedStatus::parse(s).is_some(),
+                "--status: {s:?} is not a need status"
+            );
+        }
+    }
+    let format = format
+        .map(str::to_string)
+        .or_else(|| {
+            output
+                .and_then(|o| o.extension())
+                .map(|e| e.to_string_lossy().to_lowercase())
+        })
+        .unwrap_or_else(|| "csv".into());
+    let rows = niaz::db::catalogue::all_need_rows(&mut *db.conn()?, statuses.as_deref())?;
+    let table = sheet::export_rows(&rows);
+    let bytes = match format.as_str() {
+        "csv" => sheet::write_csv(&table)?,
+        "xlsx" => sheet::write_xlsx(&table)?,
+        other => anyhow::bail!("--format must be csv or xlsx, not {other:?}"),
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(path, &bytes)?;
+            eprintln!("exported {} needs to {}", rows.len(), path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
     }
     Ok(())
 }

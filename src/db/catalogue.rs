@@ -215,6 +215,85 @@ pub fn set_status(conn: &mut Conn, id: i32, status: &str) -> QueryResult<()> {
     })
 }
 
+pub fn find_need_id_by_ref(conn: &mut Conn, import_ref: &str) -> QueryResult<Option<i32>> {
+    needs::table
+        .filter(needs::import_ref.eq(import_ref))
+        .select(needs::id)
+        .first(conn)
+        .optional()
+}
+
+pub fn need_exists(conn: &mut Conn, id: i32) -> QueryResult<bool> {
+    Ok(needs::table
+        .find(id)
+        .select(needs::id)
+        .first::<i32>(conn)
+        .optional()?
+        .is_some())
+}
+
+pub fn find_organization_by_key(conn: &mut Conn, key: &str) -> QueryResult<Option<Organization>> {
+    organizations::table
+        .filter(organizations::name_key.eq(key))
+        .order(organizations::id)
+        .select(Organization::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Replaces every field of a need (keeping its creation time) and records the change.
+pub fn replace_need(conn: &mut Conn, id: i32, need: &NewNeed) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::update(needs::table.find(id))
+            .set((
+                needs::organization_id.eq(need.organization_id),
+                needs::category_id.eq(need.category_id),
+                needs::title.eq(&need.title),
+                needs::title_en.eq(&need.title_en),
+                needs::description.eq(&need.description),
+                needs::part_number.eq(&need.part_number),
+                needs::part_number_key.eq(&need.part_number_key),
+                needs::brand.eq(&need.brand),
+                needs::hs_code.eq(&need.hs_code),
+                needs::material.eq(&need.material),
+                needs::specs.eq(&need.specs),
+                needs::spec_items.eq(&need.spec_items),
+                needs::quantity_per_year.eq(need.quantity_per_year),
+                needs::unit.eq(&need.unit),
+                needs::unit_price.eq(need.unit_price),
+                needs::currency.eq(&need.currency),
+                needs::origin_country.eq(&need.origin_country),
+                needs::annual_import_value.eq(need.annual_import_value),
+                needs::deadline.eq(need.deadline),
+                needs::anonymous.eq(need.anonymous),
+                needs::status.eq(&need.status),
+                needs::updated_at.eq(need.updated_at),
+                needs::published_at.eq(need.published_at),
+                needs::import_ref.eq(&need.import_ref),
+            ))
+            .execute(conn)?;
+        super::search::record_changes(conn, &[id])
+    })
+}
+
+/// Every need with its organization and category, optionally of some statuses, in id order.
+pub fn all_need_rows(conn: &mut Conn, statuses: Option<&[&str]>) -> QueryResult<Vec<NeedRow>> {
+    let mut q = needs::table
+        .inner_join(organizations::table)
+        .inner_join(categories::table)
+        .select((
+            Need::as_select(),
+            Organization::as_select(),
+            Category::as_select(),
+        ))
+        .order(needs::id)
+        .into_boxed();
+    if let Some(s) = statuses {
+        q = q.filter(needs::status.eq_any(s.to_vec()));
+    }
+    q.load(conn)
+}
+
 /// Inserts a need and records the change for the search index, atomically.
 pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
     conn.transaction(|conn| {

@@ -82,6 +82,7 @@ pub struct Need {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
+    pub import_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -112,6 +113,7 @@ pub struct NewNeed {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
+    pub import_ref: Option<String>,
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]

@@ -58,6 +58,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
+        import_ref -> Nullable<Text>,
     }
 }
 

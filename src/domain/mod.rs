@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod codes;
+pub mod dates;
 pub mod money;
 pub mod need;
 pub mod organization;

@@ -296,6 +296,40 @@ pub fn rebuild(
     Ok((name, done))
 }
 
+/// Brings the index up to date with the database from a command-line process: applies the
+/// pending changes itself, or, when a running server holds the index, waits until that server's
+/// indexer has applied them. Either way the changes are searchable when this returns.
+pub fn sync_from_cli(data_dir: &Path, db: &Db) -> anyhow::Result<()> {
+    match SearchIndex::open(data_dir, db.clone()) {
+        Ok(_) => Ok(()),
+        Err(e) if format!("{e:#}").contains("locked") => {
+            let target = q::last_change_id(&mut *db.conn()?)?;
+            let dir = data_dir.join("index");
+            let deadline = std::time::Instant::now() + Duration::from_secs(120);
+            loop {
+                if let Some((name, _)) = read_current(&dir) {
+                    let applied = Index::open_in_dir(dir.join(&name))
+                        .ok()
+                        .and_then(|i| i.load_metas().ok())
+                        .and_then(|m| m.payload)
+                        .and_then(|p| p.parse::<i32>().ok())
+                        .unwrap_or(0);
+                    if applied >= target {
+                        return Ok(());
+                    }
+                }
+                if std::time::Instant::now() > deadline {
+                    anyhow::bail!(
+                        "the running server has not indexed the changes within two minutes"
+                    );
+                }
+                std::thread::sleep(Duration::from_millis(200));
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// Removes generations other than `keep` (left behind by rebuilds and crashes).
 fn remove_old_generations(dir: &Path, keep: &str) {
     let Ok(entries) = std::fs::read_dir(dir) else {

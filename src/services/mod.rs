@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 pub mod search;
+pub mod spreadsheet;
 
 use serde::Serialize;
 

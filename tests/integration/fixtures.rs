@@ -81,6 +81,7 @@ impl NeedBuilder {
                 created_at: now,
                 updated_at: now,
                 published_at: Some(now),
+                import_ref: None,
             },
         }
     }

@@ -11,3 +11,4 @@ mod search;
 mod search_api;
 mod search_index;
 mod site;
+mod spreadsheet;

@@ -189,6 +189,7 @@ fn build_need(rng: &mut fastrand::Rng, spec: NeedSpec<'_>, now: NaiveDateTime) -
         created_at: created,
         updated_at: published,
         published_at: is_listed.then_some(published),
+        import_ref: None,
     }
 }
 

@@ -1,0 +1,2 @@
+DROP INDEX needs_import_ref;
+ALTER TABLE needs DROP COLUMN import_ref;

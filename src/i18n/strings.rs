@@ -301,6 +301,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("error.totp_not_started", "ابتدا کد QR را بخوانید", "Scan the QR code first"),
     ("error.totp_required", "برای این بخش ورود دومرحله‌ای لازم است؛ آن را از صفحه حساب فعال کنید", "This area needs two-step sign-in; turn it on from your account page"),
     ("error.own_role", "این نقش را نمی‌توان از این‌جا تغییر داد", "This role cannot be changed here"),
+    ("error.category_choose", "گروه مناسب قطعه را انتخاب کنید", "Choose the part's category"),
     ("error.column_unknown", "این ستون شناخته نیست", "unknown column"),
     ("error.column_missing", "این ستون لازم است و در فایل نیست", "this column is required and missing"),
     ("error.ref_duplicate", "این مرجع در فایل تکرار شده است", "this ref appears more than once in the file"),

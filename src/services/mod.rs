@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod catalogue;
 pub mod demo;
+pub mod need_form;
 pub mod search;
 pub mod spreadsheet;
 

@@ -13,16 +13,16 @@ use anyhow::{anyhow, bail, Context};
 use chrono::Utc;
 use diesel::Connection;
 
+use super::need_form;
 use crate::db::catalogue as q;
 use crate::db::models::{Category, NewNeed, NewOrganization};
 use crate::db::Conn;
-use crate::domain::codes::{HsCode, PartNumber};
-use crate::domain::dates::{iso, parse_date};
-use crate::domain::money::{annual_value, parse_amount, parse_quantity, Currency};
-use crate::domain::need::{parse_spec_items, NeedStatus, Unit};
+use crate::domain::dates::iso;
+use crate::domain::money::Currency;
+use crate::domain::need::NeedStatus;
 use crate::domain::organization::OrgKind;
-use crate::domain::places::{canonical_place, parse_country};
-use crate::domain::text::{char_len, clean, compact_key, normalize};
+use crate::domain::places::canonical_place;
+use crate::domain::text::{char_len, clean, compact_key};
 use crate::i18n::{self, Lang};
 
 /// The columns of the import and export format, in export order.
@@ -222,14 +222,6 @@ fn find_category<'a>(categories: &'a [Category], value: &str) -> Option<&'a Cate
     })
 }
 
-fn parse_bool(v: &str) -> Option<bool> {
-    match normalize(v).as_str() {
-        "" | "no" | "false" | "0" | "خیر" | "نه" => Some(false),
-        "yes" | "true" | "1" | "بله" | "اری" => Some(true),
-        _ => None,
-    }
-}
-
 /// Checks every row. `default_status` applies to rows without a `status` cell.
 pub fn check(
     table: &Table,
@@ -286,120 +278,60 @@ pub fn check(
         if COLUMNS.iter().all(|c| get(c).is_empty()) {
             continue; // blank lines at the end of sheets
         }
-        let mut errors = Vec::new();
-        let mut err = |column: &str, value: &str, key: &'static str| {
-            errors.push(RowError {
-                row,
-                column: column.to_string(),
-                value: value.to_string(),
-                key,
-            })
-        };
-        let title = clean(&get("title"));
-        if title.is_empty() {
-            err("title", "", "error.required");
-        } else if char_len(&title) > 200 {
-            err("title", &title, "error.too_long");
-        }
+        let mut errors: Vec<RowError> = Vec::new();
         let organization = clean(&get("organization"));
         if organization.is_empty() {
-            err("organization", "", "error.required");
+            errors.push(RowError {
+                row,
+                column: "organization".into(),
+                value: String::new(),
+                key: "error.required",
+            });
         } else if char_len(&organization) > 150 {
-            err("organization", &organization, "error.too_long");
-        }
-        let description = get("description");
-        if char_len(&description) > 5000 {
-            err("description", "", "error.too_long");
+            errors.push(RowError {
+                row,
+                column: "organization".into(),
+                value: organization.clone(),
+                key: "error.too_long",
+            });
         }
         let reference = Some(get("ref")).filter(|r| !r.is_empty());
         if let Some(r) = &reference {
-            if let Some(first) = seen_refs.insert(r.clone(), row) {
-                let _ = first;
-                err("ref", r, "error.ref_duplicate");
+            if seen_refs.insert(r.clone(), row).is_some() {
+                errors.push(RowError {
+                    row,
+                    column: "ref".into(),
+                    value: r.clone(),
+                    key: "error.ref_duplicate",
+                });
             }
         }
-        let part = match PartNumber::parse(&get("part_number")) {
-            Ok(p) => p,
-            Err(k) => {
-                err("part_number", &get("part_number"), k);
-                None
-            }
-        };
-        let hs = match HsCode::parse(&get("hs_code")) {
-            Ok(h) => h,
-            Err(k) => {
-                err("hs_code", &get("hs_code"), k);
-                None
-            }
-        };
-        let category = match get("category").as_str() {
-            "" => Some(other),
-            v => match find_category(categories, v) {
-                Some(c) => Some(c.id),
-                None => {
-                    err("category", v, "error.category_unknown");
-                    None
-                }
-            },
-        };
-        let unit = match get("unit").as_str() {
-            "" => Some(Unit::Piece),
-            v => Unit::parse(v).or_else(|| {
-                err("unit", v, "error.unit_unknown");
-                None
-            }),
-        };
-        let currency = match get("currency").as_str() {
-            "" => Some(Currency::Irr),
-            v => Currency::parse(v).or_else(|| {
-                err("currency", v, "error.currency_unknown");
-                None
-            }),
-        };
-        let quantity = match get("quantity_per_year").as_str() {
-            "" => None,
-            v => parse_quantity(v)
-                .map_err(|k| err("quantity_per_year", v, k))
-                .ok(),
-        };
-        let price = match (get("unit_price").as_str(), currency) {
-            ("", _) | (_, None) => None,
-            (v, Some(c)) => parse_amount(v, c).map_err(|k| err("unit_price", v, k)).ok(),
-        };
-        let origin = match get("origin_country").as_str() {
-            "" => Some(String::new()),
-            v => parse_country(v).map(str::to_string).or_else(|| {
-                err("origin_country", v, "error.country_unknown");
-                None
-            }),
-        };
-        let deadline = match get("deadline").as_str() {
-            "" => None,
-            v => parse_date(v).map_err(|k| err("deadline", v, k)).ok(),
-        };
-        let anonymous = parse_bool(&get("anonymous")).unwrap_or_else(|| {
-            err("anonymous", &get("anonymous"), "error.boolean_invalid");
-            false
-        });
         let status = match get("status").as_str() {
             "" => Some(default_status),
             v => NeedStatus::parse(v).or_else(|| {
-                err("status", v, "error.status_unknown");
+                errors.push(RowError {
+                    row,
+                    column: "status".into(),
+                    value: v.to_string(),
+                    key: "error.status_unknown",
+                });
                 None
             }),
         };
-        if !errors.is_empty() {
+        let find = |v: &str| find_category(categories, v).map(|c| c.id);
+        let (fields, field_errors) = need_form::parse(&get, &find, other);
+        errors.extend(field_errors.into_iter().map(|e| RowError {
+            row,
+            value: get(&e.field),
+            column: e.field,
+            key: e.key,
+        }));
+        errors.sort_by_key(|e| COLUMNS.iter().position(|c| *c == e.column));
+        let (Some(fields), Some(status), true) = (fields, status, errors.is_empty()) else {
             out.invalid_rows += 1;
             out.errors.extend(errors);
             continue;
-        }
-        let (Some(category), Some(unit), Some(currency), Some(origin), Some(status)) =
-            (category, unit, currency, origin, status)
-        else {
-            continue;
         };
-        let specs = get("specs");
-        let published = status.is_public().then_some(now);
         out.valid.push(ValidRow {
             row,
             reference,
@@ -408,45 +340,48 @@ pub fn check(
                 p => canonical_place(p),
             },
             city: canonical_place(&get("city")),
-            need: NewNeed {
-                organization_id: 0,
-                category_id: category,
-                title,
-                title_en: clean(&get("title_en")),
-                description,
-                part_number: part
-                    .as_ref()
-                    .map(|p| p.as_str().to_string())
-                    .unwrap_or_default(),
-                part_number_key: part
-                    .as_ref()
-                    .map(|p| p.key().to_string())
-                    .unwrap_or_default(),
-                brand: clean(&get("brand")),
-                hs_code: hs.map(|h| h.as_str().to_string()),
-                material: clean(&get("material")),
-                spec_items: serde_json::to_string(&parse_spec_items(&specs))
-                    .unwrap_or_else(|_| "[]".into()),
-                specs,
-                quantity_per_year: quantity,
-                unit: unit.as_str().to_string(),
-                unit_price: price,
-                currency: currency.code().to_string(),
-                origin_country: origin,
-                annual_import_value: annual_value(quantity, price),
-                deadline,
-                anonymous,
-                featured: false,
-                status: status.as_str().to_string(),
-                created_at: now,
-                updated_at: now,
-                published_at: published,
-                import_ref: None,
-            },
+            need: new_need(fields, 0, status, now),
             organization,
         });
     }
     Ok(out)
+}
+
+/// A need row from parsed fields.
+pub fn new_need(
+    f: need_form::NeedFields,
+    organization_id: i32,
+    status: NeedStatus,
+    now: chrono::NaiveDateTime,
+) -> NewNeed {
+    NewNeed {
+        organization_id,
+        category_id: f.category_id,
+        title: f.title,
+        title_en: f.title_en,
+        description: f.description,
+        part_number: f.part_number,
+        part_number_key: f.part_number_key,
+        brand: f.brand,
+        hs_code: f.hs_code,
+        material: f.material,
+        specs: f.specs,
+        spec_items: f.spec_items,
+        quantity_per_year: f.quantity_per_year,
+        unit: f.unit,
+        unit_price: f.unit_price,
+        currency: f.currency,
+        origin_country: f.origin_country,
+        annual_import_value: f.annual_import_value,
+        deadline: f.deadline,
+        anonymous: f.anonymous,
+        featured: false,
+        status: status.as_str().to_string(),
+        created_at: now,
+        updated_at: now,
+        published_at: status.is_public().then_some(now),
+        import_ref: None,
+    }
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

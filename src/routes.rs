@@ -3,7 +3,7 @@
 use actix_web::web;
 
 use crate::api;
-use crate::web::{account, admin, catalogue, pages, search};
+use crate::web::{account, admin, catalogue, pages, posting, search};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
@@ -50,6 +50,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/account/2fa/disable",
             web::post().to(account::totp_disable),
         )
+        .route("/my/needs", web::get().to(posting::dashboard))
+        .route("/my/needs/new", web::get().to(posting::new_form))
+        .route("/my/needs/new", web::post().to(posting::create))
+        .route("/my/needs/{id}/edit", web::get().to(posting::edit_form))
+        .route("/my/needs/{id}/edit", web::post().to(posting::update))
+        .route("/my/needs/{id}/withdraw", web::post().to(posting::withdraw))
+        .route(
+            "/my/needs/{id}/duplicate",
+            web::post().to(posting::duplicate),
+        )
+        .route("/admin/review", web::get().to(posting::review_queue))
+        .route("/admin/review/{id}", web::post().to(posting::decide))
         .route("/admin", web::get().to(admin::dashboard))
         .route("/admin/users/{id}/role", web::post().to(admin::set_role))
         .route(

@@ -294,6 +294,13 @@ pub fn all_need_rows(conn: &mut Conn, statuses: Option<&[&str]>) -> QueryResult<
     q.load(conn)
 }
 
+pub fn set_published_now(conn: &mut Conn, id: i32) -> QueryResult<()> {
+    diesel::update(needs::table.find(id))
+        .set(needs::published_at.eq(Some(chrono::Utc::now().naive_utc())))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Inserts a need and records the change for the search index, atomically.
 pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
     conn.transaction(|conn| {

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod catalogue;
 pub mod models;
 pub mod outbox;
+pub mod posting;
 pub mod schema;
 pub mod search;
 mod sql;

@@ -74,7 +74,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     email_tokens,
     outbox,
-    settings
+    settings,
+    need_decisions
 );
 
 diesel::table! {
@@ -161,6 +162,17 @@ diesel::table! {
     settings (name) {
         name -> Text,
         value -> Text,
+    }
+}
+
+diesel::table! {
+    need_decisions (id) {
+        id -> Integer,
+        need_id -> Integer,
+        user_id -> Integer,
+        decision -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
     }
 }
 

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod catalogue;
 pub mod demo;
 pub mod need_form;
+pub mod posting;
 pub mod search;
 pub mod spreadsheet;
 

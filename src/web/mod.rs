@@ -6,6 +6,7 @@ pub mod admin;
 pub mod catalogue;
 pub mod errors;
 pub mod pages;
+pub mod posting;
 pub mod search;
 pub mod session;
 

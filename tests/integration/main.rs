@@ -7,6 +7,7 @@ mod catalogue;
 mod fixtures;
 mod helpers;
 mod mail;
+mod posting;
 mod search;
 mod search_api;
 mod search_index;

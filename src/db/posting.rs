@@ -1,0 +1,75 @@
+//! Queries of the posting workflow: a firm's needs, the review queue, moderation decisions.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::catalogue::{load_need_rows, NeedRow};
+use super::models::User;
+use super::schema::{need_decisions, needs, users};
+use super::Conn;
+
+/// Every need of an organization, newest first.
+pub fn needs_of_organization(conn: &mut Conn, org: i32) -> QueryResult<Vec<NeedRow>> {
+    let ids: Vec<i32> = needs::table
+        .filter(needs::organization_id.eq(org))
+        .order(needs::updated_at.desc())
+        .select(needs::id)
+        .load(conn)?;
+    load_need_rows(conn, &ids)
+}
+
+/// Needs awaiting review, oldest first.
+pub fn review_queue(conn: &mut Conn) -> QueryResult<Vec<NeedRow>> {
+    let ids: Vec<i32> = needs::table
+        .filter(needs::status.eq("pending_review"))
+        .order((needs::updated_at.asc(), needs::id.asc()))
+        .limit(500)
+        .select(needs::id)
+        .load(conn)?;
+    load_need_rows(conn, &ids)
+}
+
+pub fn record_decision(
+    conn: &mut Conn,
+    need: i32,
+    user: i32,
+    decision: &str,
+    reason: &str,
+) -> QueryResult<()> {
+    diesel::insert_into(need_decisions::table)
+        .values((
+            need_decisions::need_id.eq(need),
+            need_decisions::user_id.eq(user),
+            need_decisions::decision.eq(decision),
+            need_decisions::reason.eq(reason),
+            need_decisions::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// The latest decision on a need: (decision, reason).
+pub fn last_decision(conn: &mut Conn, need: i32) -> QueryResult<Option<(String, String)>> {
+    need_decisions::table
+        .filter(need_decisions::need_id.eq(need))
+        .order((need_decisions::created_at.desc(), need_decisions::id.desc()))
+        .select((need_decisions::decision, need_decisions::reason))
+        .first(conn)
+        .optional()
+}
+
+pub fn decisions_count(conn: &mut Conn, need: i32) -> QueryResult<i64> {
+    need_decisions::table
+        .filter(need_decisions::need_id.eq(need))
+        .count()
+        .get_result(conn)
+}
+
+/// Members of an organization who can receive mail.
+pub fn members(conn: &mut Conn, org: i32) -> QueryResult<Vec<User>> {
+    users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::deleted_at.is_null())
+        .select(User::as_select())
+        .load(conn)
+}

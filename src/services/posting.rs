@@ -1,0 +1,266 @@
+//! The buyer's workflow and moderation: drafts, submission for review, edits, withdrawal,
+//! duplication, and organizers' decisions, mailed to the firm in each member's language.
+//!
+//! Lifecycle: draft -> pending_review -> published -> in_talks -> localized | closed. A
+//! significant edit (title, part number, description) of a public need sends it back to review;
+//! a minor one (quantity, deadline, price) does not. Organizers' own edits never need review.
+
+use std::collections::HashMap;
+
+use chrono::Utc;
+use diesel::Connection;
+use serde_json::json;
+
+use super::need_form::{self, check_complete};
+use super::spreadsheet::new_need;
+use crate::app::AppState;
+use crate::db::catalogue as q;
+use crate::db::models::{Need, User};
+use crate::db::outbox::{self, NewMail};
+use crate::db::posting as p;
+use crate::domain::account::Role;
+use crate::domain::need::NeedStatus;
+use crate::error::AppError;
+
+fn is_staff(user: &User) -> bool {
+    Role::parse(&user.role).is_some_and(Role::is_staff)
+}
+
+/// The organization a user posts for: their own, or (staff) the one chosen.
+fn posting_org(user: &User, chosen: Option<i32>) -> Result<i32, AppError> {
+    if is_staff(user) {
+        return chosen
+            .or(user.organization_id)
+            .ok_or_else(|| AppError::invalid("organization_id", "error.required"));
+    }
+    match (Role::parse(&user.role), user.organization_id) {
+        (Some(Role::Buyer), Some(org)) => Ok(org),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Whether the user may manage this need: staff, or a member of the need's firm.
+pub fn may_manage(user: &User, need: &Need) -> bool {
+    is_staff(user) || user.organization_id == Some(need.organization_id)
+}
+
+/// Saves a need from a form: a new one when `id` is `None`. `submit` asks for review (or, for
+/// staff, publishes). Returns the need's id.
+pub async fn save(
+    state: &AppState,
+    user: &User,
+    id: Option<i32>,
+    form: HashMap<String, String>,
+    submit: bool,
+) -> Result<i32, AppError> {
+    if user.email_verified_at.is_none() {
+        return Err(AppError::Conflict("error.email_unverified"));
+    }
+    let categories = state.categories.clone();
+    let other = categories
+        .iter()
+        .find(|c| c.slug == "other")
+        .map_or(15, |c| c.id);
+    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+    let find = |v: &str| categories.iter().find(|c| c.slug == v).map(|c| c.id);
+    let (fields, mut errors) = need_form::parse(&get, &find, other);
+    if submit {
+        if let Some(f) = &fields {
+            errors.extend(check_complete(f, other));
+        }
+    }
+    let chosen_org = get("organization_id").parse().ok();
+    let (Some(fields), true) = (fields, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let user = user.clone();
+    let staff = is_staff(&user);
+    let id = state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let now = Utc::now().naive_utc();
+                match id {
+                    None => {
+                        let org = posting_org(&user, chosen_org)?;
+                        if q::find_organization(conn, org)?.is_none() {
+                            return Err(AppError::invalid("organization_id", "error.required"));
+                        }
+                        let status = match (submit, staff) {
+                            (false, _) => NeedStatus::Draft,
+                            (true, false) => NeedStatus::PendingReview,
+                            (true, true) => NeedStatus::Published,
+                        };
+                        Ok(q::insert_need(conn, &new_need(fields, org, status, now))?)
+                    }
+                    Some(id) => {
+                        let (old, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
+                        if !may_manage(&user, &old) {
+                            return Err(AppError::Forbidden);
+                        }
+                        let old_status =
+                            NeedStatus::parse(&old.status).unwrap_or(NeedStatus::Draft);
+                        let significant = fields.title != old.title
+                            || fields.part_number != old.part_number
+                            || fields.description != old.description;
+                        let status = match old_status {
+                            NeedStatus::Draft | NeedStatus::PendingReview if staff && submit => {
+                                NeedStatus::Published
+                            }
+                            NeedStatus::Draft | NeedStatus::PendingReview if submit => {
+                                NeedStatus::PendingReview
+                            }
+                            NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
+                            NeedStatus::Published | NeedStatus::InTalks
+                                if significant && !staff =>
+                            {
+                                NeedStatus::PendingReview
+                            }
+                            s => s,
+                        };
+                        let mut need = new_need(fields, old.organization_id, status, now);
+                        need.created_at = old.created_at;
+                        need.featured = old.featured;
+                        need.import_ref = old.import_ref.clone();
+                        need.published_at = if status.is_public() {
+                            old.published_at.or(Some(now))
+                        } else {
+                            old.published_at
+                        };
+                        q::replace_need(conn, id, &need)?;
+                        Ok(id)
+                    }
+                }
+            })
+        })
+        .await?;
+    state.search.notify();
+    Ok(id)
+}
+
+async fn managed(state: &AppState, user: &User, id: i32) -> Result<Need, AppError> {
+    let need = state
+        .db
+        .run(move |conn| Ok(q::find_need(conn, id)?.ok_or(AppError::NotFound)?.0))
+        .await?;
+    if !may_manage(user, &need) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(need)
+}
+
+/// Takes a need off the catalogue (closed); the firm keeps it in its list.
+pub async fn withdraw(state: &AppState, user: &User, id: i32) -> Result<(), AppError> {
+    managed(state, user, id).await?;
+    state
+        .db
+        .run(move |conn| Ok(q::set_status(conn, id, NeedStatus::Closed.as_str())?))
+        .await?;
+    state.search.notify();
+    Ok(())
+}
+
+/// Copies a need into a new draft of the same firm.
+pub async fn duplicate(state: &AppState, user: &User, id: i32) -> Result<i32, AppError> {
+    let old = managed(state, user, id).await?;
+    state
+        .db
+        .run(move |conn| {
+            let now = Utc::now().naive_utc();
+            let copy = crate::db::models::NewNeed {
+                organization_id: old.organization_id,
+                category_id: old.category_id,
+                title: old.title,
+                title_en: old.title_en,
+                description: old.description,
+                part_number: old.part_number,
+                part_number_key: old.part_number_key,
+                brand: old.brand,
+                hs_code: old.hs_code,
+                material: old.material,
+                specs: old.specs,
+                spec_items: old.spec_items,
+                quantity_per_year: old.quantity_per_year,
+                unit: old.unit,
+                unit_price: old.unit_price,
+                currency: old.currency,
+                origin_country: old.origin_country,
+                annual_import_value: old.annual_import_value,
+                deadline: old.deadline,
+                anonymous: old.anonymous,
+                featured: false,
+                status: NeedStatus::Draft.as_str().to_string(),
+                created_at: now,
+                updated_at: now,
+                published_at: None,
+                import_ref: None,
+            };
+            Ok(q::insert_need(conn, &copy)?)
+        })
+        .await
+}
+
+/// An organizer's decision on a need awaiting review, recorded and mailed to the firm.
+pub async fn decide(
+    state: &AppState,
+    staff: &User,
+    id: i32,
+    approve: bool,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = crate::domain::text::clean(reason);
+    if !approve && reason.is_empty() {
+        return Err(AppError::invalid("reason", "error.reason_required"));
+    }
+    let staff_id = staff.id;
+    let base_url = state.config.base_url.clone();
+    state
+        .db
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                let (need, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
+                if need.status != NeedStatus::PendingReview.as_str() {
+                    return Err(AppError::Conflict("error.not_pending"));
+                }
+                let status = if approve {
+                    NeedStatus::Published
+                } else {
+                    NeedStatus::Draft
+                };
+                q::set_status(conn, id, status.as_str())?;
+                if approve && need.published_at.is_none() {
+                    q::set_published_now(conn, id)?;
+                }
+                p::record_decision(
+                    conn,
+                    id,
+                    staff_id,
+                    if approve { "approved" } else { "rejected" },
+                    &reason,
+                )?;
+                for member in p::members(conn, need.organization_id)? {
+                    outbox::enqueue(
+                        conn,
+                        NewMail {
+                            to_email: &member.email,
+                            to_name: &member.name,
+                            template: "need_decision",
+                            lang: &member.lang,
+                            context: json!({
+                                "approved": approve,
+                                "title": need.title,
+                                "reason": reason,
+                                "link": format!("{base_url}/needs/{id}"),
+                                "edit_link": format!("{base_url}/my/needs/{id}/edit"),
+                            }),
+                        },
+                    )?;
+                }
+                Ok(())
+            })
+        })
+        .await?;
+    state.search.notify();
+    state.mail_wake.notify_one();
+    Ok(())
+}

@@ -1,0 +1,287 @@
+//! The firm's pages (its needs, the need form) and the organizers' review queue.
+
+use std::collections::HashMap;
+
+use actix_web::http::header;
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde_json::json;
+
+use super::session::{check_csrf, Viewer};
+use super::{lang_of, parse_id, render, render_status};
+use crate::app::AppState;
+use crate::db::posting as p;
+use crate::domain::account::Role;
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::i18n;
+use crate::services::catalogue::NeedView;
+use crate::services::posting;
+
+type Page = Result<HttpResponse, AppError>;
+
+fn see_other(to: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, to.to_string()))
+        .finish()
+}
+
+fn flash(done: Option<&String>) -> Option<String> {
+    let d = done?;
+    i18n::lookup(i18n::Lang::Fa, &format!("flash.{d}")).map(|_| d.clone())
+}
+
+/// The firm's dashboard: its needs by status, and what waits for it.
+pub async fn dashboard(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<HashMap<String, String>>,
+) -> Page {
+    let user = viewer.require_verified()?.clone();
+    let org = user.organization_id.ok_or(AppError::Forbidden)?;
+    let data = state
+        .db
+        .run(move |conn| {
+            let rows = p::needs_of_organization(conn, org)?;
+            let mut counts: HashMap<String, usize> = HashMap::new();
+            let mut needs = Vec::new();
+            for row in &rows {
+                *counts.entry(row.0.status.clone()).or_default() += 1;
+                let decision = p::last_decision(conn, row.0.id)?;
+                let mut v = serde_json::to_value(NeedView::from_row(row)).unwrap_or_default();
+                v["rejected_reason"] = json!(decision.filter(|(d, _)| d == "rejected" && row.0.status == "draft").map(|(_, r)| r));
+                needs.push(v);
+            }
+            let org = crate::db::catalogue::find_organization(conn, org)?;
+            Ok(json!({"needs": needs, "counts": counts, "organization": org.map(|o| json!({"id": o.id, "name": o.name, "verified": o.verified}))}))
+        })
+        .await?;
+    let mut data = data;
+    data["done"] = json!(flash(query.get("done")));
+    render(&state, &req, "my/needs.html", data)
+}
+
+async fn form_page(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    id: Option<i32>,
+    values: serde_json::Value,
+    errors: &[FieldError],
+) -> Page {
+    let user = viewer.require_verified()?;
+    let lang = lang_of(req);
+    let errors: HashMap<String, String> = errors
+        .iter()
+        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
+        .collect();
+    let categories: Vec<serde_json::Value> = state
+        .categories
+        .iter()
+        .map(|c| json!({"slug": c.slug, "name_fa": c.name_fa, "name_en": c.name_en, "child": c.parent_id.is_some()}))
+        .collect();
+    let staff = Role::parse(&user.role).is_some_and(Role::is_staff);
+    let data = json!({
+        "id": id,
+        "values": values,
+        "errors": errors,
+        "categories": categories,
+        "units": crate::domain::need::Unit::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
+        "currencies": crate::domain::money::Currency::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(),
+        "staff": staff,
+    });
+    let status = if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::BAD_REQUEST
+    };
+    render_status(state, req, "my/need_form.html", data, status)
+}
+
+pub async fn new_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+    let user = viewer.require_verified()?;
+    if !Role::parse(&user.role).is_some_and(Role::is_staff)
+        && (user.role != "buyer" || user.organization_id.is_none())
+    {
+        return Err(AppError::Forbidden);
+    }
+    form_page(
+        &state,
+        &req,
+        &viewer,
+        None,
+        json!({"unit": "piece", "currency": "IRR"}),
+        &[],
+    )
+    .await
+}
+
+async fn submit_form(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    id: Option<i32>,
+    form: HashMap<String, String>,
+) -> Page {
+    check_csrf(req, viewer, form.get("csrf").map_or("", String::as_str))?;
+    let user = viewer.require_verified()?;
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    match posting::save(state, user, id, form.clone(), submit).await {
+        Ok(id) => {
+            let mut res = see_other(&format!(
+                "/my/needs?done={}",
+                if submit { "submitted" } else { "draft_saved" }
+            ));
+            // Tells scripts and tests which need was saved.
+            if let Ok(v) = header::HeaderValue::from_str(&id.to_string()) {
+                res.headers_mut()
+                    .insert(header::HeaderName::from_static("x-need-id"), v);
+            }
+            Ok(res)
+        }
+        Err(AppError::Invalid(errors)) => {
+            form_page(state, req, viewer, id, json!(form), &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn create(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    submit_form(&state, &req, &viewer, None, form.into_inner()).await
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+) -> Page {
+    let user = viewer.require_verified()?.clone();
+    let id = parse_id(&id)?;
+    let (need, _, cat) = state
+        .db
+        .run(move |conn| crate::db::catalogue::find_need(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    if !posting::may_manage(&user, &need) {
+        return Err(AppError::Forbidden);
+    }
+    let currency = crate::domain::money::Currency::parse(&need.currency)
+        .unwrap_or(crate::domain::money::Currency::Irr);
+    let price = need.unit_price.map(|p| {
+        let per = currency.minor_per_major();
+        if per == 1 {
+            p.to_string()
+        } else {
+            format!("{}.{:02}", p / per, p % per)
+        }
+    });
+    let values = json!({
+        "title": need.title, "title_en": need.title_en, "description": need.description,
+        "part_number": need.part_number, "brand": need.brand, "hs_code": need.hs_code,
+        "category": cat.slug, "material": need.material, "specs": need.specs,
+        "quantity_per_year": need.quantity_per_year.map(|q| q.to_string()), "unit": need.unit,
+        "unit_price": price, "currency": need.currency, "origin_country": need.origin_country,
+        "deadline": need.deadline.map(crate::domain::dates::iso), "anonymous": if need.anonymous { "yes" } else { "" },
+        "status": need.status,
+    });
+    form_page(&state, &req, &viewer, Some(id), values, &[]).await
+}
+
+pub async fn update(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    let id = parse_id(&id)?;
+    submit_form(&state, &req, &viewer, Some(id), form.into_inner()).await
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
+    let user = viewer.require_verified()?;
+    posting::withdraw(&state, user, parse_id(&id)?).await?;
+    Ok(see_other("/my/needs?done=withdrawn"))
+}
+
+pub async fn duplicate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
+    let user = viewer.require_verified()?;
+    let new = posting::duplicate(&state, user, parse_id(&id)?).await?;
+    Ok(see_other(&format!("/my/needs/{new}/edit")))
+}
+
+/// The review queue, oldest first.
+pub async fn review_queue(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<HashMap<String, String>>,
+) -> Page {
+    viewer.require_role(&[Role::Organizer, Role::Admin])?;
+    let needs = state
+        .db
+        .run(|conn| {
+            Ok(p::review_queue(conn)?
+                .iter()
+                .map(|row| {
+                    let mut v = serde_json::to_value(NeedView::from_row(row)).unwrap_or_default();
+                    v["firm_name"] = json!(row.1.name);
+                    v
+                })
+                .collect::<Vec<_>>())
+        })
+        .await?;
+    render(
+        &state,
+        &req,
+        "admin/review.html",
+        json!({"needs": needs, "done": flash(query.get("done"))}),
+    )
+}
+
+pub async fn decide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
+    let staff = viewer.require_role(&[Role::Organizer, Role::Admin])?;
+    let approve = match form.get("decision").map(String::as_str) {
+        Some("approve") => true,
+        Some("reject") => false,
+        _ => return Err(AppError::invalid("decision", "error.role_choose")),
+    };
+    posting::decide(
+        &state,
+        staff,
+        parse_id(&id)?,
+        approve,
+        form.get("reason").map_or("", String::as_str),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/admin/review?done={}",
+        if approve { "approved" } else { "rejected" }
+    )))
+}

@@ -1,0 +1,220 @@
+//! Firms post needs, organizers review them, and approved needs become searchable.
+
+use niaz::domain::account::Role;
+use niaz::services::accounts::create_user_cli;
+
+use crate::fixtures::OrgBuilder;
+use crate::helpers::{csrf_of, spawn_app, Browser, TestApp};
+
+const PASSWORD: &str = "گذرواژه بلند آزمون ثبت نیاز";
+
+async fn user(app: &TestApp, email: &str, role: Role, org: Option<i32>) -> Browser {
+    let mut conn = app.db.conn().unwrap();
+    let id = create_user_cli(&mut conn, email, "کاربر آزمون", role, PASSWORD).unwrap();
+    if let Some(o) = org {
+        use diesel::prelude::*;
+        use niaz::db::schema::users;
+        diesel::update(users::table.find(id))
+            .set(users::organization_id.eq(Some(o)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let mut b = app.browser();
+    let res = b
+        .submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    b
+}
+
+fn status_of(app: &TestApp, id: i32) -> String {
+    niaz::db::catalogue::find_need(&mut app.db.conn().unwrap(), id)
+        .unwrap()
+        .unwrap()
+        .0
+        .status
+}
+
+async fn post(b: &mut Browser, path: &str, fields: &[(&str, &str)]) -> crate::helpers::Page {
+    let token = csrf_of(&b.get("/account").await.body);
+    let mut form = vec![("csrf", token.as_str())];
+    form.extend_from_slice(fields);
+    b.post(path, &form).await
+}
+
+#[actix_web::test]
+async fn a_need_goes_from_draft_through_review_to_search() {
+    let app = spawn_app().await;
+    let org = OrgBuilder::new("ماشین‌سازی آزمون").insert(&app.db);
+    let mut buyer = user(&app, "buyer@example.ir", Role::Buyer, Some(org)).await;
+    let mut organizer = user(&app, "org@example.ir", Role::Organizer, None).await;
+
+    assert_eq!(buyer.get("/my/needs/new").await.status, 200);
+    // Submitting an incomplete need: each missing field named, what was typed kept.
+    let res = post(
+        &mut buyer,
+        "/my/needs/new",
+        &[
+            ("action", "submit"),
+            ("title", "یاتاقان بوش برنزی"),
+            ("hs_code", "12"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("کد تعرفه باید ۴ تا ۱۰ رقم باشد"));
+    assert!(res.body.contains(r#"value="یاتاقان بوش برنزی""#));
+    let res = post(
+        &mut buyer,
+        "/my/needs/new",
+        &[("action", "submit"), ("title", "یاتاقان بوش برنزی")],
+    )
+    .await;
+    assert_eq!(res.status, 400);
+    assert!(
+        res.body.contains("این مورد لازم است"),
+        "description and quantity required"
+    );
+    assert!(res.body.contains("گروه مناسب قطعه را انتخاب کنید"));
+
+    // A draft may be incomplete, and is not public.
+    let res = post(
+        &mut buyer,
+        "/my/needs/new",
+        &[("action", "draft"), ("title", "یاتاقان بوش برنزی")],
+    )
+    .await;
+    assert_eq!(res.status, 303);
+    let id: i32 = res.header("x-need-id").unwrap().parse().unwrap();
+    assert_eq!(status_of(&app, id), "draft");
+    assert_eq!(app.get(&format!("/needs/{id}")).await.status, 404);
+    assert!(buyer
+        .get("/my/needs")
+        .await
+        .body
+        .contains("یاتاقان بوش برنزی"));
+
+    let full = [
+        ("action", "submit"),
+        ("title", "یاتاقان بوش برنزی"),
+        ("description", "بوش برنزی غلتک خشک‌کن، ماشین‌کاری دقیق"),
+        ("category", "shafts-bushings"),
+        ("part_number", "BZ-80x100x120"),
+        ("quantity_per_year", "۲۴۰"),
+        ("unit", "piece"),
+        ("unit_price", "140"),
+        ("currency", "EUR"),
+        ("origin_country", "آلمان"),
+        ("deadline", "1405/06/31"),
+    ];
+    let res = post(&mut buyer, &format!("/my/needs/{id}/edit"), &full).await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(status_of(&app, id), "pending_review");
+
+    // The organizer's queue; a rejection needs a reason, which is mailed to the firm.
+    let queue = organizer.get("/admin/review").await;
+    assert!(queue.body.contains("یاتاقان بوش برنزی"));
+    let res = post(
+        &mut organizer,
+        &format!("/admin/review/{id}"),
+        &[("decision", "reject")],
+    )
+    .await;
+    assert_eq!(res.status, 400);
+    let res = post(
+        &mut organizer,
+        &format!("/admin/review/{id}"),
+        &[
+            ("decision", "reject"),
+            ("reason", "نقشه یا ابعاد دقیق را اضافه کنید"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(status_of(&app, id), "draft");
+    let mail = app.drain_mail().await;
+    let rejected = mail
+        .iter()
+        .find(|m| m.to == "buyer@example.ir")
+        .expect("the firm is told");
+    assert!(rejected.text.contains("نقشه یا ابعاد دقیق را اضافه کنید"));
+    assert!(buyer
+        .get("/my/needs")
+        .await
+        .body
+        .contains("نقشه یا ابعاد دقیق را اضافه کنید"));
+
+    // Resubmit, approve: published, mailed, searchable.
+    post(&mut buyer, &format!("/my/needs/{id}/edit"), &full).await;
+    let res = post(
+        &mut organizer,
+        &format!("/admin/review/{id}"),
+        &[("decision", "approve")],
+    )
+    .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(status_of(&app, id), "published");
+    assert!(app
+        .drain_mail()
+        .await
+        .iter()
+        .any(|m| m.subject.contains("منتشر شد")));
+    app.sync();
+    let (_, json) = app.get_json("/api/v1/needs?q=BZ-80x100x120").await;
+    assert_eq!(json["total"], 1);
+    assert_eq!(app.get(&format!("/needs/{id}")).await.status, 200);
+    let decisions = niaz::db::posting::decisions_count(&mut app.db.conn().unwrap(), id).unwrap();
+    assert_eq!(decisions, 2, "every decision is recorded");
+
+    // A minor edit keeps it published; a significant one sends it back to review.
+    let mut minor: Vec<(&str, &str)> = full.to_vec();
+    minor.retain(|(k, _)| *k != "quantity_per_year");
+    minor.push(("quantity_per_year", "300"));
+    post(&mut buyer, &format!("/my/needs/{id}/edit"), &minor).await;
+    assert_eq!(status_of(&app, id), "published");
+    let mut major = minor.clone();
+    major.retain(|(k, _)| *k != "title");
+    major.push(("title", "بوش برنزی غلتک"));
+    post(&mut buyer, &format!("/my/needs/{id}/edit"), &major).await;
+    assert_eq!(status_of(&app, id), "pending_review");
+}
+
+#[actix_web::test]
+async fn only_the_firm_and_staff_manage_a_need() {
+    let app = spawn_app().await;
+    let org = OrgBuilder::new("کارخانه الف").insert(&app.db);
+    let other = OrgBuilder::new("کارخانه ب").insert(&app.db);
+    let need = crate::fixtures::NeedBuilder::new(org, "نیاز الف").insert(&app.db);
+    let mut owner = user(&app, "owner@example.ir", Role::Buyer, Some(org)).await;
+    let mut stranger = user(&app, "stranger@example.ir", Role::Buyer, Some(other)).await;
+    let mut supplier = user(&app, "maker@example.ir", Role::Supplier, None).await;
+
+    assert_eq!(
+        stranger.get(&format!("/my/needs/{need}/edit")).await.status,
+        403
+    );
+    assert_eq!(
+        post(&mut stranger, &format!("/my/needs/{need}/withdraw"), &[])
+            .await
+            .status,
+        403
+    );
+    assert_eq!(supplier.get("/my/needs/new").await.status, 403);
+    assert_eq!(supplier.get("/my/needs").await.status, 403);
+    assert_eq!(
+        owner.get(&format!("/my/needs/{need}/edit")).await.status,
+        200
+    );
+
+    let res = post(&mut owner, &format!("/my/needs/{need}/duplicate"), &[]).await;
+    assert_eq!(res.status, 303);
+    assert!(res.header("location").unwrap().ends_with("/edit"));
+    let res = post(&mut owner, &format!("/my/needs/{need}/withdraw"), &[]).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(status_of(&app, need), "closed");
+    assert_eq!(app.get(&format!("/needs/{need}")).await.status, 404);
+}

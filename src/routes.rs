@@ -11,6 +11,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/needs/{id}", web::get().to(catalogue::show))
         .route("/firms/{id}", web::get().to(catalogue::firm))
         .route("/search", web::get().to(search::page))
+        .route("/search/export", web::get().to(search::export))
         .route("/about", web::get().to(pages::about))
         .route("/lang", web::post().to(pages::switch_language))
         .route("/signup", web::get().to(account::signup_form))

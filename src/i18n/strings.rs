@@ -343,6 +343,8 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("error.category_choose", "گروه مناسب قطعه را انتخاب کنید", "Choose the part's category"),
     ("error.reason_required", "دلیل رد را بنویسید تا واحد بداند چه چیزی را اصلاح کند", "Write the reason, so the firm knows what to fix"),
     ("error.not_pending", "این نیاز در انتظار بررسی نیست", "This need is not awaiting review"),
+    ("error.format_invalid", "قالب باید csv یا xlsx باشد", "format must be csv or xlsx"),
+    ("search.export", "دریافت نتایج:", "Download the results:"),
     ("error.column_unknown", "این ستون شناخته نیست", "unknown column"),
     ("error.column_missing", "این ستون لازم است و در فایل نیست", "this column is required and missing"),
     ("error.ref_duplicate", "این مرجع در فایل تکرار شده است", "this ref appears more than once in the file"),

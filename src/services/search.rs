@@ -235,14 +235,8 @@ fn category_path(categories: &[Category], slug: &str) -> Option<Facet> {
     ))
 }
 
-/// Runs a search. Only public needs are ever in the index.
-pub async fn search(
-    state: &AppState,
-    params: SearchParams,
-    lang: Lang,
-    with_views: bool,
-) -> Result<SearchView, AppError> {
-    let categories = state.categories.clone();
+/// The index request for search parameters: filters as facets, facet roots to count, the page.
+fn request_for(params: &SearchParams, categories: &[Category]) -> Result<SearchRequest, AppError> {
     let mut filters = Vec::new();
     let mut roots = vec![
         Facet::from("/category"),
@@ -253,7 +247,7 @@ pub async fn search(
         Facet::from("/drawing"),
     ];
     if let Some(slug) = &params.category {
-        let path = category_path(&categories, slug).ok_or(AppError::NotFound)?;
+        let path = category_path(categories, slug).ok_or(AppError::NotFound)?;
         roots.push(Facet::from("/leaf"));
         filters.push(path);
     }
@@ -270,14 +264,47 @@ pub async fn search(
     if let Some(d) = params.has_drawing {
         filters.push(Facet::from_path(["drawing", if d { "yes" } else { "no" }]));
     }
-    let request = SearchRequest {
+    Ok(SearchRequest {
         q: params.q.clone(),
         filters,
         facet_roots: roots,
         sort: params.sort,
         offset: ((params.page - 1) * params.limit) as usize,
         limit: params.limit as usize,
-    };
+    })
+}
+
+/// Most needs one export of search results holds.
+pub const EXPORT_MAX: usize = 10_000;
+
+/// The needs a search finds (up to [`EXPORT_MAX`]), as spreadsheet rows.
+pub async fn export(state: &AppState, params: SearchParams) -> Result<Vec<Vec<String>>, AppError> {
+    let mut request = request_for(&params, &state.categories)?;
+    request.offset = 0;
+    request.limit = EXPORT_MAX;
+    request.facet_roots.clear();
+    let index = state.search.clone();
+    state
+        .db
+        .run(move |conn| {
+            let outcome = index
+                .search(&request)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
+            let rows = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?;
+            Ok(super::spreadsheet::export_rows(&rows))
+        })
+        .await
+}
+
+/// Runs a search. Only public needs are ever in the index.
+pub async fn search(
+    state: &AppState,
+    params: SearchParams,
+    lang: Lang,
+    with_views: bool,
+) -> Result<SearchView, AppError> {
+    let categories = state.categories.clone();
+    let request = request_for(&params, &categories)?;
     let index = state.search.clone();
     let base_url = state.config.base_url.clone();
     state

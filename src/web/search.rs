@@ -16,6 +16,8 @@ struct SortOption {
 
 #[derive(Serialize)]
 struct SearchPage {
+    /// Query string of this search for the export links.
+    export_query: String,
     params: SearchParams,
     sort: &'static str,
     sorts: Vec<SortOption>,
@@ -76,6 +78,10 @@ pub async fn page(
         &req,
         "search.html",
         SearchPage {
+            export_query: params
+                .url_with("page", None)
+                .trim_start_matches("/search?")
+                .to_string(),
             sort,
             sorts,
             params,
@@ -86,4 +92,37 @@ pub async fn page(
             clear_href,
         },
     )
+}
+
+/// The needs a search finds, as a CSV or XLSX download in the import format.
+pub async fn export(
+    state: web::Data<AppState>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let params = SearchParams::parse(&query, &state.categories)?;
+    let format = query
+        .iter()
+        .find(|(k, _)| k == "format")
+        .map_or("csv", |(_, v)| v.as_str());
+    let rows = search::export(&state, params).await?;
+    let (bytes, content_type, ext) = match format {
+        "csv" => (
+            crate::services::spreadsheet::write_csv(&rows).map_err(AppError::Internal)?,
+            "text/csv; charset=utf-8",
+            "csv",
+        ),
+        "xlsx" => (
+            crate::services::spreadsheet::write_xlsx(&rows).map_err(AppError::Internal)?,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+        _ => return Err(AppError::invalid("format", "error.format_invalid")),
+    };
+    Ok(HttpResponse::Ok()
+        .insert_header(("Content-Type", content_type))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"niaz-needs.{ext}\""),
+        ))
+        .body(bytes))
 }

@@ -228,3 +228,38 @@ async fn suggestions_complete_the_last_word() {
     let (_, empty) = app.get_json("/api/v1/suggest?q=").await;
     assert_eq!(empty["suggestions"].as_array().unwrap().len(), 0);
 }
+
+#[actix_web::test]
+async fn search_results_export_as_csv_and_xlsx() {
+    let app = spawn_demo_app().await;
+    let page = app.get("/search?q=%D9%BE%D9%85%D9%BE").await;
+    assert!(
+        page.body
+            .contains("/search/export?q=%D9%BE%D9%85%D9%BE&amp;format=csv")
+            || page
+                .body
+                .contains("/search/export?q=%D9%BE%D9%85%D9%BE&format=csv")
+    );
+    let (_, json) = app.get_json("/api/v1/needs?q=%D9%BE%D9%85%D9%BE").await;
+    let total = json["total"].as_u64().unwrap() as usize;
+    let csv = app
+        .get("/search/export?q=%D9%BE%D9%85%D9%BE&format=csv")
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .header("content-disposition")
+        .unwrap()
+        .contains("attachment"));
+    assert!(csv.body.starts_with('\u{FEFF}'), "UTF-8 BOM for Excel");
+    let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{FEFF}').as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().len(),
+        niaz::services::spreadsheet::COLUMNS.len()
+    );
+    assert_eq!(reader.records().count(), total);
+    let xlsx = app
+        .get("/search/export?q=%D9%BE%D9%85%D9%BE&format=xlsx")
+        .await;
+    assert_eq!(xlsx.status, 200);
+    assert_eq!(app.get("/search/export?format=pdf").await.status, 400);
+}

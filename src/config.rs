@@ -52,6 +52,11 @@ pub struct ServeArgs {
     #[arg(long, env = "NIAZ_TRUSTED_PROXY")]
     pub trusted_proxy: Option<std::net::IpAddr>,
 
+    /// Days a published need stays up before it expires (firms are reminded 14 days before and
+    /// can renew with one click).
+    #[arg(long, env = "NIAZ_NEED_LIFETIME_DAYS", default_value_t = 180)]
+    pub need_lifetime_days: i64,
+
     /// How many recent search results to keep in memory (0 turns the cache off). Entries are
     /// dropped whenever the index changes.
     #[arg(long, env = "NIAZ_SEARCH_CACHE", default_value_t = 1024)]
@@ -75,6 +80,8 @@ pub struct Config {
     pub session_idle: chrono::Duration,
     /// ...and after this long in any case.
     pub session_absolute: chrono::Duration,
+    /// How long a published need stays up before it expires.
+    pub need_lifetime: chrono::Duration,
 }
 
 impl Config {
@@ -121,6 +128,9 @@ impl Config {
             trusted_proxy: serve.and_then(|s| s.trusted_proxy),
             session_idle: chrono::Duration::hours(2),
             session_absolute: chrono::Duration::days(7),
+            need_lifetime: chrono::Duration::days(
+                serve.map_or(180, |s| s.need_lifetime_days).max(1),
+            ),
         })
     }
 
@@ -138,6 +148,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Niaz <no-reply@niaz.local>".into(),
             trusted_proxy: None,
+            need_lifetime_days: 180,
         };
         let mut config = Self::new(&data, Some(&serve))?;
         config.mail = crate::email::MailConfig::Memory;

@@ -61,6 +61,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/my/needs/{id}/duplicate",
             web::post().to(posting::duplicate),
         )
+        .route("/my/needs/{id}/renew", web::post().to(posting::renew))
         .route("/admin/review", web::get().to(posting::review_queue))
         .route("/admin/review/{id}", web::post().to(posting::decide))
         .route("/admin", web::get().to(admin::dashboard))

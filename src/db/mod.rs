@@ -10,6 +10,7 @@
 
 pub mod accounts;
 pub mod catalogue;
+pub mod lifecycle;
 pub mod models;
 pub mod outbox;
 pub mod posting;

@@ -83,6 +83,8 @@ pub struct Need {
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
     pub import_ref: Option<String>,
+    pub expires_at: Option<NaiveDateTime>,
+    pub reminder_sent_at: Option<NaiveDateTime>,
 }
 
 #[derive(Debug, Clone, Insertable)]

@@ -59,6 +59,8 @@ diesel::table! {
         updated_at -> Timestamp,
         published_at -> Nullable<Timestamp>,
         import_ref -> Nullable<Text>,
+        expires_at -> Nullable<Timestamp>,
+        reminder_sent_at -> Nullable<Timestamp>,
     }
 }
 

@@ -311,6 +311,12 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("email.approved_text", "نیاز «{title}» تأیید و منتشر شد و سازندگان اکنون آن را می‌بینند.", "Your need “{title}” is approved and published; makers can see it now."),
     ("email.rejected_subject", "نیاز شما به اصلاح نیاز دارد", "Your need needs changes"),
     ("email.rejected_text", "کارشناس نمایشگاه نیاز «{title}» را با این توضیح برگرداند:", "An organizer sent your need “{title}” back with this note:"),
+    ("my.expires", "تا", "until"),
+    ("my.renew", "تمدید", "Renew"),
+    ("flash.renewed", "نیاز برای یک دوره دیگر تمدید شد.", "The need is renewed for another period."),
+    ("email.expiring_subject", "نیاز شما به‌زودی از فهرست برداشته می‌شود", "Your need will soon leave the catalogue"),
+    ("email.expiring_text", "نیاز «{title}» در {date} منقضی می‌شود. اگر هنوز به آن نیاز دارید، با یک کلیک تمدیدش کنید:", "Your need “{title}” expires on {date}. If you still need it, renew it with one click:"),
+    ("error.not_renewable", "فقط نیازهای منتشرشده یا منقضی را می‌توان تمدید کرد", "Only published or expired needs can be renewed"),
     // Errors
     ("error.not_found", "صفحه پیدا نشد", "Page not found"),
     ("error.not_found_help", "شاید این نیاز بسته یا حذف شده باشد، یا نشانی اشتباه است. فهرست نیازها را ببینید.", "The need may have been closed or removed, or the address is wrong. Try the catalogue."),

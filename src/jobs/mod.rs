@@ -47,9 +47,66 @@ pub async fn run_pending_once(state: &AppState) -> anyhow::Result<(usize, usize)
     Ok((sent, failed))
 }
 
-/// Runs the outbox worker until the server stops: wakes when mail is queued or every two seconds.
+/// Days before expiry when the firm is reminded.
+pub const REMINDER_DAYS: i64 = 14;
+
+/// Expiry of published needs: gives new ones an expiry date, reminds firms of needs expiring
+/// within [`REMINDER_DAYS`] (once), and expires the overdue ones. Returns (reminded, expired).
+pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usize)> {
+    let lifetime = state.config.need_lifetime;
+    let base_url = state.config.base_url.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            use diesel::Connection;
+            conn.transaction(|conn| {
+                let now = chrono::Utc::now().naive_utc();
+                crate::db::lifecycle::assign_expiry(conn, lifetime)?;
+                let due = crate::db::lifecycle::due_reminders(conn, now + chrono::Duration::days(REMINDER_DAYS))?;
+                for (id, org, title, expires) in &due {
+                    for member in crate::db::posting::members(conn, *org)? {
+                        let lang = crate::i18n::Lang::parse(&member.lang).unwrap_or_default();
+                        outbox::enqueue(conn, outbox::NewMail {
+                            to_email: &member.email,
+                            to_name: &member.name,
+                            template: "need_expiring",
+                            lang: lang.code(),
+                            context: serde_json::json!({
+                                "title": title,
+                                "date": crate::i18n::format_date(crate::i18n::local_date(*expires), lang),
+                                "link": format!("{base_url}/my/needs"),
+                            }),
+                        })?;
+                    }
+                    crate::db::lifecycle::mark_reminded(conn, *id, now)?;
+                }
+                let expired = crate::db::lifecycle::expired(conn, now)?;
+                for id in &expired {
+                    crate::db::catalogue::set_status(conn, *id, "expired")?;
+                }
+                Ok((due.len(), expired.len()))
+            })
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if result != (0, 0) {
+        state.search.notify();
+        state.mail_wake.notify_one();
+    }
+    Ok(result)
+}
+
+/// Runs the outbox worker until the server stops: wakes when mail is queued or every two seconds;
+/// checks need expiry once a minute.
 pub async fn outbox_worker(state: Arc<AppState>) {
+    let mut last_lifecycle: Option<std::time::Instant> = None;
     loop {
+        if last_lifecycle.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+            if let Err(e) = run_lifecycle_once(&state).await {
+                tracing::error!("need expiry: {e:#}");
+            }
+            last_lifecycle = Some(std::time::Instant::now());
+        }
         if let Err(e) = run_pending_once(&state).await {
             tracing::error!("outbox worker: {e:#}");
         }

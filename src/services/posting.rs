@@ -160,6 +160,21 @@ pub async fn withdraw(state: &AppState, user: &User, id: i32) -> Result<(), AppE
     Ok(())
 }
 
+/// Keeps a published (or expired) need up for another full period.
+pub async fn renew(state: &AppState, user: &User, id: i32) -> Result<(), AppError> {
+    let need = managed(state, user, id).await?;
+    if !matches!(need.status.as_str(), "published" | "expired") {
+        return Err(AppError::Conflict("error.not_renewable"));
+    }
+    let until = Utc::now().naive_utc() + state.config.need_lifetime;
+    state
+        .db
+        .run(move |conn| Ok(crate::db::lifecycle::renew(conn, id, until)?))
+        .await?;
+    state.search.notify();
+    Ok(())
+}
+
 /// Copies a need into a new draft of the same firm.
 pub async fn duplicate(state: &AppState, user: &User, id: i32) -> Result<i32, AppError> {
     let old = managed(state, user, id).await?;

@@ -49,6 +49,7 @@ pub async fn dashboard(
                 *counts.entry(row.0.status.clone()).or_default() += 1;
                 let decision = p::last_decision(conn, row.0.id)?;
                 let mut v = serde_json::to_value(NeedView::from_row(row)).unwrap_or_default();
+                v["expires_at"] = json!(row.0.expires_at);
                 v["rejected_reason"] = json!(decision.filter(|(d, _)| d == "rejected" && row.0.status == "draft").map(|(_, r)| r));
                 needs.push(v);
             }
@@ -214,6 +215,19 @@ pub async fn withdraw(
     let user = viewer.require_verified()?;
     posting::withdraw(&state, user, parse_id(&id)?).await?;
     Ok(see_other("/my/needs?done=withdrawn"))
+}
+
+pub async fn renew(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
+    let user = viewer.require_verified()?;
+    posting::renew(&state, user, parse_id(&id)?).await?;
+    Ok(see_other("/my/needs?done=renewed"))
 }
 
 pub async fn duplicate(

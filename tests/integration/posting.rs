@@ -218,3 +218,61 @@ async fn only_the_firm_and_staff_manage_a_need() {
     assert_eq!(status_of(&app, need), "closed");
     assert_eq!(app.get(&format!("/needs/{need}")).await.status, 404);
 }
+
+#[actix_web::test]
+async fn published_needs_expire_after_a_reminder_and_renew_with_one_click() {
+    use diesel::prelude::*;
+    use niaz::db::schema::needs;
+    let app = spawn_app().await;
+    let org = OrgBuilder::new("کارخانه تمدید").insert(&app.db);
+    let mut buyer = user(&app, "renew@example.ir", Role::Buyer, Some(org)).await;
+    let id = crate::fixtures::NeedBuilder::new(org, "کمپرسور باد").insert(&app.db);
+    let long_ago = chrono::Utc::now().naive_utc() - chrono::Duration::days(170);
+    diesel::update(needs::table.find(id))
+        .set(needs::published_at.eq(Some(long_ago)))
+        .execute(&mut *app.db.conn().unwrap())
+        .unwrap();
+
+    let (reminded, expired) = niaz::jobs::run_lifecycle_once(&app.state).await.unwrap();
+    assert_eq!(
+        (reminded, expired),
+        (1, 0),
+        "180 days from publication is within 14 days"
+    );
+    let mail = app.drain_mail().await;
+    let reminder = mail
+        .iter()
+        .find(|m| m.to == "renew@example.ir")
+        .expect("the firm is reminded");
+    assert!(reminder.text.contains("کمپرسور باد"));
+    assert!(reminder.text.contains("/my/needs"));
+    assert_eq!(
+        niaz::jobs::run_lifecycle_once(&app.state).await.unwrap(),
+        (0, 0),
+        "reminded once"
+    );
+
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::hours(1);
+    diesel::update(needs::table.find(id))
+        .set(needs::expires_at.eq(Some(past)))
+        .execute(&mut *app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(
+        niaz::jobs::run_lifecycle_once(&app.state).await.unwrap(),
+        (0, 1)
+    );
+    assert_eq!(status_of(&app, id), "expired");
+    assert_eq!(app.get(&format!("/needs/{id}")).await.status, 404);
+
+    let res = post(&mut buyer, &format!("/my/needs/{id}/renew"), &[]).await;
+    assert_eq!(res.status, 303);
+    assert_eq!(status_of(&app, id), "published");
+    let need = niaz::db::catalogue::find_need(&mut app.db.conn().unwrap(), id)
+        .unwrap()
+        .unwrap()
+        .0;
+    assert!(
+        need.expires_at.unwrap() > chrono::Utc::now().naive_utc() + chrono::Duration::days(170)
+    );
+    assert_eq!(app.get(&format!("/needs/{id}")).await.status, 200);
+}

@@ -1,0 +1,73 @@
+//! Expiry of published needs and the reminders before it.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use super::schema::needs;
+use super::Conn;
+
+/// Gives published needs without an expiry one, counted from publication.
+pub fn assign_expiry(conn: &mut Conn, lifetime: Duration) -> QueryResult<usize> {
+    let rows: Vec<(i32, Option<NaiveDateTime>, NaiveDateTime)> = needs::table
+        .filter(needs::status.eq("published"))
+        .filter(needs::expires_at.is_null())
+        .select((needs::id, needs::published_at, needs::updated_at))
+        .load(conn)?;
+    for (id, published, updated) in &rows {
+        diesel::update(needs::table.find(id))
+            .set(needs::expires_at.eq(Some(published.unwrap_or(*updated) + lifetime)))
+            .execute(conn)?;
+    }
+    Ok(rows.len())
+}
+
+/// Published needs expiring before `until` whose firm has not been reminded: (id, org, title,
+/// expires_at).
+pub fn due_reminders(
+    conn: &mut Conn,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<(i32, i32, String, NaiveDateTime)>> {
+    needs::table
+        .filter(needs::status.eq("published"))
+        .filter(needs::reminder_sent_at.is_null())
+        .filter(needs::expires_at.le(until))
+        .select((
+            needs::id,
+            needs::organization_id,
+            needs::title,
+            needs::expires_at.assume_not_null(),
+        ))
+        .load(conn)
+}
+
+pub fn mark_reminded(conn: &mut Conn, id: i32, at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(needs::table.find(id))
+        .set(needs::reminder_sent_at.eq(Some(at)))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Ids of published needs whose expiry has passed.
+pub fn expired(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Vec<i32>> {
+    needs::table
+        .filter(needs::status.eq("published"))
+        .filter(needs::expires_at.lt(now))
+        .select(needs::id)
+        .load(conn)
+}
+
+/// Renews a need for another lifetime from now; an expired need is published again.
+pub fn renew(conn: &mut Conn, id: i32, until: NaiveDateTime) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        diesel::update(needs::table.find(id))
+            .set((
+                needs::expires_at.eq(Some(until)),
+                needs::reminder_sent_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        diesel::update(needs::table.find(id).filter(needs::status.eq("expired")))
+            .set(needs::status.eq("published"))
+            .execute(conn)?;
+        super::search::record_changes(conn, &[id])
+    })
+}

@@ -3,7 +3,7 @@
 use actix_web::web;
 
 use crate::api;
-use crate::web::{account, admin, catalogue, pages, posting, search};
+use crate::web::{account, admin, catalogue, import, pages, posting, search};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
@@ -62,6 +62,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(posting::duplicate),
         )
         .route("/my/needs/{id}/renew", web::post().to(posting::renew))
+        .route("/admin/import", web::get().to(import::form))
+        .route("/admin/import", web::post().to(import::preview))
+        .route("/admin/import/confirm", web::post().to(import::confirm))
         .route("/admin/review", web::get().to(posting::review_queue))
         .route("/admin/review/{id}", web::post().to(posting::decide))
         .route("/admin", web::get().to(admin::dashboard))

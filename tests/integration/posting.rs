@@ -276,3 +276,85 @@ async fn published_needs_expire_after_a_reminder_and_renew_with_one_click() {
     );
     assert_eq!(app.get(&format!("/needs/{id}")).await.status, 200);
 }
+
+#[actix_web::test]
+async fn organizers_upload_a_spreadsheet_preview_it_and_confirm() {
+    let app = spawn_app().await;
+    let mut organizer = user(&app, "importer@example.ir", Role::Organizer, None).await;
+    let org = OrgBuilder::new("کارخانه").insert(&app.db);
+    let mut buyer = user(&app, "b@example.ir", Role::Buyer, Some(org)).await;
+    assert_eq!(buyer.get("/admin/import").await.status, 403);
+
+    let bad = "title,organization,hs_code\nپمپ,کارخانه,84A\n,کارخانه,\n";
+    let token = csrf_of(&organizer.get("/admin/import").await.body);
+    let page = organizer
+        .post_multipart(
+            "/admin/import",
+            &[("csrf", &token), ("status", "published")],
+            ("bad.csv", bad.as_bytes()),
+        )
+        .await;
+    assert_eq!(page.status, 400);
+    assert!(page.body.contains("ردیف ۲، ستون hs_code"), "{}", page.body);
+    assert!(page.body.contains("ردیف ۳، ستون title"));
+
+    let example = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/needs-example.csv"),
+    )
+    .unwrap();
+    let page = organizer
+        .post_multipart(
+            "/admin/import",
+            &[("csrf", &token), ("status", "published")],
+            ("needs.csv", &example),
+        )
+        .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(
+        page.body.contains("بلبرینگ شیار عمیق"),
+        "preview lists the rows"
+    );
+    assert_eq!(
+        niaz::db::catalogue::count_needs(&mut app.db.conn().unwrap()).unwrap(),
+        0,
+        "nothing before confirming"
+    );
+    let upload = page
+        .body
+        .split(r#"name="token" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = organizer
+        .post(
+            "/admin/import/confirm",
+            &[
+                ("csrf", &token),
+                ("token", &upload),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(
+        niaz::db::catalogue::count_needs(&mut app.db.conn().unwrap()).unwrap(),
+        3
+    );
+    app.sync();
+    let (_, json) = app.get_json("/api/v1/needs?q=6205-2RS").await;
+    assert_eq!(json["total"], 1);
+    let again = organizer
+        .post(
+            "/admin/import/confirm",
+            &[
+                ("csrf", &token),
+                ("token", &upload),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409, "an upload is used once");
+}

@@ -62,6 +62,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(posting::duplicate),
         )
         .route("/my/needs/{id}/renew", web::post().to(posting::renew))
+        .route("/my/needs/{id}/files", web::post().to(posting::upload_file))
+        .route(
+            "/my/needs/{id}/files/{file}/delete",
+            web::post().to(posting::delete_file),
+        )
+        .route("/files/{id}/{size}", web::get().to(posting::serve_file))
         .route("/admin/import", web::get().to(import::form))
         .route("/admin/import", web::post().to(import::preview))
         .route("/admin/import/confirm", web::post().to(import::confirm))

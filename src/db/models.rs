@@ -197,3 +197,38 @@ pub struct OutboxMessage {
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = super::schema::attachments)]
+pub struct Attachment {
+    pub id: i32,
+    pub need_id: i32,
+    pub kind: String,
+    pub content_type: String,
+    pub original_name: String,
+    #[serde(skip)]
+    pub stored_name: String,
+    #[serde(skip)]
+    pub thumb_name: Option<String>,
+    pub size_bytes: i64,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub visibility: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = super::schema::attachments)]
+pub struct NewAttachment {
+    pub need_id: i32,
+    pub kind: String,
+    pub content_type: String,
+    pub original_name: String,
+    pub stored_name: String,
+    pub thumb_name: Option<String>,
+    pub size_bytes: i64,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub visibility: String,
+    pub created_at: NaiveDateTime,
+}

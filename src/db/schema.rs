@@ -77,7 +77,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     email_tokens,
     outbox,
     settings,
-    need_decisions
+    need_decisions,
+    attachments
 );
 
 diesel::table! {
@@ -174,6 +175,23 @@ diesel::table! {
         user_id -> Integer,
         decision -> Text,
         reason -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attachments (id) {
+        id -> Integer,
+        need_id -> Integer,
+        kind -> Text,
+        content_type -> Text,
+        original_name -> Text,
+        stored_name -> Text,
+        thumb_name -> Nullable<Text>,
+        size_bytes -> BigInt,
+        width -> Nullable<Integer>,
+        height -> Nullable<Integer>,
+        visibility -> Text,
         created_at -> Timestamp,
     }
 }

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod codes;
 pub mod dates;
+pub mod files;
 pub mod money;
 pub mod need;
 pub mod organization;

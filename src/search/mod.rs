@@ -88,7 +88,12 @@ pub fn category_facet(parent: Option<&str>, slug: &str) -> Facet {
 }
 
 /// Builds the index document of a need. `parent_slug` is the slug of its category's parent.
-pub fn document(f: &Fields, row: &NeedRow, parent: Option<(&str, &str, &str)>) -> TantivyDocument {
+pub fn document(
+    f: &Fields,
+    row: &NeedRow,
+    parent: Option<(&str, &str, &str)>,
+    has_drawing: bool,
+) -> TantivyDocument {
     let (need, org, cat) = row;
     let mut body = vec![
         need.description.as_str(),
@@ -158,8 +163,10 @@ pub fn document(f: &Fields, row: &NeedRow, parent: Option<(&str, &str, &str)>) -
             Facet::from_path(["origin", need.origin_country.as_str()]),
         );
     }
-    // Attachments arrive with the posting workflow; until then no need has a drawing.
-    d.add_facet(f.facets, Facet::from_path(["drawing", "no"]));
+    d.add_facet(
+        f.facets,
+        Facet::from_path(["drawing", if has_drawing { "yes" } else { "no" }]),
+    );
     d
 }
 
@@ -234,16 +241,27 @@ fn parent_info(db: &Db) -> anyhow::Result<ParentInfo> {
 }
 
 fn add_rows(
+    conn: &mut crate::db::Conn,
     writer: &IndexWriter,
     fields: &Fields,
     parents: &ParentInfo,
     rows: &[NeedRow],
 ) -> anyhow::Result<()> {
+    let ids: Vec<i32> = rows.iter().map(|r| r.0.id).collect();
+    let with_files: std::collections::HashSet<i32> =
+        crate::db::attachments::needs_with_attachments(conn, &ids)?
+            .into_iter()
+            .collect();
     for row in rows {
         let parent = parents
             .get(&row.2.id)
             .map(|(s, fa, en)| (s.as_str(), fa.as_str(), en.as_str()));
-        writer.add_document(document(fields, row, parent))?;
+        writer.add_document(document(
+            fields,
+            row,
+            parent,
+            with_files.contains(&row.0.id),
+        ))?;
     }
     Ok(())
 }
@@ -279,7 +297,7 @@ pub fn rebuild(
         let rows = q::public_needs_after(&mut conn, after, BATCH)?;
         let Some(last_row) = rows.last() else { break };
         after = last_row.0.id;
-        add_rows(&writer, &fields, &parents, &rows)?;
+        add_rows(&mut conn, &writer, &fields, &parents, &rows)?;
         done += rows.len() as u64;
         progress(done, total.max(done));
     }
@@ -459,7 +477,7 @@ impl SearchIndex {
                 .into_iter()
                 .filter(|r| NeedStatus::parse(&r.0.status).is_some_and(|s| s.is_public()))
                 .collect();
-            add_rows(writer, &fields, &parents, &rows)?;
+            add_rows(&mut conn, writer, &fields, &parents, &rows)?;
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&newest.to_string());
             prepared.commit()?;

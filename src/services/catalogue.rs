@@ -72,6 +72,9 @@ impl From<&Organization> for FirmView {
 #[derive(Debug, Clone, Serialize)]
 pub struct NeedView {
     pub id: i32,
+    /// Never shown for anonymous needs; used for access checks.
+    #[serde(skip)]
+    pub organization_id: i32,
     pub title: String,
     pub title_en: String,
     pub description: String,
@@ -105,6 +108,7 @@ impl NeedView {
         let status = NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Draft);
         Self {
             id: need.id,
+            organization_id: need.organization_id,
             title: need.title.clone(),
             title_en: need.title_en.clone(),
             description: need.description.clone(),

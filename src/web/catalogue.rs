@@ -33,9 +33,17 @@ pub async fn list(
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
+    viewer: super::session::Viewer,
     id: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let need = catalogue::need(&state.db, parse_id(&id)?).await?;
+    let (org, need_id) = (need.organization_id, need.id);
+    let files = crate::services::attachments::visible(&state, viewer.user(), org, need_id).await?;
+    let hidden_files = state
+        .db
+        .run(move |conn| Ok(crate::db::attachments::count_of_need(conn, need_id)?))
+        .await?
+        > files.len() as i64;
     // Similar needs are a courtesy: a search failure must not take the need page down.
     let similar = match search::similar(&state, &need, 4).await {
         Ok(list) => list,
@@ -48,7 +56,7 @@ pub async fn show(
         &state,
         &req,
         "needs/show.html",
-        serde_json::json!({ "need": need, "similar": similar }),
+        serde_json::json!({ "need": need, "similar": similar, "files": files, "hidden_files": hidden_files }),
     )
 }
 

@@ -46,7 +46,7 @@ fn uploads_dir(state: &AppState) -> std::path::PathBuf {
 }
 
 /// Reads the multipart form: text fields, and the file's bytes (bounded by [`MAX_UPLOAD`]).
-async fn read_form(
+pub async fn read_form(
     mut payload: Multipart,
 ) -> Result<(HashMap<String, String>, Option<Vec<u8>>), AppError> {
     let mut fields = HashMap::new();
@@ -63,6 +63,12 @@ async fn read_form(
             bytes.extend_from_slice(&chunk);
         }
         if name == "file" {
+            let filename = field
+                .content_disposition()
+                .and_then(|cd| cd.get_filename())
+                .unwrap_or_default()
+                .to_string();
+            fields.insert("filename".into(), filename);
             file = Some(bytes);
         } else {
             fields.insert(name, String::from_utf8_lossy(&bytes).to_string());

@@ -82,7 +82,17 @@ async fn form_page(
         .map(|c| json!({"slug": c.slug, "name_fa": c.name_fa, "name_en": c.name_en, "child": c.parent_id.is_some()}))
         .collect();
     let staff = Role::parse(&user.role).is_some_and(Role::is_staff);
+    let files = match id {
+        Some(need) => {
+            state
+                .db
+                .run(move |conn| Ok(crate::db::attachments::of_need(conn, need)?))
+                .await?
+        }
+        None => Vec::new(),
+    };
     let data = json!({
+        "files": files,
         "id": id,
         "values": values,
         "errors": errors,
@@ -156,21 +166,11 @@ pub async fn create(
     submit_form(&state, &req, &viewer, None, form.into_inner()).await
 }
 
-pub async fn edit_form(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    viewer: Viewer,
-    id: web::Path<String>,
-) -> Page {
-    let user = viewer.require_verified()?.clone();
-    let id = parse_id(&id)?;
+async fn edit_values(state: &AppState, id: i32) -> Result<serde_json::Value, AppError> {
     let (need, _, cat) = state
         .db
         .run(move |conn| crate::db::catalogue::find_need(conn, id)?.ok_or(AppError::NotFound))
         .await?;
-    if !posting::may_manage(&user, &need) {
-        return Err(AppError::Forbidden);
-    }
     let currency = crate::domain::money::Currency::parse(&need.currency)
         .unwrap_or(crate::domain::money::Currency::Irr);
     let price = need.unit_price.map(|p| {
@@ -190,6 +190,27 @@ pub async fn edit_form(
         "deadline": need.deadline.map(crate::domain::dates::iso), "anonymous": if need.anonymous { "yes" } else { "" },
         "status": need.status,
     });
+    Ok(values)
+}
+
+pub async fn edit_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    query: web::Query<HashMap<String, String>>,
+) -> Page {
+    let user = viewer.require_verified()?.clone();
+    let id = parse_id(&id)?;
+    let (need, _, _) = state
+        .db
+        .run(move |conn| crate::db::catalogue::find_need(conn, id)?.ok_or(AppError::NotFound))
+        .await?;
+    if !posting::may_manage(&user, &need) {
+        return Err(AppError::Forbidden);
+    }
+    let mut values = edit_values(&state, id).await?;
+    values["done"] = json!(flash(query.get("done")));
     form_page(&state, &req, &viewer, Some(id), values, &[]).await
 }
 
@@ -215,6 +236,97 @@ pub async fn withdraw(
     let user = viewer.require_verified()?;
     posting::withdraw(&state, user, parse_id(&id)?).await?;
     Ok(see_other("/my/needs?done=withdrawn"))
+}
+
+pub async fn upload_file(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    payload: actix_multipart::Multipart,
+) -> Page {
+    let (fields, file) = super::import::read_form(payload).await?;
+    check_csrf(&req, &viewer, fields.get("csrf").map_or("", String::as_str))?;
+    let user = viewer.require_verified()?;
+    let id = parse_id(&id)?;
+    let visibility = fields.get("visibility").map_or("public", String::as_str);
+    let name = fields.get("filename").cloned().unwrap_or_default();
+    match crate::services::attachments::add(
+        &state,
+        user,
+        id,
+        &name,
+        file.unwrap_or_default(),
+        visibility,
+    )
+    .await
+    {
+        Ok(_) => Ok(see_other(&format!("/my/needs/{id}/edit?done=file_added"))),
+        Err(AppError::Invalid(errors)) => {
+            let values = edit_values(&state, id).await?;
+            form_page(&state, &req, &viewer, Some(id), values, &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn delete_file(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
+    let user = viewer.require_verified()?;
+    let (need, file) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    crate::services::attachments::remove(&state, user, need, file).await?;
+    Ok(see_other(&format!(
+        "/my/needs/{need}/edit?done=file_removed"
+    )))
+}
+
+/// Sends a stored file after the access check. Images may show inline; everything else is a
+/// download. `nosniff` and a sandboxing CSP keep any file from running in the site's origin.
+pub async fn serve_file(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+) -> Page {
+    let id = parse_id(&path.0)?;
+    let thumb = match path.1.as_str() {
+        "full" => false,
+        "thumb" => true,
+        _ => return Err(AppError::NotFound),
+    };
+    let d = crate::services::attachments::download(&state, viewer.user(), id, thumb).await?;
+    let bytes = std::fs::read(&d.path).map_err(|_| AppError::NotFound)?;
+    let ascii: String = d
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        if d.inline { "inline" } else { "attachment" },
+        super::urlencode(&d.name)
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, d.content_type))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((
+            "Content-Security-Policy",
+            "sandbox; default-src 'none'; img-src 'self'",
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
+        .body(bytes))
 }
 
 pub async fn renew(

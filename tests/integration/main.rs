@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod catalogue;
+mod files;
 mod fixtures;
 mod helpers;
 mod mail;

@@ -68,6 +68,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(posting::delete_file),
         )
         .route("/files/{id}/{size}", web::get().to(posting::serve_file))
+        .route("/needs/{id}/join", web::post().to(posting::join))
         .route("/admin/import", web::get().to(import::form))
         .route("/admin/import", web::post().to(import::preview))
         .route("/admin/import/confirm", web::post().to(import::confirm))

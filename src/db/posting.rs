@@ -73,3 +73,53 @@ pub fn members(conn: &mut Conn, org: i32) -> QueryResult<Vec<User>> {
         .select(User::as_select())
         .load(conn)
 }
+
+/// An open public need of another organization with this part-number key, if any.
+pub fn open_need_with_part(conn: &mut Conn, key: &str, not_org: i32) -> QueryResult<Option<i32>> {
+    if key.is_empty() {
+        return Ok(None);
+    }
+    needs::table
+        .filter(needs::part_number_key.eq(key))
+        .filter(needs::status.eq_any(["published", "in_talks"]))
+        .filter(needs::organization_id.ne(not_org))
+        .order(needs::id)
+        .select(needs::id)
+        .first(conn)
+        .optional()
+}
+
+/// Records (or updates) that an organization needs this part too.
+pub fn join(
+    conn: &mut Conn,
+    need: i32,
+    org: i32,
+    quantity: i64,
+    unit_price: Option<i64>,
+    currency: &str,
+) -> QueryResult<()> {
+    use super::schema::need_joins as j;
+    conn.transaction(|conn| {
+        diesel::delete(j::table.find((need, org))).execute(conn)?;
+        diesel::insert_into(j::table)
+            .values((
+                j::need_id.eq(need),
+                j::organization_id.eq(org),
+                j::quantity_per_year.eq(quantity),
+                j::unit_price.eq(unit_price),
+                j::currency.eq(currency),
+                j::created_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        Ok(())
+    })
+}
+
+/// The other organizations' quantities and prices on a need: (quantity, unit price, currency).
+pub fn joins(conn: &mut Conn, need: i32) -> QueryResult<Vec<(i64, Option<i64>, String)>> {
+    use super::schema::need_joins as j;
+    j::table
+        .filter(j::need_id.eq(need))
+        .select((j::quantity_per_year, j::unit_price, j::currency))
+        .load(conn)
+}

@@ -78,7 +78,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox,
     settings,
     need_decisions,
-    attachments
+    attachments,
+    need_joins
 );
 
 diesel::table! {
@@ -192,6 +193,17 @@ diesel::table! {
         width -> Nullable<Integer>,
         height -> Nullable<Integer>,
         visibility -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    need_joins (need_id, organization_id) {
+        need_id -> Integer,
+        organization_id -> Integer,
+        quantity_per_year -> BigInt,
+        unit_price -> Nullable<BigInt>,
+        currency -> Text,
         created_at -> Timestamp,
     }
 }

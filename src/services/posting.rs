@@ -160,6 +160,120 @@ pub async fn withdraw(state: &AppState, user: &User, id: i32) -> Result<(), AppE
     Ok(())
 }
 
+/// An open need of another firm with the part number in this form: posting a copy would split
+/// the demand, so the form offers to join it instead.
+pub async fn same_part(
+    state: &AppState,
+    user: &User,
+    form: &HashMap<String, String>,
+) -> Result<Option<crate::services::catalogue::NeedView>, AppError> {
+    let Some(org) = user.organization_id else {
+        return Ok(None);
+    };
+    let key = match crate::domain::codes::PartNumber::parse(
+        form.get("part_number").map_or("", String::as_str),
+    ) {
+        Ok(Some(p)) => p.key().to_string(),
+        _ => return Ok(None),
+    };
+    state
+        .db
+        .run(move |conn| {
+            let Some(id) = p::open_need_with_part(conn, &key, org)? else {
+                return Ok(None);
+            };
+            Ok(q::find_need(conn, id)?
+                .map(|row| crate::services::catalogue::NeedView::from_row(&row)))
+        })
+        .await
+}
+
+/// "We need this too": the user's firm joins another firm's open need with its own quantity.
+pub async fn join(
+    state: &AppState,
+    user: &User,
+    need_id: i32,
+    quantity: &str,
+    unit_price: &str,
+    currency: &str,
+) -> Result<(), AppError> {
+    let org = match (Role::parse(&user.role), user.organization_id) {
+        (Some(Role::Buyer), Some(org)) if user.email_verified_at.is_some() => org,
+        _ => return Err(AppError::Forbidden),
+    };
+    let mut errors = Vec::new();
+    let quantity = crate::domain::money::parse_quantity(quantity)
+        .map_err(|k| errors.push(crate::domain::FieldError::new("quantity_per_year", k)))
+        .ok();
+    let currency = crate::domain::money::Currency::parse(currency)
+        .unwrap_or(crate::domain::money::Currency::Irr);
+    let price = match unit_price.trim() {
+        "" => None,
+        v => crate::domain::money::parse_amount(v, currency)
+            .map_err(|k| errors.push(crate::domain::FieldError::new("unit_price", k)))
+            .ok(),
+    };
+    let (Some(quantity), true) = (quantity, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    state
+        .db
+        .run(move |conn| {
+            let (need, _, _) = q::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
+            if !NeedStatus::parse(&need.status).is_some_and(|s| s.is_open())
+                || need.organization_id == org
+            {
+                return Err(AppError::Conflict("error.cannot_join"));
+            }
+            Ok(p::join(
+                conn,
+                need_id,
+                org,
+                quantity,
+                price,
+                currency.code(),
+            )?)
+        })
+        .await
+}
+
+/// How much of a part the province needs: the posting firm plus those who joined.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Demand {
+    pub firms: usize,
+    pub quantity_per_year: i64,
+    pub value_by_currency: Vec<(String, i64)>,
+}
+
+pub async fn demand(
+    state: &AppState,
+    need: &crate::services::catalogue::NeedView,
+) -> Result<Option<Demand>, AppError> {
+    let id = need.id;
+    let joins = state.db.run(move |conn| Ok(p::joins(conn, id)?)).await?;
+    if joins.is_empty() {
+        return Ok(None);
+    }
+    let mut quantity = need.quantity_per_year.unwrap_or(0);
+    let mut values: HashMap<String, i64> = HashMap::new();
+    if let Some(v) = need.annual_import_value {
+        *values.entry(need.currency.clone()).or_default() += v;
+    }
+    for (q, price, currency) in &joins {
+        quantity += q;
+        if let Some(v) = price.and_then(|p| p.checked_mul(*q)) {
+            *values.entry(currency.clone()).or_default() += v;
+        }
+    }
+    let mut value_by_currency: Vec<(String, i64)> = values.into_iter().collect();
+    value_by_currency.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
+    Ok(Some(Demand {
+        firms: joins.len() + 1,
+        quantity_per_year: quantity,
+        value_by_currency,
+    }))
+}
+
 /// Keeps a published (or expired) need up for another full period.
 pub async fn renew(state: &AppState, user: &User, id: i32) -> Result<(), AppError> {
     let need = managed(state, user, id).await?;

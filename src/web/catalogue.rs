@@ -35,9 +35,11 @@ pub async fn show(
     req: HttpRequest,
     viewer: super::session::Viewer,
     id: web::Path<String>,
+    query: web::Query<std::collections::HashMap<String, String>>,
 ) -> Result<HttpResponse, AppError> {
     let need = catalogue::need(&state.db, parse_id(&id)?).await?;
     let (org, need_id) = (need.organization_id, need.id);
+    let demand = crate::services::posting::demand(&state, &need).await?;
     let files = crate::services::attachments::visible(&state, viewer.user(), org, need_id).await?;
     let hidden_files = state
         .db
@@ -56,7 +58,14 @@ pub async fn show(
         &state,
         &req,
         "needs/show.html",
-        serde_json::json!({ "need": need, "similar": similar, "files": files, "hidden_files": hidden_files }),
+        serde_json::json!({
+            "need": need,
+            "similar": similar,
+            "files": files,
+            "hidden_files": hidden_files,
+            "demand": demand,
+            "joined": query.get("done").map(String::as_str) == Some("joined_need"),
+        }),
     )
 }
 

@@ -136,6 +136,13 @@ async fn submit_form(
 ) -> Page {
     check_csrf(req, viewer, form.get("csrf").map_or("", String::as_str))?;
     let user = viewer.require_verified()?;
+    if id.is_none() && form.get("confirm_new").map(String::as_str) != Some("1") {
+        if let Some(existing) = posting::same_part(state, user, &form).await? {
+            let mut values = json!(form);
+            values["same_part"] = json!(existing);
+            return form_page(state, req, viewer, None, values, &[]).await;
+        }
+    }
     let submit = form.get("action").map(String::as_str) == Some("submit");
     match posting::save(state, user, id, form.clone(), submit).await {
         Ok(id) => {
@@ -327,6 +334,29 @@ pub async fn serve_file(
         ))
         .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
         .body(bytes))
+}
+
+pub async fn join(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: web::Form<HashMap<String, String>>,
+) -> Page {
+    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
+    let user = viewer.require_verified()?;
+    let id = parse_id(&id)?;
+    let get = |k: &str| form.get(k).map_or("", String::as_str);
+    posting::join(
+        &state,
+        user,
+        id,
+        get("quantity_per_year"),
+        get("unit_price"),
+        get("currency"),
+    )
+    .await?;
+    Ok(see_other(&format!("/needs/{id}?done=joined_need")))
 }
 
 pub async fn renew(

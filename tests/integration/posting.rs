@@ -358,3 +358,72 @@ async fn organizers_upload_a_spreadsheet_preview_it_and_confirm() {
         .await;
     assert_eq!(again.status, 409, "an upload is used once");
 }
+
+#[actix_web::test]
+async fn a_firm_that_needs_the_same_part_joins_instead_of_posting_a_copy() {
+    let app = spawn_app().await;
+    let first = OrgBuilder::new("کارخانه اول").insert(&app.db);
+    let second = OrgBuilder::new("کارخانه دوم").insert(&app.db);
+    let need = crate::fixtures::NeedBuilder::new(first, "بلبرینگ ۶۲۰۵")
+        .part_number("6205-2RS")
+        .quantity(1000, 450, "USD")
+        .insert(&app.db);
+    let mut buyer = user(&app, "second@example.ir", Role::Buyer, Some(second)).await;
+
+    let offer = post(
+        &mut buyer,
+        "/my/needs/new",
+        &[
+            ("action", "submit"),
+            ("title", "بلبرینگ"),
+            ("part_number", "6205 2rs"),
+            ("quantity_per_year", "500"),
+            ("unit_price", "4.20"),
+            ("currency", "USD"),
+        ],
+    )
+    .await;
+    assert_eq!(offer.status, 200);
+    assert!(
+        offer.body.contains("ما هم این را لازم داریم"),
+        "the form offers to join"
+    );
+    assert!(offer.body.contains(&format!("/needs/{need}/join")));
+
+    let res = post(
+        &mut buyer,
+        &format!("/needs/{need}/join"),
+        &[
+            ("quantity_per_year", "۵۰۰"),
+            ("unit_price", "4.20"),
+            ("currency", "USD"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303);
+    let page = app.get(&format!("/needs/{need}")).await;
+    assert!(
+        page.body.contains("۲ واحد صنعتی این قطعه را لازم دارند"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("۱٬۵۰۰ عدد"), "combined yearly quantity");
+    assert!(
+        page.body.contains("۶٫6 هزار دلار") || page.body.contains("۶٫۶ هزار دلار"),
+        "combined value 4,500 + 2,100"
+    );
+
+    // Posting one's own anyway is still possible.
+    let own = post(
+        &mut buyer,
+        "/my/needs/new",
+        &[
+            ("action", "draft"),
+            ("title", "بلبرینگ"),
+            ("part_number", "6205-2RS"),
+            ("confirm_new", "1"),
+        ],
+    )
+    .await;
+    assert_eq!(own.status, 303);
+}

@@ -57,6 +57,14 @@ pub struct ServeArgs {
     #[arg(long, env = "NIAZ_NEED_LIFETIME_DAYS", default_value_t = 180)]
     pub need_lifetime_days: i64,
 
+    /// Largest drawing or photo accepted, in megabytes.
+    #[arg(long, env = "NIAZ_MAX_UPLOAD_MB", default_value_t = 20)]
+    pub max_upload_mb: usize,
+
+    /// Most files one need may carry.
+    #[arg(long, env = "NIAZ_MAX_FILES_PER_NEED", default_value_t = 10)]
+    pub max_files_per_need: i64,
+
     /// How many recent search results to keep in memory (0 turns the cache off). Entries are
     /// dropped whenever the index changes.
     #[arg(long, env = "NIAZ_SEARCH_CACHE", default_value_t = 1024)]
@@ -82,6 +90,10 @@ pub struct Config {
     pub session_absolute: chrono::Duration,
     /// How long a published need stays up before it expires.
     pub need_lifetime: chrono::Duration,
+    /// Largest attachment, in bytes.
+    pub max_upload_bytes: usize,
+    /// Most attachments per need.
+    pub max_files_per_need: i64,
 }
 
 impl Config {
@@ -131,6 +143,8 @@ impl Config {
             need_lifetime: chrono::Duration::days(
                 serve.map_or(180, |s| s.need_lifetime_days).max(1),
             ),
+            max_upload_bytes: serve.map_or(20, |s| s.max_upload_mb).max(1) * 1024 * 1024,
+            max_files_per_need: serve.map_or(10, |s| s.max_files_per_need).max(1),
         })
     }
 
@@ -149,6 +163,8 @@ impl Config {
             mail_from: "Niaz <no-reply@niaz.local>".into(),
             trusted_proxy: None,
             need_lifetime_days: 180,
+            max_upload_mb: 20,
+            max_files_per_need: 10,
         };
         let mut config = Self::new(&data, Some(&serve))?;
         config.mail = crate::email::MailConfig::Memory;

@@ -13,8 +13,6 @@ use crate::db::models::{Attachment, NewAttachment, User};
 use crate::domain::files::{sniff, FileKind};
 use crate::error::AppError;
 
-pub const MAX_BYTES: usize = 20 * 1024 * 1024;
-pub const MAX_PER_NEED: i64 = 10;
 /// Largest image side accepted, in pixels.
 pub const MAX_SIDE: u32 = 8_000;
 const THUMB_WIDTH: u32 = 360;
@@ -96,7 +94,7 @@ pub async fn add(
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "error.required"));
     }
-    if bytes.len() > MAX_BYTES {
+    if bytes.len() > state.config.max_upload_bytes {
         return Err(AppError::invalid("file", "error.too_large"));
     }
     let kind = sniff(&bytes).ok_or_else(|| AppError::invalid("file", "error.file_type"))?;
@@ -112,7 +110,7 @@ pub async fn add(
         .db
         .run(move |conn| Ok(q::count_of_need(conn, need_id)?))
         .await?;
-    if count >= MAX_PER_NEED {
+    if count >= state.config.max_files_per_need {
         return Err(AppError::invalid("file", "error.too_many_files"));
     }
     let processed = if kind.is_image() {
@@ -165,9 +163,26 @@ pub async fn add(
         visibility: visibility.to_string(),
         created_at: Utc::now().naive_utc(),
     };
-    let id = state.db.run(move |conn| Ok(q::insert(conn, &row)?)).await?;
+    let back_to_review = needs_review_after_file_change(&user, &need);
+    let id = state
+        .db
+        .run(move |conn| {
+            let id = q::insert(conn, &row)?;
+            if back_to_review {
+                crate::db::catalogue::set_status(conn, need_id, "pending_review")?;
+            }
+            Ok(id)
+        })
+        .await?;
     state.search.notify();
     Ok(id)
+}
+
+/// A firm changing the drawings of a public need sends it back to review (organizers do not).
+fn needs_review_after_file_change(user: &User, need: &crate::db::models::Need) -> bool {
+    let staff = crate::domain::account::Role::parse(&user.role)
+        .is_some_and(crate::domain::account::Role::is_staff);
+    !staff && matches!(need.status.as_str(), "published" | "in_talks")
 }
 
 /// The attachments of a need this viewer may see.

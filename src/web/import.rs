@@ -45,9 +45,10 @@ fn uploads_dir(state: &AppState) -> std::path::PathBuf {
     state.config.data_dir.join("imports")
 }
 
-/// Reads the multipart form: text fields, and the file's bytes (bounded by [`MAX_UPLOAD`]).
+/// Reads the multipart form: text fields, and the file's bytes (at most `limit` bytes).
 pub async fn read_form(
     mut payload: Multipart,
+    limit: usize,
 ) -> Result<(HashMap<String, String>, Option<Vec<u8>>), AppError> {
     let mut fields = HashMap::new();
     let mut file = None;
@@ -57,7 +58,7 @@ pub async fn read_form(
         let mut bytes = Vec::new();
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| AppError::invalid("file", "error.upload_failed"))?;
-            if bytes.len() + chunk.len() > MAX_UPLOAD {
+            if bytes.len() + chunk.len() > limit {
                 return Err(AppError::invalid("file", "error.too_large"));
             }
             bytes.extend_from_slice(&chunk);
@@ -93,7 +94,7 @@ pub async fn preview(
     viewer: Viewer,
     payload: Multipart,
 ) -> Page {
-    let (fields, file) = read_form(payload).await?;
+    let (fields, file) = read_form(payload, MAX_UPLOAD).await?;
     check_csrf(&req, &viewer, fields.get("csrf").map_or("", String::as_str))?;
     viewer.require_role(&[Role::Organizer, Role::Admin])?;
     let bytes = file

@@ -252,7 +252,7 @@ pub async fn upload_file(
     id: web::Path<String>,
     payload: actix_multipart::Multipart,
 ) -> Page {
-    let (fields, file) = super::import::read_form(payload).await?;
+    let (fields, file) = super::import::read_form(payload, state.config.max_upload_bytes).await?;
     check_csrf(&req, &viewer, fields.get("csrf").map_or("", String::as_str))?;
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;

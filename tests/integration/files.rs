@@ -102,6 +102,14 @@ async fn drawings_are_checked_cleaned_and_served_only_to_those_who_may_see_them(
     )
     .await;
     assert_eq!(res.status, 303);
+    // New drawings on a published need send it back to review; an organizer approves it.
+    let status = niaz::db::catalogue::find_need(&mut app.db.conn().unwrap(), need)
+        .unwrap()
+        .unwrap()
+        .0
+        .status;
+    assert_eq!(status, "pending_review");
+    niaz::db::catalogue::set_status(&mut app.db.conn().unwrap(), need, "published").unwrap();
 
     // An SVG or HTML file dressed up as an image is refused, in Persian.
     let svg =

@@ -169,6 +169,15 @@ pub fn stats(conn: &mut Conn) -> QueryResult<Stats> {
     })
 }
 
+/// (id, name) of every organization, by name, for the staff's "post for a firm" choice.
+pub fn organization_names(conn: &mut Conn) -> QueryResult<Vec<(i32, String)>> {
+    organizations::table
+        .order((organizations::name, organizations::id))
+        .limit(5_000)
+        .select((organizations::id, organizations::name))
+        .load(conn)
+}
+
 pub fn unverified_organizations(conn: &mut Conn) -> QueryResult<Vec<Organization>> {
     organizations::table
         .filter(organizations::verified.eq(false))

@@ -284,7 +284,7 @@ pub const STRINGS: &[(&str, &str, &str)] = &[
     ("my.withdraw", "برداشتن از فهرست", "Withdraw"),
     ("my.rejected", "برگشت داده شد", "Sent back"),
     ("my.form_lead", "پیش‌نویس را می‌توانید ناقص ذخیره کنید؛ برای فرستادن به بررسی، شرح، گروه و مصرف سالانه لازم است.", "A draft can be saved incomplete; to send it for review, the description, category and yearly quantity are needed."),
-    ("my.organization_id", "شماره واحد صنعتی (ثبت از طرف واحد)", "Firm number (posting on its behalf)"),
+    ("my.organization_id", "واحد صنعتی (ثبت از طرف واحد)", "Firm (posting on its behalf)"),
     ("my.title_fa", "عنوان قطعه", "Part title (Persian)"),
     ("my.title_en", "عنوان انگلیسی", "English title"),
     ("my.hs_help", "چهار تا ده رقم، مانند 8482.10.10", "Four to ten digits, like 8482.10.10"),

@@ -82,6 +82,14 @@ async fn form_page(
         .map(|c| json!({"slug": c.slug, "name_fa": c.name_fa, "name_en": c.name_en, "child": c.parent_id.is_some()}))
         .collect();
     let staff = Role::parse(&user.role).is_some_and(Role::is_staff);
+    let organizations: Vec<(i32, String)> = if staff && id.is_none() {
+        state
+            .db
+            .run(|conn| Ok(crate::db::catalogue::organization_names(conn)?))
+            .await?
+    } else {
+        Vec::new()
+    };
     let files = match id {
         Some(need) => {
             state
@@ -93,6 +101,7 @@ async fn form_page(
     };
     let data = json!({
         "files": files,
+        "organizations": organizations,
         "id": id,
         "values": values,
         "errors": errors,
@@ -146,10 +155,14 @@ async fn submit_form(
     let submit = form.get("action").map(String::as_str) == Some("submit");
     match posting::save(state, user, id, form.clone(), submit).await {
         Ok(id) => {
-            let mut res = see_other(&format!(
-                "/my/needs?done={}",
-                if submit { "submitted" } else { "draft_saved" }
-            ));
+            let done = if submit { "submitted" } else { "draft_saved" };
+            // Staff may belong to no firm: they go back to the need they just saved.
+            let to = if Role::parse(&user.role).is_some_and(Role::is_staff) {
+                format!("/my/needs/{id}/edit?done={done}")
+            } else {
+                format!("/my/needs?done={done}")
+            };
+            let mut res = see_other(&to);
             // Tells scripts and tests which need was saved.
             if let Ok(v) = header::HeaderValue::from_str(&id.to_string()) {
                 res.headers_mut()

@@ -427,3 +427,43 @@ async fn a_firm_that_needs_the_same_part_joins_instead_of_posting_a_copy() {
     .await;
     assert_eq!(own.status, 303);
 }
+
+#[actix_web::test]
+async fn organizers_post_for_a_firm_and_publish_directly() {
+    let app = spawn_app().await;
+    let org = OrgBuilder::new("ذوب‌آهن نمونه").insert(&app.db);
+    let mut organizer = user(&app, "poster@example.ir", Role::Organizer, None).await;
+    let form = organizer.get("/my/needs/new").await;
+    assert!(form.body.contains("ذوب‌آهن نمونه"), "firms to choose from");
+    let org_id = org.to_string();
+    let res = post(
+        &mut organizer,
+        "/my/needs/new",
+        &[
+            ("action", "submit"),
+            ("organization_id", &org_id),
+            ("title", "آجر نسوز پاتیل"),
+            ("description", "آجر منیزیت کربن"),
+            ("category", "refractory-bricks"),
+            ("quantity_per_year", "40"),
+            ("unit", "ton"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id: i32 = res.header("x-need-id").unwrap().parse().unwrap();
+    assert_eq!(
+        status_of(&app, id),
+        "published",
+        "organizers need no review"
+    );
+    let back = organizer
+        .get(res.header("location").as_deref().unwrap())
+        .await;
+    assert_eq!(back.status, 200, "the organizer lands on the saved need");
+    let need = niaz::db::catalogue::find_need(&mut app.db.conn().unwrap(), id)
+        .unwrap()
+        .unwrap()
+        .0;
+    assert_eq!(need.organization_id, org);
+}

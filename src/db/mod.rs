@@ -63,15 +63,16 @@ struct SqlitePragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        // busy_timeout first, so the WAL switch itself waits for a concurrent writer. A larger
-        // page cache and memory-mapped reads keep catalogue pages out of read() calls.
+        // busy_timeout first, so the WAL switch itself waits for a concurrent writer. An 8 MB
+        // page cache per connection; no mmap, whose touched pages would all count as the
+        // server's resident memory (measured in BENCHMARKS.md).
         conn.batch_execute(
             "PRAGMA busy_timeout = 10000;
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -16000;
-             PRAGMA mmap_size = 268435456;",
+             PRAGMA cache_size = -8000;
+             PRAGMA mmap_size = 0;",
         )
         .map_err(diesel::r2d2::Error::QueryError)
     }

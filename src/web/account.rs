@@ -98,6 +98,20 @@ pub struct NextQuery {
     token: Option<String>,
 }
 
+/// Starts a new session (signed in, or waiting for the second factor) in place of any visitor
+/// session, and redirects.
+async fn sign_in_and_go(
+    state: &web::Data<AppState>,
+    viewer: &Viewer,
+    user: Option<i32>,
+    pending: Option<i32>,
+    to: &str,
+) -> Page {
+    let mut res = see_other(to);
+    session::start(state, viewer.0.as_ref(), user, pending, &mut res).await?;
+    Ok(res.finish())
+}
+
 /// A confirmation message key from `?done=`, only if it names one.
 fn flash(done: Option<&str>) -> Option<String> {
     let d = done?;
@@ -148,9 +162,7 @@ pub async fn signup(
     let values = json!({"values": form.input});
     let result = async {
         let id = svc::signup(&state, form.input, lang_of(&req)).await?;
-        let mut res = see_other("/account?done=welcome");
-        session::start(&state, viewer.0.as_ref(), Some(id), None, &mut res).await?;
-        Ok(res.finish())
+        sign_in_and_go(&state, &viewer, Some(id), None, "/account?done=welcome").await
     }
     .await;
     or_form(result, &state, &req, &viewer, "auth/signup.html", values).await
@@ -283,18 +295,14 @@ pub async fn login(
                 {
                     to = "/account/2fa?done=required".to_string();
                 }
-                let mut res = see_other(&to);
-                session::start(&state, viewer.0.as_ref(), Some(user.id), None, &mut res).await?;
-                Ok(res.finish())
+                sign_in_and_go(&state, &viewer, Some(user.id), None, &to).await
             }
             LoginOutcome::SecondFactor(user) => {
                 let to = format!(
                     "/login/2fa?next={}",
                     super::urlencode(&safe_next(form.next.as_deref()))
                 );
-                let mut res = see_other(&to);
-                session::start(&state, viewer.0.as_ref(), None, Some(user.id), &mut res).await?;
-                Ok(res.finish())
+                sign_in_and_go(&state, &viewer, None, Some(user.id), &to).await
             }
         }
     }
@@ -352,9 +360,14 @@ pub async fn second_factor(
     let data = json!({"next": form.next});
     let result = async {
         let user = svc::check_second_factor(&state, pending, &form.code).await?;
-        let mut res = see_other(&safe_next(form.next.as_deref()));
-        session::start(&state, viewer.0.as_ref(), Some(user.id), None, &mut res).await?;
-        Ok(res.finish())
+        sign_in_and_go(
+            &state,
+            &viewer,
+            Some(user.id),
+            None,
+            &safe_next(form.next.as_deref()),
+        )
+        .await
     }
     .await;
     or_form(result, &state, &req, &viewer, "auth/login_2fa.html", data).await
@@ -702,9 +715,7 @@ pub async fn accept_invite(
             lang_of(&req),
         )
         .await?;
-        let mut res = see_other("/account?done=joined");
-        session::start(&state, viewer.0.as_ref(), Some(id), None, &mut res).await?;
-        Ok(res.finish())
+        sign_in_and_go(&state, &viewer, Some(id), None, "/account?done=joined").await
     }
     .await;
     or_form(result, &state, &req, &viewer, "auth/invite.html", data).await

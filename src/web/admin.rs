@@ -23,7 +23,7 @@ fn back(to: &str) -> HttpResponse {
 }
 
 /// Staff only; with the mandatory-2FA setting on, staff without it are sent to set it up.
-async fn require_staff<'a>(
+pub(crate) async fn require_staff<'a>(
     state: &AppState,
     viewer: &'a Viewer,
     roles: &[Role],

@@ -28,7 +28,7 @@ pub async fn form(
     viewer: Viewer,
     query: web::Query<HashMap<String, String>>,
 ) -> Page {
-    viewer.require_role(&[Role::Organizer, Role::Admin])?;
+    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
     let done = query
         .get("done")
         .filter(|d| d.as_str() == "imported")
@@ -96,7 +96,7 @@ pub async fn preview(
 ) -> Page {
     let (fields, file) = read_form(payload, MAX_UPLOAD).await?;
     check_csrf(&req, &viewer, fields.get("csrf").map_or("", String::as_str))?;
-    viewer.require_role(&[Role::Organizer, Role::Admin])?;
+    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
     let bytes = file
         .filter(|b| !b.is_empty())
         .ok_or_else(|| AppError::invalid("file", "error.required"))?;
@@ -153,7 +153,7 @@ pub async fn confirm(
     form: web::Form<HashMap<String, String>>,
 ) -> Page {
     check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
-    viewer.require_role(&[Role::Organizer, Role::Admin])?;
+    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
     let token = form.get("token").cloned().unwrap_or_default();
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);

@@ -405,7 +405,7 @@ pub async fn review_queue(
     viewer: Viewer,
     query: web::Query<HashMap<String, String>>,
 ) -> Page {
-    viewer.require_role(&[Role::Organizer, Role::Admin])?;
+    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
     let needs = state
         .db
         .run(|conn| {
@@ -435,7 +435,8 @@ pub async fn decide(
     form: web::Form<HashMap<String, String>>,
 ) -> Page {
     check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
-    let staff = viewer.require_role(&[Role::Organizer, Role::Admin])?;
+    let staff =
+        super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
     let approve = match form.get("decision").map(String::as_str) {
         Some("approve") => true,
         Some("reject") => false,

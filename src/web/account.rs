@@ -112,6 +112,32 @@ async fn sign_in_and_go(
     Ok(res.finish())
 }
 
+/// Ends the session (if any), clears its cookie and redirects.
+async fn sign_out_and_go(state: &web::Data<AppState>, viewer: &Viewer, to: &str) -> Page {
+    let mut res = see_other(to);
+    if let Some(s) = &viewer.0 {
+        session::end(state, s, &mut res).await?;
+    }
+    Ok(res.finish())
+}
+
+/// After an account-page form: redirect on success, the page again with the field errors.
+async fn settings_or_form(
+    result: Result<(), AppError>,
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    to: &str,
+) -> Page {
+    match result {
+        Ok(()) => Ok(see_other(to).finish()),
+        Err(AppError::Invalid(errors)) => {
+            settings_page(state, req, viewer, None, None, &errors).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
 /// A confirmation message key from `?done=`, only if it names one.
 fn flash(done: Option<&str>) -> Option<String> {
     let d = done?;
@@ -380,11 +406,7 @@ pub async fn logout(
     form: web::Form<CsrfForm>,
 ) -> Page {
     check_csrf(&req, &viewer, &form.csrf)?;
-    let mut res = see_other("/");
-    if let Some(s) = &viewer.0 {
-        session::end(&state, s, &mut res).await?;
-    }
-    Ok(res.finish())
+    sign_out_and_go(&state, &viewer, "/").await
 }
 
 // Password reset
@@ -591,21 +613,15 @@ pub async fn change_password(
     let user = viewer.require_user()?;
     let session = viewer.0.as_ref().ok_or(AppError::Unauthorized)?;
     let form = form.into_inner();
-    match svc::change_password(
+    let result = svc::change_password(
         &state,
         user,
         &session.id_hash,
         form.current_password,
         form.new_password,
     )
-    .await
-    {
-        Ok(()) => Ok(see_other("/account?done=password").finish()),
-        Err(AppError::Invalid(errors)) => {
-            settings_page(&state, &req, &viewer, None, None, &errors).await
-        }
-        Err(e) => Err(e),
-    }
+    .await;
+    settings_or_form(result, &state, &req, &viewer, "/account?done=password").await
 }
 
 pub async fn logout_everywhere(
@@ -617,11 +633,7 @@ pub async fn logout_everywhere(
     check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     svc::logout_everywhere(&state, user).await?;
-    let mut res = see_other("/login?done=everywhere");
-    if let Some(s) = &viewer.0 {
-        session::end(&state, s, &mut res).await?;
-    }
-    Ok(res.finish())
+    sign_out_and_go(&state, &viewer, "/login?done=everywhere").await
 }
 
 #[derive(Deserialize)]
@@ -641,17 +653,8 @@ pub async fn delete_account(
     check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     match svc::delete_account(&state, user, form.into_inner().password).await {
-        Ok(()) => {
-            let mut res = see_other("/login?done=deleted");
-            if let Some(s) = &viewer.0 {
-                session::end(&state, s, &mut res).await?;
-            }
-            Ok(res.finish())
-        }
-        Err(AppError::Invalid(errors)) => {
-            settings_page(&state, &req, &viewer, None, None, &errors).await
-        }
-        Err(e) => Err(e),
+        Ok(()) => sign_out_and_go(&state, &viewer, "/login?done=deleted").await,
+        failed => settings_or_form(failed, &state, &req, &viewer, "/account").await,
     }
 }
 
@@ -663,13 +666,8 @@ pub async fn invite(
 ) -> Page {
     check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_verified()?;
-    match svc::invite(&state, user, &form.email).await {
-        Ok(()) => Ok(see_other("/account?done=invited").finish()),
-        Err(AppError::Invalid(errors)) => {
-            settings_page(&state, &req, &viewer, None, None, &errors).await
-        }
-        Err(e) => Err(e),
-    }
+    let result = svc::invite(&state, user, &form.email).await;
+    settings_or_form(result, &state, &req, &viewer, "/account?done=invited").await
 }
 
 pub async fn invite_form(

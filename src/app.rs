@@ -40,6 +40,9 @@ pub struct AppState {
     pub mail_wake: tokio::sync::Notify,
     /// Rate limits of the sensitive forms.
     pub limits: Limits,
+    /// Permits for heavy work (decoding images, reading spreadsheets): at most
+    /// `max_heavy_jobs` run at once, the rest wait, so uploads cannot exhaust memory or CPU.
+    pub heavy_work: tokio::sync::Semaphore,
 }
 
 impl AppState {
@@ -59,14 +62,15 @@ impl AppState {
             &config.base_url,
         )?;
         Ok(Self {
-            config,
             db,
             templates,
             search,
             categories,
             mailer,
             mail_wake: tokio::sync::Notify::new(),
-            limits: Limits::default(),
+            limits: Limits::new(config.invites_per_day),
+            heavy_work: tokio::sync::Semaphore::new(config.max_heavy_jobs),
+            config,
         })
     }
 }
@@ -135,8 +139,8 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
-                .wrap(from_fn(crate::web::errors::render_errors))
                 .wrap(from_fn(crate::web::session::load_session))
+                .wrap(from_fn(crate::web::errors::render_errors))
                 .wrap(security_headers(https))
                 .wrap(Compress::default())
                 .wrap(from_fn(log_requests))

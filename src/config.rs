@@ -69,6 +69,48 @@ pub struct ServeArgs {
     /// dropped whenever the index changes.
     #[arg(long, env = "NIAZ_SEARCH_CACHE", default_value_t = 1024)]
     pub search_cache: usize,
+
+    /// Largest image accepted, in megapixels (width x height); larger ones are refused before
+    /// they are decoded.
+    #[arg(long, env = "NIAZ_MAX_IMAGE_MEGAPIXELS", default_value_t = 50)]
+    pub max_image_megapixels: u64,
+
+    /// How many images or spreadsheets are processed at once; more wait their turn.
+    #[arg(long, env = "NIAZ_MAX_HEAVY_JOBS", default_value_t = 2)]
+    pub max_heavy_jobs: usize,
+
+    /// Largest spreadsheet accepted for import, in megabytes.
+    #[arg(long, env = "NIAZ_IMPORT_MAX_MB", default_value_t = 20)]
+    pub import_max_mb: usize,
+
+    /// Most data rows one import may hold.
+    #[arg(long, env = "NIAZ_IMPORT_MAX_ROWS", default_value_t = 50_000)]
+    pub import_max_rows: usize,
+
+    /// Most uncompressed megabytes an XLSX workbook may unpack to.
+    #[arg(long, env = "NIAZ_IMPORT_MAX_UNPACKED_MB", default_value_t = 100)]
+    pub import_max_unpacked_mb: u64,
+
+    /// Days sent mail is kept in the outbox (its links are secrets); then it is deleted.
+    #[arg(long, env = "NIAZ_MAIL_RETENTION_DAYS", default_value_t = 7)]
+    pub mail_retention_days: i64,
+
+    /// Most invitations one account may send a day.
+    #[arg(long, env = "NIAZ_INVITES_PER_DAY", default_value_t = 20)]
+    pub invites_per_day: u32,
+}
+
+impl ServeArgs {
+    /// The defaults, as a server started without flags or environment would have them.
+    pub fn defaults() -> Self {
+        use clap::Parser;
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            serve: ServeArgs,
+        }
+        Only::parse_from(["niaz"]).serve
+    }
 }
 
 /// The validated configuration of one process.
@@ -94,6 +136,16 @@ pub struct Config {
     pub max_upload_bytes: usize,
     /// Most attachments per need.
     pub max_files_per_need: i64,
+    /// Largest image accepted, in pixels.
+    pub max_image_pixels: u64,
+    /// How many images or sheets are processed at once.
+    pub max_heavy_jobs: usize,
+    /// Bounds of a spreadsheet import.
+    pub sheet_limits: crate::services::spreadsheet::SheetLimits,
+    /// How long sent mail stays in the outbox.
+    pub mail_retention: chrono::Duration,
+    /// Most invitations per account and day.
+    pub invites_per_day: u32,
 }
 
 impl Config {
@@ -123,6 +175,8 @@ impl Config {
         if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
             anyhow::bail!("NIAZ_BASE_URL must start with http:// or https:// (got {base_url:?})");
         }
+        let defaults = ServeArgs::defaults();
+        let serve_or_default = serve.unwrap_or(&defaults);
         Ok(Self {
             data_dir: data.data_dir.clone(),
             database_url,
@@ -145,6 +199,24 @@ impl Config {
             ),
             max_upload_bytes: serve.map_or(20, |s| s.max_upload_mb).max(1) * 1024 * 1024,
             max_files_per_need: serve.map_or(10, |s| s.max_files_per_need).max(1),
+            max_image_pixels: serve_or_default
+                .max_image_megapixels
+                .clamp(1, 1_000)
+                .saturating_mul(1_000_000),
+            max_heavy_jobs: serve_or_default.max_heavy_jobs.clamp(1, 64),
+            sheet_limits: crate::services::spreadsheet::SheetLimits {
+                max_file_bytes: serve_or_default.import_max_mb.clamp(1, 1024) * 1024 * 1024,
+                max_rows: serve_or_default.import_max_rows.clamp(1, 10_000_000),
+                max_columns: crate::services::spreadsheet::MAX_COLUMNS,
+                max_unpacked_bytes: serve_or_default
+                    .import_max_unpacked_mb
+                    .clamp(1, 100_000)
+                    .saturating_mul(1024 * 1024),
+            },
+            mail_retention: chrono::Duration::days(
+                serve_or_default.mail_retention_days.clamp(1, 3650),
+            ),
+            invites_per_day: serve_or_default.invites_per_day.clamp(1, 10_000),
         })
     }
 
@@ -157,14 +229,8 @@ impl Config {
         let serve = ServeArgs {
             addr: "127.0.0.1:0".into(),
             base_url: Some("http://127.0.0.1".into()),
-            demo: false,
             search_cache: 64,
-            smtp_url: None,
-            mail_from: "Niaz <no-reply@niaz.local>".into(),
-            trusted_proxy: None,
-            need_lifetime_days: 180,
-            max_upload_mb: 20,
-            max_files_per_need: 10,
+            ..ServeArgs::defaults()
         };
         let mut config = Self::new(&data, Some(&serve))?;
         config.mail = crate::email::MailConfig::Memory;

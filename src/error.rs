@@ -26,6 +26,9 @@ pub enum AppError {
     Conflict(&'static str),
     #[error("too many requests")]
     TooManyRequests,
+    /// A request body over its limit, refused before it is read in full.
+    #[error("request body too large")]
+    TooLarge,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -45,6 +48,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests => "too_many_requests",
+            AppError::TooLarge => "too_large",
             AppError::Internal(_) => "internal",
         }
     }
@@ -58,6 +62,7 @@ impl AppError {
             AppError::Forbidden => "error.forbidden",
             AppError::Conflict(key) => key,
             AppError::TooManyRequests => "error.too_many_requests",
+            AppError::TooLarge => "error.too_large",
             AppError::Internal(_) => "error.internal",
         }
     }
@@ -81,6 +86,7 @@ impl ResponseError for AppError {
             AppError::Forbidden => StatusCode::FORBIDDEN,
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

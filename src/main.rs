@@ -258,7 +258,15 @@ fn import(
     };
     let default_status = niaz::domain::need::NeedStatus::parse(status)
         .ok_or_else(|| anyhow::anyhow!("--status {status:?} is not a need status"))?;
-    let table = sheet::read_file(file, encoding)?;
+    let table = match sheet::read_file(file, encoding, &config.sheet_limits) {
+        Ok(t) => t,
+        Err(sheet::ReadError::Limit(key, limit)) => anyhow::bail!(
+            "{}: {} (limit {limit}); nothing was imported",
+            file.display(),
+            niaz::i18n::t(niaz::i18n::Lang::En, key)
+        ),
+        Err(sheet::ReadError::Unreadable(e)) => return Err(e),
+    };
     eprintln!("read {} rows from {}", table.rows.len(), file.display());
     let mut conn = db.conn()?;
     let categories = niaz::db::catalogue::all_categories(&mut conn)?;
@@ -333,7 +341,7 @@ fn export(
         })
         .unwrap_or_else(|| "csv".into());
     let rows = niaz::db::catalogue::all_need_rows(&mut *db.conn()?, statuses.as_deref())?;
-    let table = sheet::export_rows(&rows);
+    let table = sheet::export_rows(&rows, sheet::Audience::Staff);
     let bytes = match format.as_str() {
         "csv" => sheet::write_csv(&table)?,
         "xlsx" => sheet::write_xlsx(&table)?,

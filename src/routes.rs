@@ -46,6 +46,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/account/delete", web::post().to(account::delete_account))
         .route("/account/invite", web::post().to(account::invite))
         .route("/account/2fa", web::get().to(account::totp_page))
+        .route("/account/2fa/setup", web::post().to(account::totp_setup))
         .route("/account/2fa/enable", web::post().to(account::totp_enable))
         .route(
             "/account/2fa/disable",

@@ -85,17 +85,44 @@ pub mod totp {
 
     /// Accepts the current code and the ones just before and after (clock drift).
     pub fn check(secret_b32: &str, code: &str) -> bool {
+        matching_step(secret_b32, code).is_some()
+    }
+
+    /// The 30-second time step whose code this is (the current one or its neighbours), so the
+    /// caller can refuse a step already used: a code is good once.
+    pub fn matching_step(secret_b32: &str, code: &str) -> Option<i64> {
         let code: String = crate::domain::codes::digits_to_latin(code)
             .chars()
             .filter(char::is_ascii_digit)
             .collect();
-        code.len() == 6
-            && totp(secret_b32, "user").is_some_and(|t| t.check_current(&code).unwrap_or(false))
+        if code.len() != 6 {
+            return None;
+        }
+        let t = totp(secret_b32, "user")?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        let step = now / 30;
+        [step.saturating_sub(1), step, step + 1]
+            .into_iter()
+            .find(|s| super::same(&t.generate(s * 30), &code))
+            .map(|s| s as i64)
     }
 
     /// The current code (tests, and nothing else, need this).
     pub fn current(secret_b32: &str) -> Option<String> {
         totp(secret_b32, "user")?.generate_current().ok()
+    }
+
+    /// The code of the time step after the current one (tests: a second code that is valid
+    /// now, without waiting 30 seconds).
+    pub fn next(secret_b32: &str) -> Option<String> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?
+            .as_secs();
+        Some(totp(secret_b32, "user")?.generate((now / 30 + 1) * 30))
     }
 
     /// The otpauth:// URL an authenticator app scans.

@@ -177,8 +177,89 @@ pub fn delete_user_sessions(
     q.execute(conn)
 }
 
-pub fn delete_expired_sessions(conn: &mut Conn) -> QueryResult<usize> {
-    diesel::delete(sessions::table.filter(sessions::expires_at.lt(now()))).execute(conn)
+/// Deletes sessions past their absolute expiry or idle for longer than `idle`.
+pub fn delete_expired_sessions(conn: &mut Conn, idle: chrono::Duration) -> QueryResult<usize> {
+    let now = now();
+    diesel::delete(
+        sessions::table.filter(
+            sessions::expires_at
+                .lt(now)
+                .or(sessions::last_seen_at.lt(now - idle)),
+        ),
+    )
+    .execute(conn)
+}
+
+pub fn count_sessions(conn: &mut Conn) -> QueryResult<i64> {
+    sessions::table.count().get_result(conn)
+}
+
+/// Revokes the unused tokens of one purpose for a user (a new reset link, or a new password,
+/// makes the older links useless).
+pub fn revoke_tokens(conn: &mut Conn, user_id: i32, purpose: &str) -> QueryResult<usize> {
+    diesel::update(
+        email_tokens::table
+            .filter(email_tokens::user_id.eq(user_id))
+            .filter(email_tokens::purpose.eq(purpose))
+            .filter(email_tokens::used_at.is_null()),
+    )
+    .set(email_tokens::used_at.eq(Some(now())))
+    .execute(conn)
+}
+
+/// Deletes used or expired email tokens older than `before`.
+pub fn delete_old_tokens(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+    diesel::delete(email_tokens::table.filter(email_tokens::expires_at.lt(before))).execute(conn)
+}
+
+// Second factor: replay and guessing guards
+
+/// The second-factor guard of a user: (last TOTP step used, failures in a row, locked until).
+pub fn second_factor_guard(
+    conn: &mut Conn,
+    user_id: i32,
+) -> QueryResult<(Option<i64>, i32, Option<NaiveDateTime>)> {
+    users::table
+        .find(user_id)
+        .select((
+            users::totp_last_step,
+            users::second_factor_failures,
+            users::second_factor_locked_until,
+        ))
+        .first(conn)
+}
+
+/// Records a used TOTP step, only if it is later than the last one: false means a replay.
+pub fn use_totp_step(conn: &mut Conn, user_id: i32, step: i64) -> QueryResult<bool> {
+    let changed = diesel::update(
+        users::table.find(user_id).filter(
+            users::totp_last_step
+                .is_null()
+                .or(users::totp_last_step.lt(step)),
+        ),
+    )
+    .set(users::totp_last_step.eq(Some(step)))
+    .execute(conn)?;
+    Ok(changed == 1)
+}
+
+pub fn record_second_factor_failure(
+    conn: &mut Conn,
+    user_id: i32,
+    failures: i32,
+    locked_until: Option<NaiveDateTime>,
+) -> QueryResult<()> {
+    diesel::update(users::table.find(user_id))
+        .set((
+            users::second_factor_failures.eq(failures),
+            users::second_factor_locked_until.eq(locked_until),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn clear_second_factor_failures(conn: &mut Conn, user_id: i32) -> QueryResult<()> {
+    record_second_factor_failure(conn, user_id, 0, None)
 }
 
 // Email tokens

@@ -145,6 +145,8 @@ pub fn stats(conn: &mut Conn) -> QueryResult<Stats> {
         .distinct()
         .load::<i32>(conn)?
         .len() as i64;
+    // Summed in two halves (billions and the rest), each far from overflowing, and joined in
+    // 128 bits: a few huge values must never turn the home page into an error.
     let mut value_by_currency: Vec<(String, i64)> = needs::table
         .filter(needs::status.eq_any(open_statuses()))
         .group_by(needs::currency)
@@ -152,12 +154,18 @@ pub fn stats(conn: &mut Conn) -> QueryResult<Stats> {
         .select((
             needs::currency,
             diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
-                "CAST(SUM(needs.annual_import_value) AS BIGINT)",
+                "CAST(SUM(needs.annual_import_value / 1000000000) AS BIGINT)",
+            ),
+            diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::BigInt>>(
+                "CAST(SUM(needs.annual_import_value % 1000000000) AS BIGINT)",
             ),
         ))
-        .load::<(String, Option<i64>)>(conn)?
+        .load::<(String, Option<i64>, Option<i64>)>(conn)?
         .into_iter()
-        .filter_map(|(c, v)| Some((c, v?)))
+        .filter_map(|(c, high, low)| {
+            let total = i128::from(high?) * 1_000_000_000 + i128::from(low.unwrap_or(0));
+            Some((c, i64::try_from(total).unwrap_or(i64::MAX)))
+        })
         .filter(|(_, v)| *v > 0)
         .collect();
     value_by_currency.sort_by_key(|(_, v)| std::cmp::Reverse(*v));

@@ -71,3 +71,15 @@ pub fn renew(conn: &mut Conn, id: i32, until: NaiveDateTime) -> QueryResult<()> 
         super::search::record_changes(conn, &[id])
     })
 }
+
+/// Gives a need whose expiry has passed a new one (after it was reviewed again).
+pub fn renew_if_past(conn: &mut Conn, id: i32, until: NaiveDateTime) -> QueryResult<()> {
+    let now = chrono::Utc::now().naive_utc();
+    diesel::update(needs::table.find(id).filter(needs::expires_at.lt(now)))
+        .set((
+            needs::expires_at.eq(Some(until)),
+            needs::reminder_sent_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}

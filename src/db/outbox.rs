@@ -120,3 +120,22 @@ pub fn all(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {
         .select(OutboxMessage::as_select())
         .load(conn)
 }
+
+/// Deletes sent mail sent before `before`, and dead mail queued before it: their content holds
+/// the links of verification, reset and invitation mails, which must not outlive their use (a
+/// dead mail that old is not worth retrying: its links have expired).
+pub fn purge_old(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
+    let sent = diesel::delete(
+        outbox::table
+            .filter(outbox::status.eq("sent"))
+            .filter(outbox::sent_at.lt(before)),
+    )
+    .execute(conn)?;
+    let dead = diesel::delete(
+        outbox::table
+            .filter(outbox::status.eq("dead"))
+            .filter(outbox::created_at.lt(before)),
+    )
+    .execute(conn)?;
+    Ok(sent + dead)
+}

@@ -108,6 +108,9 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        totp_last_step -> Nullable<BigInt>,
+        second_factor_failures -> Integer,
+        second_factor_locked_until -> Nullable<Timestamp>,
     }
 }
 

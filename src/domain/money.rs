@@ -111,8 +111,16 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, &'static str
     whole
         .checked_mul(currency.minor_per_major())
         .and_then(|v| v.checked_add(frac_val))
+        .filter(|v| *v <= MAX_AMOUNT_MINOR)
         .ok_or("error.number_too_large")
 }
+
+/// The largest yearly quantity accepted: a billion of anything is already more than a province
+/// uses, and keeps every product with a price far from overflow.
+pub const MAX_QUANTITY: i64 = 1_000_000_000;
+
+/// The largest amount accepted, in minor units (10^15 rials, or 10^13 dollars in cents).
+pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000_000_000;
 
 /// Parses a whole quantity with any digit system and thousands separators.
 pub fn parse_quantity(input: &str) -> Result<i64, &'static str> {
@@ -130,6 +138,9 @@ pub fn parse_quantity(input: &str) -> Result<i64, &'static str> {
     let value: i64 = cleaned.parse().map_err(|_| "error.number_too_large")?;
     if value == 0 {
         return Err("error.number_positive");
+    }
+    if value > MAX_QUANTITY {
+        return Err("error.number_too_large");
     }
     Ok(value)
 }
@@ -157,6 +168,16 @@ mod tests {
             Err("error.number_invalid")
         );
         assert_eq!(parse_amount("", Currency::Usd), Err("error.required"));
+        assert_eq!(
+            parse_amount("9223372036854775807", Currency::Irr),
+            Err("error.number_too_large")
+        );
+        assert_eq!(
+            parse_quantity("9223372036854775807"),
+            Err("error.number_too_large")
+        );
+        assert_eq!(parse_quantity("1000000000"), Ok(MAX_QUANTITY));
+        assert_eq!(parse_quantity("1000000001"), Err("error.number_too_large"));
         assert_eq!(
             parse_amount("99999999999999999999", Currency::Usd),
             Err("error.number_too_large")

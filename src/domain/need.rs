@@ -56,6 +56,30 @@ impl NeedStatus {
     pub fn is_open(self) -> bool {
         matches!(self, NeedStatus::Published | NeedStatus::InTalks)
     }
+
+    /// The one rule for changes that reach the public: what a need becomes when its firm changes
+    /// it. `significant` is a change of its text or drawings (anything readers see as written by
+    /// the firm); staff edits are reviewed by being made by staff.
+    ///
+    /// - a public need significantly changed goes back to review;
+    /// - an expired one becomes a draft, so renewing can never publish unreviewed text;
+    /// - a localized or closed need is finished: its firm cannot change it (duplicate it instead);
+    /// - anything else keeps its status.
+    ///
+    /// Every path that edits a need or its files passes through here.
+    pub fn after_change(self, significant: bool, by_staff: bool) -> Result<Self, &'static str> {
+        if by_staff {
+            return Ok(self);
+        }
+        match self {
+            NeedStatus::Localized | NeedStatus::Closed => Err("error.need_final"),
+            NeedStatus::Published | NeedStatus::InTalks if significant => {
+                Ok(NeedStatus::PendingReview)
+            }
+            NeedStatus::Expired if significant => Ok(NeedStatus::Draft),
+            s => Ok(s),
+        }
+    }
 }
 
 /// Units a yearly quantity is counted in.
@@ -168,5 +192,48 @@ mod tests {
         assert_eq!(items.len(), 2);
         assert_eq!(items[0].key, "قطر داخلی");
         assert_eq!(items[1].value, "h7");
+    }
+}
+
+#[cfg(test)]
+mod review_rule_tests {
+    use super::NeedStatus::{self, *};
+
+    /// Every status, significant or not, by a firm or by staff: public text never changes
+    /// without review, and finished needs stay finished.
+    #[test]
+    fn every_status_through_the_review_rule() {
+        type Outcome = Result<NeedStatus, &'static str>;
+        let table: [(NeedStatus, Outcome, Outcome); 7] = [
+            // (status, minor change by the firm, significant change by the firm)
+            (Draft, Ok(Draft), Ok(Draft)),
+            (PendingReview, Ok(PendingReview), Ok(PendingReview)),
+            (Published, Ok(Published), Ok(PendingReview)),
+            (InTalks, Ok(InTalks), Ok(PendingReview)),
+            (Localized, Err("error.need_final"), Err("error.need_final")),
+            (Closed, Err("error.need_final"), Err("error.need_final")),
+            (Expired, Ok(Expired), Ok(Draft)),
+        ];
+        assert_eq!(table.len(), NeedStatus::ALL.len());
+        for (status, minor, significant) in table {
+            assert_eq!(status.after_change(false, false), minor, "{status:?} minor");
+            assert_eq!(
+                status.after_change(true, false),
+                significant,
+                "{status:?} significant"
+            );
+            assert_eq!(
+                status.after_change(true, true),
+                Ok(status),
+                "{status:?} staff"
+            );
+            // Whatever a firm does, a significant change never leaves text public unreviewed.
+            if let Ok(after) = status.after_change(true, false) {
+                assert!(
+                    !after.is_public(),
+                    "{status:?} -> {after:?} is public unreviewed"
+                );
+            }
+        }
     }
 }

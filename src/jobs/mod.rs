@@ -96,14 +96,72 @@ pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usiz
     Ok(result)
 }
 
+/// What [`run_housekeeping_once`] removed.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Swept {
+    pub sessions: usize,
+    pub mails: usize,
+    pub tokens: usize,
+    pub import_files: usize,
+}
+
+/// How long an uploaded spreadsheet waits for its confirmation.
+pub const IMPORT_FILE_HOURS: u64 = 24;
+
+/// Removes what must not be kept: ended sessions, sent mail past its retention (its links are
+/// secrets), long-expired email tokens, import uploads never confirmed, and rate-limit keys
+/// whose budget is whole again.
+pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
+    let idle = state.config.session_idle;
+    let retention = state.config.mail_retention;
+    let (sessions, mails, tokens) = state
+        .db
+        .run(move |conn| {
+            let now = chrono::Utc::now().naive_utc();
+            Ok((
+                crate::db::accounts::delete_expired_sessions(conn, idle)?,
+                outbox::purge_old(conn, now - retention)?,
+                crate::db::accounts::delete_old_tokens(conn, now - retention)?,
+            ))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut import_files = 0;
+    let dir = state.config.data_dir.join("imports");
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let max_age = Duration::from_secs(IMPORT_FILE_HOURS * 3600);
+        for entry in entries.flatten() {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > max_age);
+            if old && std::fs::remove_file(entry.path()).is_ok() {
+                import_files += 1;
+            }
+        }
+    }
+    state.limits.purge();
+    Ok(Swept {
+        sessions,
+        mails,
+        tokens,
+        import_files,
+    })
+}
+
 /// Runs the outbox worker until the server stops: wakes when mail is queued or every two seconds;
-/// checks need expiry once a minute.
+/// checks need expiry and sweeps once a minute.
 pub async fn outbox_worker(state: Arc<AppState>) {
     let mut last_lifecycle: Option<std::time::Instant> = None;
     loop {
         if last_lifecycle.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
             if let Err(e) = run_lifecycle_once(&state).await {
                 tracing::error!("need expiry: {e:#}");
+            }
+            if let Err(e) = run_housekeeping_once(&state).await {
+                tracing::error!("housekeeping: {e:#}");
             }
             last_lifecycle = Some(std::time::Instant::now());
         }

@@ -342,7 +342,27 @@ pub async fn login(
     }
 }
 
-/// Checks a TOTP code or a one-time recovery code for a user.
+/// Wrong second-factor codes allowed in a row before the second step locks for a while.
+pub const SECOND_FACTOR_FREE_TRIES: i32 = 5;
+/// The longest lock of the second step.
+pub const SECOND_FACTOR_MAX_LOCK_SECS: i64 = 3600;
+
+/// How long the second step stays locked after `failures` wrong codes in a row: nothing for the
+/// first few, then 30 seconds doubling up to an hour. Only someone who knows the password reaches
+/// this step, so the lock cannot be used to keep anyone else from signing in with theirs.
+pub fn second_factor_lock(failures: i32) -> Option<Duration> {
+    let over = failures - SECOND_FACTOR_FREE_TRIES;
+    if over < 0 {
+        return None;
+    }
+    let secs = 30i64
+        .saturating_mul(1i64 << over.min(20))
+        .min(SECOND_FACTOR_MAX_LOCK_SECS);
+    Some(Duration::seconds(secs))
+}
+
+/// Checks a TOTP code or a one-time recovery code for a user. A TOTP code is accepted once (its
+/// time step is remembered), and wrong codes lock the step with a growing back-off.
 pub async fn check_second_factor(
     state: &AppState,
     user_id: i32,
@@ -352,22 +372,43 @@ pub async fn check_second_factor(
     state
         .db
         .run(move |conn| {
-            let user = q::find_user(conn, user_id)?.ok_or(AppError::Unauthorized)?;
-            let secret = user.totp_secret.clone().unwrap_or_default();
-            if user.totp_enabled && totp::check(&secret, &code) {
-                return Ok(user);
-            }
-            let normalized: String = code
-                .chars()
-                .filter(|c| c.is_ascii_alphanumeric())
-                .collect::<String>()
-                .to_lowercase();
-            if !normalized.is_empty()
-                && q::use_recovery_code(conn, user_id, &auth::token_hash(&normalized))?
-            {
-                return Ok(user);
-            }
-            Err(AppError::invalid("code", "error.code_invalid"))
+            // The outer result is the database's; the inner one the verdict, so a failure is
+            // recorded (the transaction commits) and then reported.
+            let verdict = conn.transaction(|conn| -> Result<Result<User, AppError>, AppError> {
+                let user = q::find_user(conn, user_id)?.ok_or(AppError::Unauthorized)?;
+                let (_, failures, locked_until) = q::second_factor_guard(conn, user_id)?;
+                if locked_until.is_some_and(|t| t > now()) {
+                    return Ok(Err(AppError::invalid("code", "error.code_locked")));
+                }
+                let secret = user.totp_secret.clone().unwrap_or_default();
+                let step = user
+                    .totp_enabled
+                    .then(|| totp::matching_step(&secret, &code))
+                    .flatten();
+                if let Some(step) = step {
+                    if !q::use_totp_step(conn, user_id, step)? {
+                        return Ok(Err(AppError::invalid("code", "error.code_reused")));
+                    }
+                    q::clear_second_factor_failures(conn, user_id)?;
+                    return Ok(Ok(user));
+                }
+                let normalized: String = code
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .collect::<String>()
+                    .to_lowercase();
+                if !normalized.is_empty()
+                    && q::use_recovery_code(conn, user_id, &auth::token_hash(&normalized))?
+                {
+                    q::clear_second_factor_failures(conn, user_id)?;
+                    return Ok(Ok(user));
+                }
+                let failures = failures.saturating_add(1);
+                let until = second_factor_lock(failures).map(|d| now() + d);
+                q::record_second_factor_failure(conn, user_id, failures, until)?;
+                Ok(Err(AppError::invalid("code", "error.code_invalid")))
+            })?;
+            verdict
         })
         .await
 }
@@ -386,6 +427,8 @@ pub async fn request_password_reset(state: &AppState, email: &str) -> Result<(),
                 let Some(user) = q::find_user_by_email(conn, &email)? else {
                     return Ok(false);
                 };
+                // Only the newest link works: an older one in a mailbox is no longer a key.
+                q::revoke_tokens(conn, user.id, purpose::RESET)?;
                 let token = new_token(
                     conn,
                     purpose::RESET,
@@ -434,6 +477,7 @@ pub async fn reset_password(
                 let user = q::find_user(conn, user_id)?
                     .ok_or(AppError::Conflict("error.token_invalid"))?;
                 q::set_password(conn, user_id, &new_hash)?;
+                q::revoke_tokens(conn, user_id, purpose::RESET)?;
                 // The link came by mail, so the address works.
                 if user.email_verified_at.is_none() {
                     q::mark_verified(conn, user_id)?;
@@ -482,6 +526,7 @@ pub async fn change_password(
         .run(move |conn| {
             conn.transaction(|conn| {
                 q::set_password(conn, id, &new_hash)?;
+                q::revoke_tokens(conn, id, purpose::RESET)?;
                 q::delete_user_sessions(conn, id, Some(&keep))?;
                 queue(conn, &email, &name, "password_changed", &lang, json!({}))
             })
@@ -564,12 +609,25 @@ pub async fn delete_account(
         .await
 }
 
-/// Invites a colleague to the user's organization.
+/// Whether this user may invite colleagues: a verified buyer of a firm (the invitee becomes a
+/// buyer of that firm, able to post its needs).
+pub fn may_invite(user: &User) -> Result<i32, AppError> {
+    if user.email_verified_at.is_none() {
+        return Err(AppError::Conflict("error.email_unverified"));
+    }
+    match (Role::parse(&user.role), user.organization_id) {
+        (Some(Role::Buyer), Some(org)) => Ok(org),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Invites a colleague to the user's organization. The mail speaks as Niaz and carries no text
+/// the inviter wrote: only the firm's registered name, and only once organizers verified it.
 pub async fn invite(state: &AppState, user: &User, email: &str) -> Result<(), AppError> {
-    let org_id = user.organization_id.ok_or(AppError::Forbidden)?;
+    let org_id = may_invite(user)?;
     let email = Email::parse(email).map_err(|k| AppError::invalid("email", k))?;
     let email = email.as_str().to_string();
-    let (inviter, lang) = (user.name.clone(), user.lang.clone());
+    let lang = user.lang.clone();
     let base_url = state.config.base_url.clone();
     state
         .db
@@ -580,6 +638,9 @@ pub async fn invite(state: &AppState, user: &User, email: &str) -> Result<(), Ap
                 }
                 let org = crate::db::catalogue::find_organization(conn, org_id)?
                     .ok_or(AppError::NotFound)?;
+                if !org.verified {
+                    return Err(AppError::Conflict("error.invite_not_allowed"));
+                }
                 let token = new_token(
                     conn,
                     purpose::INVITE,
@@ -596,7 +657,6 @@ pub async fn invite(state: &AppState, user: &User, email: &str) -> Result<(), Ap
                     &lang,
                     json!({
                         "link": format!("{base_url}/invite?token={token}"),
-                        "inviter": inviter,
                         "organization": org.name,
                         "days": INVITE_DAYS,
                     }),
@@ -657,30 +717,31 @@ pub async fn accept_invite(
         .await
 }
 
-/// Starts two-factor setup: a new secret, not yet enabled. Returns (secret, otpauth URL, QR SVG).
-pub async fn begin_totp(
-    state: &AppState,
-    user: &User,
-) -> Result<(String, String, String), AppError> {
+/// The key being set up, if one was made and is not on yet: (secret, otpauth URL, QR SVG).
+/// Reads only.
+pub fn totp_setup(user: &User) -> Result<Option<(String, String, String)>, AppError> {
     if user.totp_enabled {
         return Err(AppError::Conflict("error.totp_already"));
     }
-    let secret = match &user.totp_secret {
-        Some(s) => s.clone(),
-        None => {
-            let s = totp::new_secret();
-            let (id, s2) = (user.id, s.clone());
-            state
-                .db
-                .run(move |conn| Ok(q::set_totp(conn, id, Some(&s2), false)?))
-                .await?;
-            s
-        }
+    let Some(secret) = user.totp_secret.clone() else {
+        return Ok(None);
     };
     let url = totp::url(&secret, &user.email)
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("totp url")))?;
     let svg = totp::qr_svg(&url).unwrap_or_default();
-    Ok((secret, url, svg))
+    Ok(Some((secret, url, svg)))
+}
+
+/// Starts two-factor setup: a new secret, not yet enabled.
+pub async fn start_totp(state: &AppState, user: &User) -> Result<(), AppError> {
+    if user.totp_enabled {
+        return Err(AppError::Conflict("error.totp_already"));
+    }
+    let (id, secret) = (user.id, totp::new_secret());
+    state
+        .db
+        .run(move |conn| Ok(q::set_totp(conn, id, Some(&secret), false)?))
+        .await
 }
 
 /// Enables two-factor sign-in after a correct code; returns ten one-time recovery codes.
@@ -693,9 +754,8 @@ pub async fn enable_totp(
         .totp_secret
         .clone()
         .ok_or(AppError::Conflict("error.totp_not_started"))?;
-    if !totp::check(&secret, code) {
-        return Err(AppError::invalid("code", "error.code_invalid"));
-    }
+    let step = totp::matching_step(&secret, code)
+        .ok_or(AppError::invalid("code", "error.code_invalid"))?;
     let codes: Vec<String> = (0..10)
         .map(|_| auth::random_token()[..10].to_string())
         .collect();
@@ -706,6 +766,8 @@ pub async fn enable_totp(
         .run(move |conn| {
             conn.transaction(|conn| {
                 q::set_totp(conn, id, Some(&secret), true)?;
+                // The code that turned it on cannot sign in a second time.
+                q::use_totp_step(conn, id, step)?;
                 q::replace_recovery_codes(conn, id, &hashes)?;
                 Ok(())
             })

@@ -5,6 +5,7 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use chrono::Utc;
+use diesel::Connection;
 use image::{ImageFormat, ImageReader, Limits};
 
 use crate::app::AppState;
@@ -14,7 +15,7 @@ use crate::domain::files::{sniff, FileKind};
 use crate::error::AppError;
 
 /// Largest image side accepted, in pixels.
-pub const MAX_SIDE: u32 = 8_000;
+pub const MAX_SIDE: u32 = 16_000;
 const THUMB_WIDTH: u32 = 360;
 
 /// Who may see a file: anyone, or (for confidential drawings) the firm and the staff until
@@ -33,30 +34,51 @@ struct Processed {
 }
 
 /// Decodes an image within limits and writes it again, so nothing but pixels survives.
-fn process_image(bytes: &[u8], kind: FileKind) -> Result<Processed, AppError> {
-    let mut reader = ImageReader::new(Cursor::new(bytes))
-        .with_guessed_format()
-        .map_err(|_| AppError::invalid("file", "error.image_invalid"))?;
+///
+/// Memory is bounded by what a real photo needs: the size is read from the header and refused
+/// above `max_pixels` before anything is decoded, and the decoder may allocate at most 4 bytes
+/// a pixel of that (an 8-bit RGBA frame), so a small file declaring a huge or 16-bit canvas is
+/// refused instead of costing gigabytes. The frame is converted in place, never copied.
+fn process_image(bytes: &[u8], kind: FileKind, max_pixels: u64) -> Result<Processed, AppError> {
+    let too_large = || AppError::invalid("file", "error.image_too_large");
+    let invalid = || AppError::invalid("file", "error.image_invalid");
+    let reader = || {
+        ImageReader::new(Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|_| invalid())
+    };
+    let (w, h) = reader()?.into_dimensions().map_err(|_| invalid())?;
+    if u64::from(w) * u64::from(h) > max_pixels || w > MAX_SIDE || h > MAX_SIDE {
+        return Err(too_large());
+    }
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    let img = reader
-        .decode()
-        .map_err(|_| AppError::invalid("file", "error.image_invalid"))?;
-    let format = if kind == FileKind::Jpeg {
-        ImageFormat::Jpeg
+    limits.max_alloc = Some(max_pixels.saturating_mul(4).max(1 << 20));
+    let mut decoder = reader()?;
+    decoder.limits(limits);
+    let img = decoder.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => too_large(),
+        _ => invalid(),
+    })?;
+    let (format, img) = if kind == FileKind::Jpeg {
+        (
+            ImageFormat::Jpeg,
+            image::DynamicImage::ImageRgb8(img.into_rgb8()),
+        )
+    } else if img.color().has_alpha() {
+        (
+            ImageFormat::Png,
+            image::DynamicImage::ImageRgba8(img.into_rgba8()),
+        )
     } else {
-        ImageFormat::Png
+        (
+            ImageFormat::Png,
+            image::DynamicImage::ImageRgb8(img.into_rgb8()),
+        )
     };
     let encode = |img: &image::DynamicImage| -> Result<Vec<u8>, AppError> {
         let mut out = Cursor::new(Vec::new());
-        let img = if format == ImageFormat::Jpeg {
-            image::DynamicImage::ImageRgb8(img.to_rgb8())
-        } else {
-            img.clone()
-        };
         img.write_to(&mut out, format)
             .map_err(|e| AppError::Internal(anyhow::anyhow!("encoding an image: {e}")))?;
         Ok(out.into_inner())
@@ -97,15 +119,10 @@ pub async fn add(
     if bytes.len() > state.config.max_upload_bytes {
         return Err(AppError::invalid("file", "error.too_large"));
     }
+    let need = super::posting::managed(state, user, need_id).await?;
+    // A file is a significant change: decided (and a finished need refused) before any work.
+    let status_after = super::posting::status_after_change(user, &need, true)?;
     let kind = sniff(&bytes).ok_or_else(|| AppError::invalid("file", "error.file_type"))?;
-    let user = user.clone();
-    let (need, _, _) = state
-        .db
-        .run(move |conn| crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound))
-        .await?;
-    if !super::posting::may_manage(&user, &need) {
-        return Err(AppError::Forbidden);
-    }
     let count = state
         .db
         .run(move |conn| Ok(q::count_of_need(conn, need_id)?))
@@ -114,7 +131,13 @@ pub async fn add(
         return Err(AppError::invalid("file", "error.too_many_files"));
     }
     let processed = if kind.is_image() {
-        actix_web::web::block(move || process_image(&bytes, kind))
+        let max_pixels = state.config.max_image_pixels;
+        let _permit = state
+            .heavy_work
+            .acquire()
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        actix_web::web::block(move || process_image(&bytes, kind, max_pixels))
             .await
             .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))??
     } else {
@@ -163,26 +186,21 @@ pub async fn add(
         visibility: visibility.to_string(),
         created_at: Utc::now().naive_utc(),
     };
-    let back_to_review = needs_review_after_file_change(&user, &need);
+    let changed_status = (status_after.as_str() != need.status).then_some(status_after);
     let id = state
         .db
         .run(move |conn| {
-            let id = q::insert(conn, &row)?;
-            if back_to_review {
-                crate::db::catalogue::set_status(conn, need_id, "pending_review")?;
-            }
-            Ok(id)
+            conn.transaction(|conn| {
+                let id = q::insert(conn, &row)?;
+                if let Some(s) = changed_status {
+                    crate::db::catalogue::set_status(conn, need_id, s.as_str())?;
+                }
+                Ok(id)
+            })
         })
         .await?;
     state.search.notify();
     Ok(id)
-}
-
-/// A firm changing the drawings of a public need sends it back to review (organizers do not).
-fn needs_review_after_file_change(user: &User, need: &crate::db::models::Need) -> bool {
-    let staff = crate::domain::account::Role::parse(&user.role)
-        .is_some_and(crate::domain::account::Role::is_staff);
-    !staff && matches!(need.status.as_str(), "published" | "in_talks")
 }
 
 /// The attachments of a need this viewer may see.
@@ -213,6 +231,8 @@ pub struct Download {
     pub content_type: String,
     pub inline: bool,
     pub name: String,
+    /// Anyone may see it (a public file of a public need); otherwise it must not be cached.
+    pub public: bool,
 }
 
 pub async fn download(
@@ -246,27 +266,28 @@ pub async fn download(
         path: dir(state).join(stored),
         content_type: a.content_type.clone(),
         inline: a.kind == "image",
+        public: a.visibility == "public" && public_need,
         name: a.original_name,
     })
 }
 
 pub async fn remove(state: &AppState, user: &User, need_id: i32, id: i32) -> Result<(), AppError> {
-    let user = user.clone();
-    let (need, _, _) = state
-        .db
-        .run(move |conn| crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound))
-        .await?;
-    if !super::posting::may_manage(&user, &need) {
-        return Err(AppError::Forbidden);
-    }
+    let need = super::posting::managed(state, user, need_id).await?;
+    let status_after = super::posting::status_after_change(user, &need, true)?;
+    let changed_status = (status_after.as_str() != need.status).then_some(status_after);
     let removed = state
         .db
         .run(move |conn| {
-            let a = q::find(conn, id)?
-                .filter(|a| a.need_id == need_id)
-                .ok_or(AppError::NotFound)?;
-            q::delete(conn, a.id)?;
-            Ok(a)
+            conn.transaction(|conn| {
+                let a = q::find(conn, id)?
+                    .filter(|a| a.need_id == need_id)
+                    .ok_or(AppError::NotFound)?;
+                q::delete(conn, a.id)?;
+                if let Some(s) = changed_status {
+                    crate::db::catalogue::set_status(conn, need_id, s.as_str())?;
+                }
+                Ok(a)
+            })
         })
         .await?;
     let dir = dir(state);

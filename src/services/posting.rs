@@ -44,6 +44,48 @@ pub fn may_manage(user: &User, need: &Need) -> bool {
     is_staff(user) || user.organization_id == Some(need.organization_id)
 }
 
+/// Whether the user may post new needs: staff, or a buyer belonging to a firm.
+pub fn may_post(user: &User) -> Result<(), AppError> {
+    if user.email_verified_at.is_none() {
+        return Err(AppError::Conflict("error.email_unverified"));
+    }
+    match (Role::parse(&user.role), user.organization_id) {
+        (Some(r), _) if r.is_staff() => Ok(()),
+        (Some(Role::Buyer), Some(_)) => Ok(()),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Whether a form changes what readers see as the firm's own words.
+fn text_changed(fields: &super::need_form::NeedFields, old: &Need) -> bool {
+    fields.title != old.title
+        || fields.title_en != old.title_en
+        || fields.description != old.description
+        || fields.part_number != old.part_number
+        || fields.brand != old.brand
+        || fields.material != old.material
+        || fields.specs != old.specs
+        || fields.hs_code != old.hs_code
+}
+
+/// The status a need takes after a change by this user (see [`NeedStatus::after_change`]).
+pub fn status_after_change(
+    user: &User,
+    need: &Need,
+    significant: bool,
+) -> Result<NeedStatus, AppError> {
+    let current = NeedStatus::parse(&need.status).ok_or_else(|| {
+        AppError::Internal(anyhow::anyhow!(
+            "need {} has an unknown status {:?}",
+            need.id,
+            need.status
+        ))
+    })?;
+    current
+        .after_change(significant, is_staff(user))
+        .map_err(AppError::Conflict)
+}
+
 /// Saves a need from a form: a new one when `id` is `None`. `submit` asks for review (or, for
 /// staff, publishes). Returns the need's id.
 pub async fn save(
@@ -98,12 +140,8 @@ pub async fn save(
                         if !may_manage(&user, &old) {
                             return Err(AppError::Forbidden);
                         }
-                        let old_status =
-                            NeedStatus::parse(&old.status).unwrap_or(NeedStatus::Draft);
-                        let significant = fields.title != old.title
-                            || fields.part_number != old.part_number
-                            || fields.description != old.description;
-                        let status = match old_status {
+                        let significant = text_changed(&fields, &old);
+                        let status = match status_after_change(&user, &old, significant)? {
                             NeedStatus::Draft | NeedStatus::PendingReview if staff && submit => {
                                 NeedStatus::Published
                             }
@@ -111,11 +149,6 @@ pub async fn save(
                                 NeedStatus::PendingReview
                             }
                             NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
-                            NeedStatus::Published | NeedStatus::InTalks
-                                if significant && !staff =>
-                            {
-                                NeedStatus::PendingReview
-                            }
                             s => s,
                         };
                         let mut need = new_need(fields, old.organization_id, status, now);
@@ -138,7 +171,9 @@ pub async fn save(
     Ok(id)
 }
 
-async fn managed(state: &AppState, user: &User, id: i32) -> Result<Need, AppError> {
+/// The need, if this user may manage it: `NotFound` or `Forbidden` otherwise. Every path that
+/// touches one need of a firm calls this first, before it reads or validates any input.
+pub async fn managed(state: &AppState, user: &User, id: i32) -> Result<Need, AppError> {
     let need = state
         .db
         .run(move |conn| Ok(q::find_need(conn, id)?.ok_or(AppError::NotFound)?.0))
@@ -259,10 +294,12 @@ pub async fn demand(
     if let Some(v) = need.annual_import_value {
         *values.entry(need.currency.clone()).or_default() += v;
     }
+    // Saturating: stored figures are bounded at the edge, but a sum must never panic.
     for (q, price, currency) in &joins {
-        quantity += q;
+        quantity = quantity.saturating_add(*q);
         if let Some(v) = price.and_then(|p| p.checked_mul(*q)) {
-            *values.entry(currency.clone()).or_default() += v;
+            let total = values.entry(currency.clone()).or_default();
+            *total = total.saturating_add(v);
         }
     }
     let mut value_by_currency: Vec<(String, i64)> = values.into_iter().collect();
@@ -343,6 +380,8 @@ pub async fn decide(
     }
     let staff_id = staff.id;
     let base_url = state.config.base_url.clone();
+    let lifetime = state.config.need_lifetime;
+    let now = Utc::now().naive_utc();
     state
         .db
         .run(move |conn| {
@@ -359,6 +398,10 @@ pub async fn decide(
                 q::set_status(conn, id, status.as_str())?;
                 if approve && need.published_at.is_none() {
                     q::set_published_now(conn, id)?;
+                }
+                if approve {
+                    // A need that had expired before its edit starts a new period.
+                    crate::db::lifecycle::renew_if_past(conn, id, now + lifetime)?;
                 }
                 p::record_decision(
                     conn,

@@ -290,8 +290,17 @@ pub async fn export(state: &AppState, params: SearchParams) -> Result<Vec<Vec<St
             let outcome = index
                 .search(&request)
                 .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
-            let rows = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?;
-            Ok(super::spreadsheet::export_rows(&rows))
+            // The index may lag a moment behind the database: only what is public now goes out.
+            let rows: Vec<_> = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
+                .into_iter()
+                .filter(|(n, _, _)| {
+                    crate::domain::need::NeedStatus::parse(&n.status).is_some_and(|s| s.is_public())
+                })
+                .collect();
+            Ok(super::spreadsheet::export_rows(
+                &rows,
+                super::spreadsheet::Audience::Public,
+            ))
         })
         .await
 }

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::{anyhow, bail, Context};
+use anyhow::{anyhow, Context};
 use chrono::Utc;
 use diesel::Connection;
 
@@ -90,70 +90,251 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> String {
     }
 }
 
+/// The widest sheet an import reads; the format has 21 columns.
+pub const MAX_COLUMNS: usize = 64;
+
+/// Bounds of an untrusted spreadsheet: the file, its rows and columns, and (XLSX) what its zip
+/// archive unpacks to. A sheet is read cell by cell, so a lone cell far away (`XFD1048576`)
+/// costs nothing but a clear error.
+#[derive(Debug, Clone, Copy)]
+pub struct SheetLimits {
+    pub max_file_bytes: usize,
+    pub max_rows: usize,
+    pub max_columns: usize,
+    pub max_unpacked_bytes: u64,
+}
+
+impl Default for SheetLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 20 * 1024 * 1024,
+            max_rows: 50_000,
+            max_columns: MAX_COLUMNS,
+            max_unpacked_bytes: 100 * 1024 * 1024,
+        }
+    }
+}
+
+/// Why a sheet could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// Over one of the [`SheetLimits`]: the message key, and the limit for the message.
+    #[error("{0} (limit {1})")]
+    Limit(&'static str, u64),
+    #[error(transparent)]
+    Unreadable(#[from] anyhow::Error),
+}
+
+/// Whether a CSV cell could run as a formula in a spreadsheet program (OWASP's list: a leading
+/// `= + - @`, tab or CR), or is an already neutralized one (`'` before such a cell).
+fn needs_quote(cell: &str) -> bool {
+    match cell.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => true,
+        Some('\'') => needs_quote(&cell[1..]),
+        _ => false,
+    }
+}
+
+/// A CSV cell written so a spreadsheet program shows it as text and never runs it: a `'` goes
+/// before a risky one. Reading applies [`restore`], so export and import stay exact inverses.
+pub fn neutralize(cell: &str) -> std::borrow::Cow<'_, str> {
+    if needs_quote(cell) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// The inverse of [`neutralize`], applied to every CSV cell read.
+pub fn restore(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if needs_quote(rest) => rest,
+        _ => cell,
+    }
+}
+
 pub fn read_csv(text: &str) -> anyhow::Result<Table> {
+    read_csv_within(text, &SheetLimits::default()).map_err(|e| anyhow!("{e}"))
+}
+
+fn read_csv_within(text: &str, limits: &SheetLimits) -> Result<Table, ReadError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .has_headers(false)
         .from_reader(text.as_bytes());
     let mut records = reader.records();
     let headers = match records.next() {
-        Some(r) => r?.iter().map(|h| h.trim().to_string()).collect(),
-        None => bail!("the file is empty"),
+        Some(r) => r
+            .map_err(|e| anyhow!("{e}"))?
+            .iter()
+            .map(|h| h.trim().to_string())
+            .collect(),
+        None => return Err(anyhow!("the file is empty").into()),
     };
     let mut rows = Vec::new();
     for (i, r) in records.enumerate() {
         let r = r.with_context(|| format!("row {} is not valid CSV", i + 2))?;
-        rows.push(r.iter().map(str::to_string).collect());
+        if i >= limits.max_rows {
+            return Err(ReadError::Limit(
+                "error.sheet_too_many_rows",
+                limits.max_rows as u64,
+            ));
+        }
+        if r.len() > limits.max_columns {
+            return Err(ReadError::Limit(
+                "error.sheet_too_many_columns",
+                limits.max_columns as u64,
+            ));
+        }
+        rows.push(r.iter().map(|c| restore(c).to_string()).collect());
     }
     Ok(Table { headers, rows })
 }
 
 pub fn read_xlsx(bytes: &[u8]) -> anyhow::Result<Table> {
-    use calamine::{Data, Reader, Xlsx};
-    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
+    read_xlsx_within(bytes, &SheetLimits::default()).map_err(|e| anyhow!("{e}"))
+}
+
+/// Refuses a workbook whose archive unpacks to more than the limit, by actually unpacking it
+/// (counting, not keeping): the sizes an archive declares can lie.
+fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), ReadError> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| anyhow!("not a readable XLSX file: {e}"))?;
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| anyhow!("not a readable XLSX file: {e}"))?;
+        if total.saturating_add(entry.size()) > limit {
+            return Err(ReadError::Limit("error.sheet_too_large_unpacked", limit));
+        }
+        let budget = limit - total;
+        let read = std::io::copy(
+            &mut std::io::Read::take(entry, budget + 1),
+            &mut std::io::sink(),
+        )
+        .map_err(|e| anyhow!("not a readable XLSX file: {e}"))?;
+        total += read;
+        if total > limit {
+            return Err(ReadError::Limit("error.sheet_too_large_unpacked", limit));
+        }
+    }
+    Ok(())
+}
+
+fn read_xlsx_within(bytes: &[u8], limits: &SheetLimits) -> Result<Table, ReadError> {
+    use calamine::{DataRef, Reader, Xlsx};
+    check_unpacked_size(bytes, limits.max_unpacked_bytes)?;
+    let mut book: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes))
         .map_err(|e| anyhow!("not a readable XLSX file: {e}"))?;
     let name = book
         .sheet_names()
         .first()
         .cloned()
         .ok_or_else(|| anyhow!("the workbook has no sheet"))?;
-    let range = book
-        .worksheet_range(&name)
-        .map_err(|e| anyhow!("cannot read sheet {name}: {e}"))?;
-    let cell = |d: &Data| match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
+    let cell = |d: &DataRef| match d {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+        DataRef::Float(f) => f.to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => b.to_string(),
         // Excel's serial day number, counted from 1899-12-30.
-        Data::DateTime(dt) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+        DataRef::DateTime(dt) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
             .and_then(|base| base.checked_add_signed(chrono::Duration::days(dt.as_f64() as i64)))
             .map(iso)
             .unwrap_or_default(),
-        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
+        DataRef::Error(e) => format!("#{e:?}"),
     };
-    let mut rows = range.rows();
+    let mut cells = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| anyhow!("cannot read sheet {name}: {e}"))?;
+    // Sparse rows: (row, column) -> text, only for cells that hold something.
+    let mut grid: Vec<Vec<String>> = Vec::new();
+    let mut first_row: Option<u32> = None;
+    while let Some(c) = cells
+        .next_cell()
+        .map_err(|e| anyhow!("cannot read sheet {name}: {e}"))?
+    {
+        let text = cell(c.get_value());
+        if text.is_empty() {
+            continue;
+        }
+        let (row, col) = c.get_position();
+        let top = *first_row.get_or_insert(row);
+        let row = row.saturating_sub(top) as usize;
+        if col as usize >= limits.max_columns {
+            return Err(ReadError::Limit(
+                "error.sheet_too_many_columns",
+                limits.max_columns as u64,
+            ));
+        }
+        // The header row plus the data rows.
+        if row > limits.max_rows {
+            return Err(ReadError::Limit(
+                "error.sheet_too_many_rows",
+                limits.max_rows as u64,
+            ));
+        }
+        if grid.len() <= row {
+            grid.resize_with(row + 1, Vec::new);
+        }
+        let r = &mut grid[row];
+        if r.len() <= col as usize {
+            r.resize(col as usize + 1, String::new());
+        }
+        r[col as usize] = text;
+    }
+    let mut rows = grid.into_iter();
     let headers = rows
         .next()
         .ok_or_else(|| anyhow!("the sheet is empty"))?
         .iter()
-        .map(|c| cell(c).trim().to_string())
+        .map(|c| c.trim().to_string())
         .collect();
-    let rows = rows.map(|r| r.iter().map(cell).collect()).collect();
-    Ok(Table { headers, rows })
+    Ok(Table {
+        headers,
+        rows: rows.collect(),
+    })
 }
 
-/// Reads a CSV or XLSX file, telling them apart by content (an XLSX file is a zip archive).
-pub fn read_file(path: &Path, encoding: Option<Encoding>) -> anyhow::Result<Table> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    if bytes.starts_with(b"PK\x03\x04") {
-        read_xlsx(&bytes)
-    } else {
-        read_csv(&decode(&bytes, encoding))
+/// Reads CSV or XLSX bytes within limits, telling them apart by content (XLSX is a zip archive).
+pub fn read_bytes(
+    bytes: &[u8],
+    encoding: Option<Encoding>,
+    limits: &SheetLimits,
+) -> Result<Table, ReadError> {
+    if bytes.len() > limits.max_file_bytes {
+        return Err(ReadError::Limit(
+            "error.sheet_too_large",
+            limits.max_file_bytes as u64,
+        ));
     }
+    if bytes.starts_with(b"PK\x03\x04") {
+        read_xlsx_within(bytes, limits)
+    } else {
+        read_csv_within(&decode(bytes, encoding), limits)
+    }
+}
+
+/// Reads a CSV or XLSX file within limits.
+pub fn read_file(
+    path: &Path,
+    encoding: Option<Encoding>,
+    limits: &SheetLimits,
+) -> Result<Table, ReadError> {
+    let size = std::fs::metadata(path)
+        .with_context(|| format!("cannot read {}", path.display()))?
+        .len();
+    if size > limits.max_file_bytes as u64 {
+        return Err(ReadError::Limit(
+            "error.sheet_too_large",
+            limits.max_file_bytes as u64,
+        ));
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    read_bytes(&bytes, encoding, limits)
 }
 
 /// One problem in the file. `row` is the spreadsheet's own row number (the header is row 1).
@@ -473,8 +654,19 @@ pub fn apply(
     })
 }
 
+/// Who an export is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone (the search page's download): exactly what public pages show. An anonymous
+    /// need names no firm, and no organizer's reference is given.
+    Public,
+    /// The organizers' own copy (`niaz export`), which imports back onto the same needs.
+    Staff,
+}
+
 /// The export rows of needs: the import columns, so the file imports back unchanged.
-pub fn export_rows(rows: &[crate::db::catalogue::NeedRow]) -> Vec<Vec<String>> {
+pub fn export_rows(rows: &[crate::db::catalogue::NeedRow], audience: Audience) -> Vec<Vec<String>> {
+    let public = audience == Audience::Public;
     rows.iter()
         .map(|(n, o, c)| {
             let currency = Currency::parse(&n.currency).unwrap_or(Currency::Irr);
@@ -491,11 +683,18 @@ pub fn export_rows(rows: &[crate::db::catalogue::NeedRow]) -> Vec<Vec<String>> {
                     )
                 }
             });
+            let reference = match (&n.import_ref, public) {
+                (Some(r), false) => r.clone(),
+                _ => format!("niaz-{}", n.id),
+            };
+            let firm = if public && n.anonymous {
+                String::new()
+            } else {
+                o.name.clone()
+            };
             vec![
-                n.import_ref
-                    .clone()
-                    .unwrap_or_else(|| format!("niaz-{}", n.id)),
-                o.name.clone(),
+                reference,
+                firm,
                 o.province.clone(),
                 o.city.clone(),
                 n.title.clone(),
@@ -529,7 +728,7 @@ pub fn write_csv(rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(COLUMNS)?;
         for r in rows {
-            w.write_record(r)?;
+            w.write_record(r.iter().map(|c| neutralize(c).into_owned()))?;
         }
         w.flush()?;
     }

@@ -8,7 +8,8 @@ use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::session::{self, check_csrf, client_ip, Viewer};
+use super::form::{flash, safe_next as checked_next, Posted};
+use super::session::{self, client_ip, Viewer};
 use super::{lang_of, render_status};
 use crate::app::AppState;
 use crate::auth::ratelimit::Action;
@@ -49,7 +50,7 @@ async fn form_page(
         StatusCode::BAD_REQUEST
     };
     let mut builder = HttpResponse::build(status);
-    let csrf = session::ensure(state, viewer, &mut builder).await?;
+    let csrf = session::ensure(state, req, viewer, &mut builder);
     data["form_csrf"] = json!(csrf);
     data["errors"] = json!(error_map(lang_of(req), errors));
     let page = render_status(state, req, template, data, status)?;
@@ -138,17 +139,9 @@ async fn settings_or_form(
     }
 }
 
-/// A confirmation message key from `?done=`, only if it names one.
-fn flash(done: Option<&str>) -> Option<String> {
-    let d = done?;
-    i18n::lookup(Lang::Fa, &format!("flash.{d}")).map(|_| d.to_string())
-}
-
+/// Where to go after signing in: a checked `next`, else the account page.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/account".to_string(),
-    }
+    checked_next(next).unwrap_or_else(|| "/account".to_string())
 }
 
 // Sign-up
@@ -170,8 +163,6 @@ pub async fn signup_form(state: web::Data<AppState>, req: HttpRequest, viewer: V
 
 #[derive(Deserialize)]
 pub struct SignupForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(flatten)]
     input: SignupInput,
 }
@@ -180,9 +171,8 @@ pub async fn signup(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<SignupForm>,
+    form: Posted<SignupForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let form = form.into_inner();
     limited(&state, &req, Action::Signup, None)?;
     let values = json!({"values": form.input});
@@ -232,18 +222,10 @@ async fn token_form(
 #[derive(Deserialize)]
 pub struct TokenForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     token: String,
 }
 
-pub async fn verify(
-    state: web::Data<AppState>,
-    req: HttpRequest,
-    viewer: Viewer,
-    form: web::Form<TokenForm>,
-) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
+pub async fn verify(state: web::Data<AppState>, viewer: Viewer, form: Posted<TokenForm>) -> Page {
     svc::verify_email(&state, &form.token).await?;
     let to = if viewer.user().is_some() {
         "/account?done=verified"
@@ -253,19 +235,12 @@ pub async fn verify(
     Ok(see_other(to).finish())
 }
 
-#[derive(Deserialize)]
-pub struct CsrfForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn resend_verification(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<CsrfForm>,
+    _form: Posted<super::form::Empty>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     if user.email_verified_at.is_some() {
         return Ok(see_other("/account?done=verified").finish());
@@ -286,14 +261,12 @@ pub async fn login_form(
     if viewer.user().is_some() {
         return Ok(see_other(&safe_next(query.next.as_deref())).finish());
     }
-    let data = json!({"next": query.next, "done": flash(query.done.as_deref()), "values": {}});
+    let data = json!({"next": checked_next(query.next.as_deref()), "done": flash(query.done.as_deref()), "values": {}});
     form_page(&state, &req, &viewer, "auth/login.html", data, &[]).await
 }
 
 #[derive(Deserialize)]
 pub struct LoginForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     email: String,
     #[serde(default)]
@@ -305,12 +278,11 @@ pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<LoginForm>,
+    form: Posted<LoginForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let email_key = form.email.trim().to_lowercase();
     limited(&state, &req, Action::Login, Some(&email_key))?;
-    let data = json!({"next": form.next, "done": null, "values": {"email": form.email}});
+    let data = json!({"next": checked_next(form.next.as_deref()), "done": null, "values": {"email": form.email}});
     let result = async {
         match svc::login(&state, &form.email, &form.password).await? {
             LoginOutcome::Done(user) => {
@@ -350,7 +322,7 @@ pub async fn second_factor_form(
         &req,
         &viewer,
         "auth/login_2fa.html",
-        json!({"next": query.next}),
+        json!({"next": checked_next(query.next.as_deref())}),
         &[],
     )
     .await
@@ -358,8 +330,6 @@ pub async fn second_factor_form(
 
 #[derive(Deserialize)]
 pub struct CodeForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(default)]
     code: String,
     next: Option<String>,
@@ -369,9 +339,8 @@ pub async fn second_factor(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<CodeForm>,
+    form: Posted<CodeForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let pending = viewer
         .0
         .as_ref()
@@ -383,7 +352,7 @@ pub async fn second_factor(
         Action::Login,
         Some(&format!("user:{pending}")),
     )?;
-    let data = json!({"next": form.next});
+    let data = json!({"next": checked_next(form.next.as_deref())});
     let result = async {
         let user = svc::check_second_factor(&state, pending, &form.code).await?;
         sign_in_and_go(
@@ -401,11 +370,9 @@ pub async fn second_factor(
 
 pub async fn logout(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<CsrfForm>,
+    _form: Posted<super::form::Empty>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     sign_out_and_go(&state, &viewer, "/").await
 }
 
@@ -426,8 +393,6 @@ pub async fn forgot_form(state: web::Data<AppState>, req: HttpRequest, viewer: V
 #[derive(Deserialize)]
 pub struct EmailForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     email: String,
 }
 
@@ -435,9 +400,8 @@ pub async fn forgot(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<EmailForm>,
+    form: Posted<EmailForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     limited(
         &state,
         &req,
@@ -477,8 +441,6 @@ pub async fn reset_form(
 #[derive(Deserialize)]
 pub struct ResetForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     token: String,
     #[serde(default)]
     password: String,
@@ -488,9 +450,8 @@ pub async fn reset(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<ResetForm>,
+    form: Posted<ResetForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let form = form.into_inner();
     let data = json!({"token": form.token, "valid": true});
     let result = async {
@@ -554,8 +515,6 @@ pub async fn settings(
 
 #[derive(Deserialize)]
 pub struct ProfileForm {
-    #[serde(default)]
-    csrf: String,
     #[serde(flatten)]
     input: ProfileInput,
 }
@@ -564,9 +523,8 @@ pub async fn update_profile(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<ProfileForm>,
+    form: Posted<ProfileForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     let form = form.into_inner();
     let values = json!(form.input);
@@ -596,8 +554,6 @@ pub async fn update_profile(
 #[derive(Deserialize)]
 pub struct PasswordForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     current_password: String,
     #[serde(default)]
     new_password: String,
@@ -607,9 +563,8 @@ pub async fn change_password(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<PasswordForm>,
+    form: Posted<PasswordForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     let session = viewer.0.as_ref().ok_or(AppError::Unauthorized)?;
     let form = form.into_inner();
@@ -626,11 +581,9 @@ pub async fn change_password(
 
 pub async fn logout_everywhere(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<CsrfForm>,
+    _form: Posted<super::form::Empty>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     svc::logout_everywhere(&state, user).await?;
     sign_out_and_go(&state, &viewer, "/login?done=everywhere").await
@@ -639,8 +592,6 @@ pub async fn logout_everywhere(
 #[derive(Deserialize)]
 pub struct DeleteForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     password: String,
 }
 
@@ -648,9 +599,8 @@ pub async fn delete_account(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<DeleteForm>,
+    form: Posted<DeleteForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     match svc::delete_account(&state, user, form.into_inner().password).await {
         Ok(()) => sign_out_and_go(&state, &viewer, "/login?done=deleted").await,
@@ -662,10 +612,16 @@ pub async fn invite(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<EmailForm>,
+    form: Posted<EmailForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_verified()?;
+    svc::may_invite(user)?;
+    limited(
+        &state,
+        &req,
+        Action::Invite,
+        Some(&format!("user:{}", user.id)),
+    )?;
     let result = svc::invite(&state, user, &form.email).await;
     settings_or_form(result, &state, &req, &viewer, "/account?done=invited").await
 }
@@ -685,8 +641,6 @@ pub async fn invite_form(
 #[derive(Deserialize)]
 pub struct AcceptForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     token: String,
     #[serde(default)]
     name: String,
@@ -698,9 +652,8 @@ pub async fn accept_invite(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<AcceptForm>,
+    form: Posted<AcceptForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let form = form.into_inner();
     let data =
         json!({"token": form.token, "valid": true, "email": null, "values": {"name": form.name}});
@@ -721,6 +674,8 @@ pub async fn accept_invite(
 
 // Two-factor sign-in
 
+/// The two-step sign-in page. Opening it changes nothing: a key is made only by the POST of
+/// [`totp_setup`].
 pub async fn totp_page(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -728,22 +683,37 @@ pub async fn totp_page(
     query: web::Query<NextQuery>,
 ) -> Page {
     let user = viewer.require_user()?;
+    let done = flash(query.done.as_deref());
     let data = if user.totp_enabled {
-        json!({"enabled": true, "done": flash(query.done.as_deref())})
+        json!({"enabled": true, "done": done})
     } else {
-        let (secret, url, svg) = svc::begin_totp(&state, user).await?;
-        json!({"enabled": false, "secret": secret, "url": url, "qr": svg, "done": flash(query.done.as_deref())})
+        match svc::totp_setup(user)? {
+            Some((secret, url, svg)) => {
+                json!({"enabled": false, "secret": secret, "url": url, "qr": svg, "done": done})
+            }
+            None => json!({"enabled": false, "secret": null, "done": done}),
+        }
     };
     form_page(&state, &req, &viewer, "account/2fa.html", data, &[]).await
+}
+
+/// Makes a new two-step key (not yet on) and shows it.
+pub async fn totp_setup(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    let user = viewer.require_user()?;
+    svc::start_totp(&state, user).await?;
+    Ok(super::form::see_other("/account/2fa"))
 }
 
 pub async fn totp_enable(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<CodeForm>,
+    form: Posted<CodeForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     match svc::enable_totp(&state, user, &form.code).await {
         Ok(codes) => {
@@ -758,7 +728,8 @@ pub async fn totp_enable(
             .await
         }
         Err(AppError::Invalid(errors)) => {
-            let (secret, url, svg) = svc::begin_totp(&state, user).await?;
+            let (secret, url, svg) =
+                svc::totp_setup(user)?.ok_or(AppError::Conflict("error.totp_not_started"))?;
             form_page(
                 &state,
                 &req,
@@ -777,9 +748,8 @@ pub async fn totp_disable(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<DeleteForm>,
+    form: Posted<DeleteForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
     let user = viewer.require_user()?;
     match svc::disable_totp(&state, user, form.into_inner().password).await {
         Ok(()) => Ok(see_other("/account?done=totp_off").finish()),

@@ -6,13 +6,13 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::session::{check_csrf, Viewer};
+use super::form::Posted;
+use super::session::Viewer;
 use super::{parse_id, render};
 use crate::app::AppState;
-use crate::db::models::User;
 use crate::domain::account::Role;
 use crate::error::AppError;
-use crate::services::accounts::{self as svc, REQUIRE_STAFF_2FA};
+use crate::services::accounts::REQUIRE_STAFF_2FA;
 
 type Page = Result<HttpResponse, AppError>;
 
@@ -20,19 +20,6 @@ fn back(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, to.to_string()))
         .finish()
-}
-
-/// Staff only; with the mandatory-2FA setting on, staff without it are sent to set it up.
-pub(crate) async fn require_staff<'a>(
-    state: &AppState,
-    viewer: &'a Viewer,
-    roles: &[Role],
-) -> Result<&'a User, AppError> {
-    let user = viewer.require_role(roles)?;
-    if !user.totp_enabled && svc::staff_2fa_required(state).await? {
-        return Err(AppError::Conflict("error.totp_required"));
-    }
-    Ok(user)
 }
 
 #[derive(Deserialize)]
@@ -46,7 +33,7 @@ pub async fn dashboard(
     viewer: Viewer,
     query: web::Query<DoneQuery>,
 ) -> Page {
-    let me = require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
+    let me = viewer.require_staff()?;
     let is_admin = me.role == Role::Admin.as_str();
     let data = state
         .db
@@ -88,21 +75,17 @@ pub async fn dashboard(
 #[derive(Deserialize)]
 pub struct RoleForm {
     #[serde(default)]
-    csrf: String,
-    #[serde(default)]
     role: String,
 }
 
 /// Admins grant and revoke the organizer role.
 pub async fn set_role(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<RoleForm>,
+    form: Posted<RoleForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
-    let me = require_staff(&state, &viewer, &[Role::Admin]).await?;
+    let me = viewer.require_role(&[Role::Admin])?;
     let id = parse_id(&id)?;
     if id == me.id {
         return Err(AppError::Conflict("error.own_role"));
@@ -132,21 +115,13 @@ pub async fn set_role(
     Ok(back("/admin?done=role"))
 }
 
-#[derive(Deserialize)]
-pub struct CsrfOnly {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn verify_organization(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    _form: Posted<super::form::Empty>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
-    require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
+    viewer.require_staff()?;
     let id = parse_id(&id)?;
     let found = state
         .db
@@ -164,13 +139,11 @@ pub async fn verify_organization(
 
 pub async fn retry_mail(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<CsrfOnly>,
+    _form: Posted<super::form::Empty>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
-    require_staff(&state, &viewer, &[Role::Admin]).await?;
+    viewer.require_role(&[Role::Admin])?;
     let id = parse_id(&id)?;
     let found = state
         .db
@@ -185,19 +158,15 @@ pub async fn retry_mail(
 
 #[derive(Deserialize)]
 pub struct SettingsForm {
-    #[serde(default)]
-    csrf: String,
     require_2fa: Option<String>,
 }
 
 pub async fn settings(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<SettingsForm>,
+    form: Posted<SettingsForm>,
 ) -> Page {
-    check_csrf(&req, &viewer, &form.csrf)?;
-    require_staff(&state, &viewer, &[Role::Admin]).await?;
+    viewer.require_role(&[Role::Admin])?;
     let value = if form.require_2fa.is_some() {
         "true"
     } else {

@@ -6,21 +6,17 @@ use std::collections::HashMap;
 use actix_multipart::Multipart;
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use futures_util::StreamExt;
 use serde_json::json;
 
-use super::session::{check_csrf, Viewer};
+use super::form::{check_csrf_query, read_upload, Posted, UploadLimits};
+use super::session::Viewer;
 use super::{lang_of, render};
 use crate::app::AppState;
-use crate::domain::account::Role;
 use crate::domain::need::NeedStatus;
 use crate::error::AppError;
 use crate::services::spreadsheet as sheet;
 
 type Page = Result<HttpResponse, AppError>;
-
-/// Largest spreadsheet accepted for upload.
-pub const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
 pub async fn form(
     state: web::Data<AppState>,
@@ -28,7 +24,7 @@ pub async fn form(
     viewer: Viewer,
     query: web::Query<HashMap<String, String>>,
 ) -> Page {
-    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
+    viewer.require_staff()?;
     let done = query
         .get("done")
         .filter(|d| d.as_str() == "imported")
@@ -45,47 +41,29 @@ fn uploads_dir(state: &AppState) -> std::path::PathBuf {
     state.config.data_dir.join("imports")
 }
 
-/// Reads the multipart form: text fields, and the file's bytes (at most `limit` bytes).
-pub async fn read_form(
-    mut payload: Multipart,
-    limit: usize,
-) -> Result<(HashMap<String, String>, Option<Vec<u8>>), AppError> {
-    let mut fields = HashMap::new();
-    let mut file = None;
-    while let Some(item) = payload.next().await {
-        let mut field = item.map_err(|_| AppError::invalid("file", "error.upload_failed"))?;
-        let name = field.name().unwrap_or_default().to_string();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = field.next().await {
-            let chunk = chunk.map_err(|_| AppError::invalid("file", "error.upload_failed"))?;
-            if bytes.len() + chunk.len() > limit {
-                return Err(AppError::invalid("file", "error.too_large"));
-            }
-            bytes.extend_from_slice(&chunk);
-        }
-        if name == "file" {
-            let filename = field
-                .content_disposition()
-                .and_then(|cd| cd.get_filename())
-                .unwrap_or_default()
-                .to_string();
-            fields.insert("filename".into(), filename);
-            file = Some(bytes);
-        } else {
-            fields.insert(name, String::from_utf8_lossy(&bytes).to_string());
-        }
-    }
-    Ok((fields, file))
-}
-
-fn parse_table(bytes: &[u8], encoding: Option<&str>) -> Result<sheet::Table, AppError> {
-    let encoding = encoding.and_then(sheet::Encoding::parse);
-    let table = if bytes.starts_with(b"PK\x03\x04") {
-        sheet::read_xlsx(bytes)
-    } else {
-        sheet::read_csv(&sheet::decode(bytes, encoding))
-    };
-    table.map_err(|_| AppError::invalid("file", "error.file_unreadable"))
+/// Reads a sheet off the async workers, with at most a few at once: parsing a large workbook is
+/// seconds of CPU, and must never hold up the pages being served.
+async fn parse_table(
+    state: &AppState,
+    bytes: Vec<u8>,
+    encoding: Option<String>,
+) -> Result<sheet::Table, AppError> {
+    let limits = state.config.sheet_limits;
+    let _permit = state
+        .heavy_work
+        .acquire()
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    web::block(move || {
+        let encoding = encoding.as_deref().and_then(sheet::Encoding::parse);
+        sheet::read_bytes(&bytes, encoding, &limits)
+    })
+    .await
+    .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))?
+    .map_err(|e| match e {
+        sheet::ReadError::Limit(key, _) => AppError::invalid("file", key),
+        sheet::ReadError::Unreadable(_) => AppError::invalid("file", "error.file_unreadable"),
+    })
 }
 
 pub async fn preview(
@@ -94,16 +72,24 @@ pub async fn preview(
     viewer: Viewer,
     payload: Multipart,
 ) -> Page {
-    let (fields, file) = read_form(payload, MAX_UPLOAD).await?;
-    check_csrf(&req, &viewer, fields.get("csrf").map_or("", String::as_str))?;
-    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
-    let bytes = file
+    // Token and role before the body; then the body within its bounds.
+    check_csrf_query(&req, &viewer)?;
+    viewer.require_staff()?;
+    let limits = UploadLimits {
+        max_file_bytes: state.config.sheet_limits.max_file_bytes,
+        max_fields: 4,
+    };
+    let upload = read_upload(&req, payload, limits).await?;
+    let fields = upload.fields;
+    let bytes = upload
+        .file
+        .map(|(_, b)| b)
         .filter(|b| !b.is_empty())
         .ok_or_else(|| AppError::invalid("file", "error.required"))?;
     let status = NeedStatus::parse(fields.get("status").map_or("published", String::as_str))
         .ok_or_else(|| AppError::invalid("status", "error.status_unknown"))?;
     let encoding = fields.get("encoding").filter(|e| !e.is_empty()).cloned();
-    let table = parse_table(&bytes, encoding.as_deref())?;
+    let table = parse_table(&state, bytes.clone(), encoding.clone()).await?;
     let lang = lang_of(&req);
     let preview = match sheet::check(&table, &state.categories, status) {
         Err(header_errors) => json!({
@@ -148,12 +134,10 @@ pub async fn preview(
 
 pub async fn confirm(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<HashMap<String, String>>,
+    form: Posted<HashMap<String, String>>,
 ) -> Page {
-    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
-    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
+    viewer.require_staff()?;
     let token = form.get("token").cloned().unwrap_or_default();
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::NotFound);
@@ -163,7 +147,7 @@ pub async fn confirm(
     let status = NeedStatus::parse(form.get("status").map_or("published", String::as_str))
         .unwrap_or(NeedStatus::Published);
     let skip_invalid = form.get("skip_invalid").is_some();
-    let table = parse_table(&bytes, form.get("encoding").map(String::as_str))?;
+    let table = parse_table(&state, bytes, form.get("encoding").cloned()).await?;
     let checked = sheet::check(&table, &state.categories, status)
         .map_err(|_| AppError::Conflict("error.file_unreadable"))?;
     if !checked.errors.is_empty() && !skip_invalid {

@@ -5,6 +5,7 @@ pub mod account;
 pub mod admin;
 pub mod catalogue;
 pub mod errors;
+pub mod form;
 pub mod import;
 pub mod pages;
 pub mod posting;

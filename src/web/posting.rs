@@ -6,7 +6,8 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde_json::json;
 
-use super::session::{check_csrf, Viewer};
+use super::form::{check_csrf_query, flash, read_upload, see_other, Posted, UploadLimits};
+use super::session::Viewer;
 use super::{lang_of, parse_id, render, render_status};
 use crate::app::AppState;
 use crate::db::posting as p;
@@ -18,17 +19,6 @@ use crate::services::catalogue::NeedView;
 use crate::services::posting;
 
 type Page = Result<HttpResponse, AppError>;
-
-fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to.to_string()))
-        .finish()
-}
-
-fn flash(done: Option<&String>) -> Option<String> {
-    let d = done?;
-    i18n::lookup(i18n::Lang::Fa, &format!("flash.{d}")).map(|_| d.clone())
-}
 
 /// The firm's dashboard: its needs by status, and what waits for it.
 pub async fn dashboard(
@@ -58,7 +48,7 @@ pub async fn dashboard(
         })
         .await?;
     let mut data = data;
-    data["done"] = json!(flash(query.get("done")));
+    data["done"] = json!(flash(query.get("done").map(String::as_str)));
     render(&state, &req, "my/needs.html", data)
 }
 
@@ -119,12 +109,7 @@ async fn form_page(
 }
 
 pub async fn new_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
-    let user = viewer.require_verified()?;
-    if !Role::parse(&user.role).is_some_and(Role::is_staff)
-        && (user.role != "buyer" || user.organization_id.is_none())
-    {
-        return Err(AppError::Forbidden);
-    }
+    posting::may_post(viewer.require_verified()?)?;
     form_page(
         &state,
         &req,
@@ -143,8 +128,15 @@ async fn submit_form(
     id: Option<i32>,
     form: HashMap<String, String>,
 ) -> Page {
-    check_csrf(req, viewer, form.get("csrf").map_or("", String::as_str))?;
+    // Authorize before a single field is looked at: an error page may only ever show the
+    // user's own need.
     let user = viewer.require_verified()?;
+    match id {
+        Some(id) => {
+            posting::managed(state, user, id).await?;
+        }
+        None => posting::may_post(user)?,
+    }
     if id.is_none() && form.get("confirm_new").map(String::as_str) != Some("1") {
         if let Some(existing) = posting::same_part(state, user, &form).await? {
             let mut values = json!(form);
@@ -181,7 +173,7 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: web::Form<HashMap<String, String>>,
+    form: Posted<HashMap<String, String>>,
 ) -> Page {
     submit_form(&state, &req, &viewer, None, form.into_inner()).await
 }
@@ -220,17 +212,11 @@ pub async fn edit_form(
     id: web::Path<String>,
     query: web::Query<HashMap<String, String>>,
 ) -> Page {
-    let user = viewer.require_verified()?.clone();
+    let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
-    let (need, _, _) = state
-        .db
-        .run(move |conn| crate::db::catalogue::find_need(conn, id)?.ok_or(AppError::NotFound))
-        .await?;
-    if !posting::may_manage(&user, &need) {
-        return Err(AppError::Forbidden);
-    }
+    posting::managed(&state, user, id).await?;
     let mut values = edit_values(&state, id).await?;
-    values["done"] = json!(flash(query.get("done")));
+    values["done"] = json!(flash(query.get("done").map(String::as_str)));
     form_page(&state, &req, &viewer, Some(id), values, &[]).await
 }
 
@@ -239,7 +225,7 @@ pub async fn update(
     req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
+    form: Posted<HashMap<String, String>>,
 ) -> Page {
     let id = parse_id(&id)?;
     submit_form(&state, &req, &viewer, Some(id), form.into_inner()).await
@@ -247,12 +233,10 @@ pub async fn update(
 
 pub async fn withdraw(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
+    _form: Posted<HashMap<String, String>>,
 ) -> Page {
-    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
     let user = viewer.require_verified()?;
     posting::withdraw(&state, user, parse_id(&id)?).await?;
     Ok(see_other("/my/needs?done=withdrawn"))
@@ -265,22 +249,27 @@ pub async fn upload_file(
     id: web::Path<String>,
     payload: actix_multipart::Multipart,
 ) -> Page {
-    let (fields, file) = super::import::read_form(payload, state.config.max_upload_bytes).await?;
-    check_csrf(&req, &viewer, fields.get("csrf").map_or("", String::as_str))?;
+    // Session, token and ownership first; only then is the body read, within its bounds.
+    check_csrf_query(&req, &viewer)?;
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
-    let visibility = fields.get("visibility").map_or("public", String::as_str);
-    let name = fields.get("filename").cloned().unwrap_or_default();
-    match crate::services::attachments::add(
-        &state,
-        user,
-        id,
-        &name,
-        file.unwrap_or_default(),
-        visibility,
-    )
-    .await
-    {
+    posting::managed(&state, user, id).await?;
+    let limits = UploadLimits {
+        max_file_bytes: state.config.max_upload_bytes,
+        max_fields: 4,
+    };
+    let result = match read_upload(&req, payload, limits).await {
+        Ok(upload) => {
+            let visibility = upload
+                .fields
+                .get("visibility")
+                .map_or("public", String::as_str);
+            let (name, bytes) = upload.file.unwrap_or_default();
+            crate::services::attachments::add(&state, user, id, &name, bytes, visibility).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => Ok(see_other(&format!("/my/needs/{id}/edit?done=file_added"))),
         Err(AppError::Invalid(errors)) => {
             let values = edit_values(&state, id).await?;
@@ -292,12 +281,10 @@ pub async fn upload_file(
 
 pub async fn delete_file(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     path: web::Path<(String, String)>,
-    form: web::Form<HashMap<String, String>>,
+    _form: Posted<HashMap<String, String>>,
 ) -> Page {
-    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
     let user = viewer.require_verified()?;
     let (need, file) = (parse_id(&path.0)?, parse_id(&path.1)?);
     crate::services::attachments::remove(&state, user, need, file).await?;
@@ -345,18 +332,24 @@ pub async fn serve_file(
             "Content-Security-Policy",
             "sandbox; default-src 'none'; img-src 'self'",
         ))
-        .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
+        .insert_header((
+            header::CACHE_CONTROL,
+            if d.public {
+                "private, max-age=3600"
+            } else {
+                // Confidential drawings and files of unpublished needs stay in no cache.
+                "private, no-store"
+            },
+        ))
         .body(bytes))
 }
 
 pub async fn join(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
+    form: Posted<HashMap<String, String>>,
 ) -> Page {
-    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
     let get = |k: &str| form.get(k).map_or("", String::as_str);
@@ -374,12 +367,10 @@ pub async fn join(
 
 pub async fn renew(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
+    _form: Posted<HashMap<String, String>>,
 ) -> Page {
-    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
     let user = viewer.require_verified()?;
     posting::renew(&state, user, parse_id(&id)?).await?;
     Ok(see_other("/my/needs?done=renewed"))
@@ -387,12 +378,10 @@ pub async fn renew(
 
 pub async fn duplicate(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
+    _form: Posted<HashMap<String, String>>,
 ) -> Page {
-    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
     let user = viewer.require_verified()?;
     let new = posting::duplicate(&state, user, parse_id(&id)?).await?;
     Ok(see_other(&format!("/my/needs/{new}/edit")))
@@ -405,7 +394,7 @@ pub async fn review_queue(
     viewer: Viewer,
     query: web::Query<HashMap<String, String>>,
 ) -> Page {
-    super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
+    viewer.require_staff()?;
     let needs = state
         .db
         .run(|conn| {
@@ -423,20 +412,17 @@ pub async fn review_queue(
         &state,
         &req,
         "admin/review.html",
-        json!({"needs": needs, "done": flash(query.get("done"))}),
+        json!({"needs": needs, "done": flash(query.get("done").map(String::as_str))}),
     )
 }
 
 pub async fn decide(
     state: web::Data<AppState>,
-    req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: web::Form<HashMap<String, String>>,
+    form: Posted<HashMap<String, String>>,
 ) -> Page {
-    check_csrf(&req, &viewer, form.get("csrf").map_or("", String::as_str))?;
-    let staff =
-        super::admin::require_staff(&state, &viewer, &[Role::Organizer, Role::Admin]).await?;
+    let staff = viewer.require_staff()?;
     let approve = match form.get("decision").map(String::as_str) {
         Some("approve") => true,
         Some("reject") => false,

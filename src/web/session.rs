@@ -2,12 +2,17 @@
 //!
 //! The cookie holds a random id; the database holds its SHA-256 with the user, a CSRF token and
 //! the expiry, so logout, "log out everywhere" and password changes really end sessions. A new
-//! id is issued at login. Visitors get a session only when they open a form that needs a CSRF
-//! token (login, sign-up, password reset), so browsing and search stay free of writes.
+//! id is issued at login. Visitors never get a database row: the forms they use (login, sign-up,
+//! password reset) carry a random visitor token that is also set as a cookie (double submit,
+//! plus the `Origin` check), so opening a page never writes to the database.
+//!
+//! This is also the one place where mandatory two-step sign-in for staff is enforced: a staff
+//! member without it, when the setting is on, is loaded with no staff powers at all (see
+//! [`Session::user`]), so no page, upload, download or API call can use them.
 
 use std::future::{ready, Ready};
 
-use actix_web::body::MessageBody;
+use actix_web::body::{EitherBody, MessageBody};
 use actix_web::cookie::{time::Duration as CookieDuration, Cookie, SameSite};
 use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header;
@@ -27,9 +32,13 @@ use crate::error::AppError;
 pub struct Session {
     pub id_hash: String,
     pub csrf: String,
+    /// The user as they may act now. A staff member who must set up two-step sign-in first has
+    /// their role withheld here (see `staff_role_withheld`), so every service sees no staff.
     pub user: Option<User>,
     /// Password checked, second factor not yet.
     pub pending_user_id: Option<i32>,
+    /// The staff role this user holds but may not use until two-step sign-in is on.
+    pub staff_role_withheld: Option<Role>,
 }
 
 impl Session {
@@ -37,6 +46,9 @@ impl Session {
         self.user.as_ref().and_then(|u| Role::parse(&u.role))
     }
 }
+
+/// What a staff member acts as while their staff powers are withheld: no role at all.
+const NO_ROLE: &str = "";
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     if state.config.https() {
@@ -50,18 +62,25 @@ pub fn cookie_name(state: &AppState) -> &'static str {
 pub async fn load_session(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
-) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
     let state = req.app_data::<web::Data<AppState>>().cloned();
     let cookie = state
         .as_ref()
         .and_then(|s| req.cookie(cookie_name(s)))
         .map(|c| c.value().to_string());
     if let (Some(state), Some(value)) = (state, cookie) {
-        if let Ok(Some(session)) = fetch(&state, &value).await {
-            req.extensions_mut().insert(session);
+        match fetch(&state, &value).await {
+            Ok(Some(session)) => {
+                req.extensions_mut().insert(session);
+            }
+            Ok(None) => {}
+            // A database that cannot answer is an error, never "signed out".
+            Err(e) => return Ok(req.error_response(e).map_into_right_body()),
         }
     }
-    next.call(req).await
+    next.call(req)
+        .await
+        .map(ServiceResponse::map_into_left_body)
 }
 
 async fn fetch(state: &web::Data<AppState>, cookie: &str) -> Result<Option<Session>, AppError> {
@@ -82,7 +101,7 @@ async fn fetch(state: &web::Data<AppState>, cookie: &str) -> Result<Option<Sessi
             if now - row.last_seen_at > chrono::Duration::minutes(1) {
                 q::touch_session(conn, &hash)?;
             }
-            let user = match row.user_id {
+            let mut user = match row.user_id {
                 Some(id) => match q::find_user(conn, id)? {
                     Some(u) => Some(u),
                     None => {
@@ -92,11 +111,26 @@ async fn fetch(state: &web::Data<AppState>, cookie: &str) -> Result<Option<Sessi
                 },
                 None => None,
             };
+            let mut staff_role_withheld = None;
+            if let Some(u) = user.as_mut() {
+                let staff = Role::parse(&u.role).filter(|r| r.is_staff());
+                if let Some(role) = staff {
+                    if !u.totp_enabled
+                        && q::setting(conn, crate::services::accounts::REQUIRE_STAFF_2FA)?
+                            .as_deref()
+                            == Some("true")
+                    {
+                        staff_role_withheld = Some(role);
+                        u.role = NO_ROLE.to_string();
+                    }
+                }
+            }
             Ok(Some(Session {
                 id_hash: hash,
                 csrf: row.csrf_token,
                 user,
                 pending_user_id: row.pending_user_id,
+                staff_role_withheld,
             }))
         })
         .await
@@ -115,6 +149,11 @@ impl FromRequest for Viewer {
 }
 
 impl Viewer {
+    /// The viewer of a request (what the extractor gives).
+    pub fn of(req: &HttpRequest) -> Self {
+        Viewer(req.extensions().get::<Session>().cloned())
+    }
+
     pub fn user(&self) -> Option<&User> {
         self.0.as_ref().and_then(|s| s.user.as_ref())
     }
@@ -133,12 +172,24 @@ impl Viewer {
         Ok(user)
     }
 
+    /// A verified user with one of these roles. A staff member whose role is withheld until
+    /// two-step sign-in is set up is told so (409), not refused as a stranger.
     pub fn require_role(&self, roles: &[Role]) -> Result<&User, AppError> {
         let user = self.require_verified()?;
+        if let Some(held) = self.0.as_ref().and_then(|s| s.staff_role_withheld) {
+            if roles.contains(&held) {
+                return Err(AppError::Conflict("error.totp_required"));
+            }
+        }
         match Role::parse(&user.role) {
             Some(r) if roles.contains(&r) => Ok(user),
             _ => Err(AppError::Forbidden),
         }
+    }
+
+    /// An organizer or admin, with two-step sign-in when the site requires it.
+    pub fn require_staff(&self) -> Result<&User, AppError> {
+        self.require_role(&[Role::Organizer, Role::Admin])
     }
 }
 
@@ -210,26 +261,67 @@ pub async fn end(
     Ok(())
 }
 
-/// A session for a form: the existing one, or a new anonymous one. Returns the CSRF token to put
-/// in the form.
-pub async fn ensure(
-    state: &web::Data<AppState>,
+fn visitor_cookie_name(state: &AppState) -> &'static str {
+    if state.config.https() {
+        "__Host-niaz-visitor"
+    } else {
+        "niaz_visitor"
+    }
+}
+
+/// The visitor token of a request without a session, from its cookie.
+pub fn visitor_token(req: &HttpRequest) -> Option<String> {
+    let state = req.app_data::<web::Data<AppState>>()?;
+    req.cookie(visitor_cookie_name(state))
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The CSRF token for a form: the session's, or for a visitor the token of their visitor
+/// cookie (set now if missing). Nothing is written to the database.
+pub fn ensure(
+    state: &AppState,
+    req: &HttpRequest,
     viewer: &Viewer,
     res: &mut HttpResponseBuilder,
-) -> Result<String, AppError> {
+) -> String {
+    if let Some(s) = &viewer.0 {
+        return s.csrf.clone();
+    }
+    if let Some(t) = visitor_token(req) {
+        return t;
+    }
+    let token = auth::random_token();
+    res.cookie(
+        Cookie::build(visitor_cookie_name(state), token.clone())
+            .path("/")
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(state.config.https())
+            .finish(),
+    );
+    token
+}
+
+/// Whether a form's token is the session's (or, for a visitor, the visitor cookie's).
+pub fn csrf_matches(req: &HttpRequest, viewer: &Viewer, token: &str) -> bool {
+    if token.is_empty() {
+        return false;
+    }
     match &viewer.0 {
-        Some(s) => Ok(s.csrf.clone()),
-        None => start(state, None, None, None, res).await,
+        Some(s) => auth::same(&s.csrf, token),
+        None => visitor_token(req).is_some_and(|v| auth::same(&v, token)),
     }
 }
 
 /// Checks that a state-changing request comes from this site: the `Origin` (or
-/// `Sec-Fetch-Site`) must not be another site, and the form's token must match the session's.
+/// `Sec-Fetch-Site`) must not be another site, and the form's token must match.
 pub fn check_csrf(req: &HttpRequest, viewer: &Viewer, token: &str) -> Result<(), AppError> {
     check_origin(req)?;
-    match &viewer.0 {
-        Some(s) if !token.is_empty() && auth::same(&s.csrf, token) => Ok(()),
-        _ => Err(AppError::Forbidden),
+    if csrf_matches(req, viewer, token) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 

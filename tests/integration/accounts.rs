@@ -145,7 +145,11 @@ async fn sign_up_verify_and_log_in() {
     assert_eq!(wrong.status, 400);
     assert!(wrong.body.contains("ایمیل یا گذرواژه درست نیست"));
     assert!(unknown.body.contains("ایمیل یا گذرواژه درست نیست"));
-    let before = c.cookies.get("niaz_session").cloned().unwrap();
+    assert!(
+        !c.cookies.contains_key("niaz_session"),
+        "visitors get no session row, only a visitor token"
+    );
+    assert!(c.cookies.contains_key("niaz_visitor"));
     let ok = c
         .submit(
             "/login",
@@ -154,8 +158,11 @@ async fn sign_up_verify_and_log_in() {
         )
         .await;
     assert_eq!(ok.status, 303);
-    let after = c.cookies.get("niaz_session").cloned().unwrap();
-    assert_ne!(before, after, "a new session id at login");
+    let after = c
+        .cookies
+        .get("niaz_session")
+        .cloned()
+        .expect("a session starts at login");
     let cookie = ok.header("set-cookie").unwrap();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -338,12 +345,22 @@ async fn changing_the_password_ends_other_sessions() {
 async fn two_factor_sign_in_with_codes_and_recovery_codes() {
     let app = spawn_app().await;
     let mut a = verified_user(&app, "kian@example.ir").await;
+    let page = a.get("/account/2fa").await;
+    assert!(!page.body.contains("<svg"), "no key before it is asked for");
+    let find = || {
+        q::find_user_by_email(&mut app.db.conn().unwrap(), "kian@example.ir")
+            .unwrap()
+            .unwrap()
+    };
+    assert!(
+        find().totp_secret.is_none(),
+        "opening the page writes nothing"
+    );
+    let res = a.submit("/account/2fa", "/account/2fa/setup", &[]).await;
+    assert_eq!(res.status, 303);
     let setup = a.get("/account/2fa").await;
     assert!(setup.body.contains("<svg"), "QR code");
-    let user = q::find_user_by_email(&mut app.db.conn().unwrap(), "kian@example.ir")
-        .unwrap()
-        .unwrap();
-    let secret = user.totp_secret.unwrap();
+    let secret = find().totp_secret.unwrap();
     let bad = a
         .post(
             "/account/2fa/enable",
@@ -387,15 +404,30 @@ async fn two_factor_sign_in_with_codes_and_recovery_codes() {
         .submit("/login/2fa", "/login/2fa", &[("code", "12345x")])
         .await;
     assert_eq!(wrong.status, 400);
+    // The code that turned it on was used: it cannot sign in again.
+    let replay = b
+        .submit("/login/2fa", "/login/2fa", &[("code", &code)])
+        .await;
+    assert_eq!(replay.status, 400, "a used code is refused");
+    let next = niaz::auth::totp::next(&secret).unwrap();
     let ok = b
-        .submit(
-            "/login/2fa",
-            "/login/2fa",
-            &[("code", &niaz::auth::totp::current(&secret).unwrap())],
-        )
+        .submit("/login/2fa", "/login/2fa", &[("code", &next)])
         .await;
     assert_eq!(ok.status, 303);
     assert_eq!(b.get("/account").await.status, 200);
+    let mut again = app.browser();
+    again
+        .submit(
+            "/login",
+            "/login",
+            &[("email", "kian@example.ir"), ("password", PASSWORD)],
+        )
+        .await;
+    let replay = again
+        .submit("/login/2fa", "/login/2fa", &[("code", &next)])
+        .await;
+    assert_eq!(replay.status, 400, "each code signs in once");
+    assert!(replay.body.contains("یک بار به کار رفته"));
 
     // A recovery code works once.
     for (attempt, expect) in [(0, 303), (1, 400)] {
@@ -582,6 +614,22 @@ async fn members_invite_colleagues() {
     let link = path_of(&link_in(&mail[0].text, "http"));
     let token = link.split("token=").nth(1).unwrap().to_string();
     b.submit(&link, "/verify", &[("token", &token)]).await;
+    let res = b
+        .submit(
+            "/account",
+            "/account/invite",
+            &[("email", "colleague@example.ir")],
+        )
+        .await;
+    assert_eq!(res.status, 409, "an unverified firm cannot invite yet");
+    {
+        use diesel::prelude::*;
+        use niaz::db::schema::organizations;
+        diesel::update(organizations::table)
+            .set(organizations::verified.eq(true))
+            .execute(&mut *app.db.conn().unwrap())
+            .unwrap();
+    }
     let res = b
         .submit(
             "/account",

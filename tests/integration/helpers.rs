@@ -259,6 +259,17 @@ impl Browser {
         );
         body.extend_from_slice(file.1);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        // Upload forms carry their token in the action URL, checked before the body is read.
+        let token = fields.iter().find(|(k, _)| *k == "csrf").map(|(_, v)| *v);
+        let path = match token {
+            Some(t) if !path.contains("csrf=") => {
+                format!(
+                    "{path}{}csrf={t}",
+                    if path.contains('?') { '&' } else { '?' }
+                )
+            }
+            _ => path.to_string(),
+        };
         let mut res = self
             .client
             .post(format!("{}{}", self.base, path))

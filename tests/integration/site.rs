@@ -206,8 +206,23 @@ async fn https_sites_get_hsts_and_host_prefixed_secure_cookies() {
         .unwrap()
         .contains("max-age="));
     let cookie = page.header("set-cookie").unwrap();
-    assert!(cookie.starts_with("__Host-niaz="), "{cookie}");
+    assert!(cookie.starts_with("__Host-niaz-visitor="), "{cookie}");
     assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    let signed_in = b
+        .submit(
+            "/signup",
+            "/signup",
+            &[
+                ("role", "supplier"),
+                ("name", "سازنده"),
+                ("email", "s@example.ir"),
+                ("password", "گذرواژه‌ی بلند آزمون امن"),
+            ],
+        )
+        .await;
+    let cookie = signed_in.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("__Host-niaz="), "{cookie}");
+    assert!(cookie.contains("Secure") && cookie.contains("HttpOnly") && !cookie.contains("Domain"));
     let plain = spawn_app().await;
     assert!(plain
         .get("/")

@@ -307,6 +307,11 @@ pub async fn firm(db: &Db, id: i32, page: i64) -> Result<FirmPage, AppError> {
             ..NeedFilter::default()
         };
         let (rows, total) = q::list_public_needs(conn, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+        // A firm is shown once it has a need published under its name: a firm that posts
+        // only anonymously stays unnamed, even as a participant.
+        if total == 0 {
+            return Err(AppError::NotFound);
+        }
         Ok(FirmPage {
             firm: FirmView::from(&org),
             needs: Page::new(

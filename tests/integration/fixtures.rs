@@ -156,3 +156,40 @@ impl NeedBuilder {
         q::insert_need(&mut db.conn().unwrap(), &self.need).unwrap()
     }
 }
+
+/// Stores a small PNG as a need's file, as an upload would have (file on disk, row in the
+/// database): `confidential` files are shown only after an introduction.
+pub fn attach_png(app: &crate::helpers::TestApp, need: i32, name: &str, confidential: bool) -> i32 {
+    let dir = app.state.config.data_dir.join("uploads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stored = format!("{}.png", niaz::auth::random_token());
+    let thumb = format!("{}.png", niaz::auth::random_token());
+    let png = png_bytes(8, 8);
+    std::fs::write(dir.join(&stored), &png).unwrap();
+    std::fs::write(dir.join(&thumb), &png).unwrap();
+    niaz::db::attachments::insert(
+        &mut app.db.conn().unwrap(),
+        &niaz::db::models::NewAttachment {
+            need_id: need,
+            kind: "image".into(),
+            content_type: "image/png".into(),
+            original_name: name.into(),
+            stored_name: stored,
+            thumb_name: Some(thumb),
+            size_bytes: png.len() as i64,
+            width: Some(8),
+            height: Some(8),
+            visibility: if confidential { "introduced" } else { "public" }.into(),
+            created_at: Utc::now().naive_utc(),
+        },
+    )
+    .unwrap()
+}
+
+/// A real PNG of the given size, grey.
+pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
+    let img = image::GrayImage::from_pixel(width, height, image::Luma([128]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
+    out.into_inner()
+}

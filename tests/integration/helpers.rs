@@ -20,6 +20,8 @@ pub struct Page {
     pub status: StatusCode,
     pub headers: awc::http::header::HeaderMap,
     pub body: String,
+    /// The body as it came (downloads are not text).
+    pub bytes: Vec<u8>,
 }
 
 impl Page {
@@ -143,6 +145,7 @@ impl TestApp {
             status: res.status(),
             headers: res.headers().clone(),
             body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body.to_vec(),
         }
     }
 
@@ -158,6 +161,7 @@ impl TestApp {
             status: res.status(),
             headers: res.headers().clone(),
             body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body.to_vec(),
         }
     }
 }
@@ -205,7 +209,8 @@ impl Browser {
         Page {
             status: res.status(),
             headers: res.headers().clone(),
-            body: String::from_utf8(body.to_vec()).expect("UTF-8"),
+            body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body.to_vec(),
         }
     }
 
@@ -234,6 +239,7 @@ impl Browser {
             status: res.status(),
             headers: res.headers().clone(),
             body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body.to_vec(),
         }
     }
 
@@ -288,6 +294,7 @@ impl Browser {
             status: res.status(),
             headers: res.headers().clone(),
             body: String::from_utf8_lossy(&body).to_string(),
+            bytes: body.to_vec(),
         }
     }
 

@@ -12,5 +12,6 @@ mod posting;
 mod search;
 mod search_api;
 mod search_index;
+mod security;
 mod site;
 mod spreadsheet;

@@ -119,6 +119,8 @@ fn run() -> anyhow::Result<()> {
             EnvFilter::try_from_env("NIAZ_LOG").unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_target(false)
+        // Colours only on a terminal: a log file or pipe gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_writer(std::io::stderr)
         .init();
 

@@ -1,8 +1,10 @@
-//! Mail through a real SMTP server (aiosmtpd): an outage keeps mail in the outbox, it is
-//! delivered when the server returns, never twice; failures end as dead mail an admin can retry.
+//! Mail through a real SMTP server, run by the test itself on a free port (the protocol is
+//! the `mailin` crate's): an outage keeps mail in the outbox, it is delivered when the server
+//! returns, never twice; failures end as dead mail an admin can retry.
 
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
@@ -19,53 +21,95 @@ fn free_port() -> u16 {
         .port()
 }
 
-struct Smtpd(Child);
+/// The messages an SMTP server received, each as its raw text.
+type Inbox = Arc<Mutex<Vec<String>>>;
+
+/// Collects the DATA of each message into the inbox.
+#[derive(Clone)]
+struct Collect {
+    inbox: Inbox,
+    current: Vec<u8>,
+}
+
+impl mailin::Handler for Collect {
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.current.extend_from_slice(buf);
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin::Response {
+        let text = String::from_utf8_lossy(&std::mem::take(&mut self.current)).into_owned();
+        self.inbox.lock().unwrap().push(text);
+        mailin::response::OK
+    }
+}
+
+/// A real SMTP server on `port`, answering one connection after another on its own thread
+/// until the returned guard is dropped.
+struct Smtpd {
+    inbox: Inbox,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+}
 
 impl Drop for Smtpd {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
-fn start_smtpd(port: u16, maildir: &std::path::Path) -> Smtpd {
-    for sub in ["tmp", "new", "cur"] {
-        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+fn serve(stream: std::net::TcpStream, handler: Collect) -> std::io::Result<()> {
+    let peer = stream.peer_addr()?.ip();
+    let mut session = mailin::SessionBuilder::new("niaz-test").build(peer, handler);
+    let mut writer = stream.try_clone()?;
+    let mut reader = BufReader::new(stream);
+    session.greeting().write_to(&mut writer)?;
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(());
+        }
+        let response = session.process(&line);
+        match response.action {
+            mailin::Action::Reply => response.write_to(&mut writer)?,
+            mailin::Action::Close => {
+                response.write_to(&mut writer)?;
+                return Ok(());
+            }
+            mailin::Action::NoReply | mailin::Action::UpgradeTls => {}
+        }
+        writer.flush()?;
     }
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(maildir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 with aiosmtpd is installed (pip install aiosmtpd; .ci/run does this)");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "aiosmtpd did not start (is it installed?)"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    Smtpd(child)
 }
 
-fn delivered(maildir: &std::path::Path) -> Vec<String> {
-    std::fs::read_dir(maildir.join("new"))
-        .map(|d| {
-            d.flatten()
-                .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
-                .collect()
-        })
-        .unwrap_or_default()
+fn start_smtpd(port: u16) -> Smtpd {
+    let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let inbox: Inbox = Arc::default();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (inbox2, stop2) = (inbox.clone(), stop.clone());
+    std::thread::spawn(move || {
+        while !stop2.load(std::sync::atomic::Ordering::SeqCst) {
+            match listener.accept() {
+                Ok((stream, _)) => {
+                    stream.set_nonblocking(false).unwrap();
+                    let handler = Collect {
+                        inbox: inbox2.clone(),
+                        current: Vec::new(),
+                    };
+                    let _ = serve(stream, handler);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+    Smtpd { inbox, stop }
+}
+
+impl Smtpd {
+    fn delivered(&self) -> Vec<String> {
+        self.inbox.lock().unwrap().clone()
+    }
 }
 
 fn rows(app: &TestApp) -> Vec<niaz::db::models::OutboxMessage> {
@@ -98,7 +142,6 @@ async fn settle(app: &TestApp) {
 #[actix_web::test]
 async fn mail_survives_an_smtp_outage_and_is_sent_once() {
     let port = free_port();
-    let maildir = tempfile::tempdir().unwrap();
     let app =
         spawn_app_with(|c| c.mail = MailConfig::Smtp(format!("smtp://127.0.0.1:{port}"))).await;
 
@@ -147,17 +190,21 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once() {
     assert!(r[0].attempts >= 2);
 
     // The server returns: delivered exactly once.
-    let _smtpd = start_smtpd(port, maildir.path());
+    let smtpd = start_smtpd(port);
     make_due(&app);
     settle(&app).await;
     assert_eq!(rows(&app)[0].status, "sent", "{:?}", rows(&app)[0]);
-    let mails = delivered(maildir.path());
+    let mails = smtpd.delivered();
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("arash@example.ir"));
+    assert!(
+        mails[0].contains("Content-Type: text/html"),
+        "HTML and plain parts"
+    );
     make_due(&app);
     settle(&app).await;
     actix_web::rt::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(delivered(maildir.path()).len(), 1, "never twice");
+    assert_eq!(smtpd.delivered().len(), 1, "never twice");
 }
 
 #[actix_web::test]

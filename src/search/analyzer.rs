@@ -21,31 +21,9 @@ pub struct Tok {
     pub to: usize,
 }
 
-/// FNV-1a: the lexicon is looked up for nearly every token, and SipHash's DoS resistance buys
-/// nothing for a fixed, compiled-in word list.
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type Lexicon = HashSet<String, std::hash::BuildHasherDefault<Fnv>>;
+/// The lexicon is looked up for nearly every token; it is fixed at build time, so a fast
+/// non-keyed hasher is safe here and SipHash's DoS resistance would buy nothing.
+type Lexicon = HashSet<String, rustc_hash::FxBuildHasher>;
 
 static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
     include_str!("lexicon.txt")

@@ -369,7 +369,7 @@ pub struct SearchIndex {
     dir: PathBuf,
     /// Results of recent searches, keyed by the request and the searcher generation, so an entry
     /// is never served after the index changed. Emptied on every commit; 0 capacity disables it.
-    cache: Mutex<std::collections::HashMap<String, query::SearchOutcome>>,
+    cache: Mutex<Option<lru::LruCache<String, query::SearchOutcome>>>,
     cache_capacity: usize,
     data_dir: PathBuf,
     db: Db,
@@ -426,7 +426,7 @@ impl SearchIndex {
             .context("the search index is locked by another process")?;
         let index = Arc::new(Self {
             dir,
-            cache: Mutex::new(std::collections::HashMap::new()),
+            cache: Mutex::new(std::num::NonZeroUsize::new(cache_capacity).map(lru::LruCache::new)),
             cache_capacity,
             data_dir: data_dir.to_path_buf(),
             db,
@@ -493,7 +493,9 @@ impl SearchIndex {
 
     fn clear_cache(&self) {
         if let Ok(mut cache) = self.cache.lock() {
-            cache.clear();
+            if let Some(c) = cache.as_mut() {
+                c.clear();
+            }
         }
     }
 
@@ -509,16 +511,20 @@ impl SearchIndex {
             generation.name,
             searcher.generation().generation_id()
         );
-        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        let cached = self
+            .cache
+            .lock()
+            .ok()
+            .and_then(|mut c| c.as_mut().and_then(|c| c.get(&key).cloned()));
+        if let Some(hit) = cached {
             return Ok(hit);
         }
         let outcome = query::search_with(&searcher, &generation, req)?;
         if let Ok(mut cache) = self.cache.lock() {
-            if cache.len() >= self.cache_capacity {
-                // Crude but bounded: popular searches come back within moments.
-                cache.clear();
+            // The least recently used result makes room: popular searches stay.
+            if let Some(c) = cache.as_mut() {
+                c.put(key, outcome.clone());
             }
-            cache.insert(key, outcome.clone());
         }
         Ok(outcome)
     }

@@ -329,29 +329,39 @@ impl<'a> Builder<'a> {
         boxed(BooleanQuery::new(clauses))
     }
 
-    /// Closest indexed word to a word that matched nothing, for "did you mean".
+    /// Closest indexed word to a word that matched nothing, for "did you mean": words of the
+    /// title field that start with the same letter (a range of the term dictionary, not a scan
+    /// of all of it), within two edits, the most frequent first.
     pub fn suggestion(&self, token: &str) -> Option<String> {
         if self.exists(token) || fuzzy_distance(token).is_none() {
             return None;
         }
-        let target: Vec<char> = token.chars().collect();
+        let first = token.chars().next()?;
+        let after = char::from_u32(u32::from(first) + 1)?;
+        let (lo, hi) = (first.to_string(), after.to_string());
+        let length = token.chars().count();
         let mut best: Option<(usize, u64, String)> = None;
         for segment in self.searcher.segment_readers() {
             let Ok(inverted) = segment.inverted_index(self.f.title) else {
                 continue;
             };
-            let Ok(mut stream) = inverted.terms().stream() else {
+            let Ok(mut stream) = inverted
+                .terms()
+                .range()
+                .ge(lo.as_bytes())
+                .lt(hi.as_bytes())
+                .into_stream()
+            else {
                 continue;
             };
             while stream.advance() {
                 let Ok(candidate) = std::str::from_utf8(stream.key()) else {
                     continue;
                 };
-                let chars: Vec<char> = candidate.chars().collect();
-                if chars.len().abs_diff(target.len()) > 2 || chars.first() != target.first() {
+                if candidate.chars().count().abs_diff(length) > 2 {
                     continue;
                 }
-                let d = levenshtein(&target, &chars);
+                let d = strsim::levenshtein(token, candidate);
                 if d == 0 || d > 2 {
                     continue;
                 }
@@ -366,19 +376,6 @@ impl<'a> Builder<'a> {
         }
         best.map(|(_, _, s)| s)
     }
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.iter().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// What to search for.
@@ -698,12 +695,5 @@ mod tests {
             parse("6205-2RS").include,
             vec![Item::Word("6205-2RS".into())]
         );
-    }
-
-    #[test]
-    fn levenshtein_distance() {
-        let c = |s: &str| s.chars().collect::<Vec<_>>();
-        assert_eq!(levenshtein(&c("بلبرینگ"), &c("بلبرنگ")), 1);
-        assert_eq!(levenshtein(&c("pump"), &c("pmup")), 2);
     }
 }

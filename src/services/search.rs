@@ -152,7 +152,7 @@ impl SearchParams {
             }
             out.push_str(n);
             out.push('=');
-            out.push_str(&crate::web::urlencode(v));
+            out.push_str(&crate::domain::text::url_encode(v));
         }
         out
     }

@@ -240,11 +240,7 @@ fn read_xlsx_within(bytes: &[u8], limits: &SheetLimits) -> Result<Table, ReadErr
         DataRef::Float(f) => f.to_string(),
         DataRef::Int(i) => i.to_string(),
         DataRef::Bool(b) => b.to_string(),
-        // Excel's serial day number, counted from 1899-12-30.
-        DataRef::DateTime(dt) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|base| base.checked_add_signed(chrono::Duration::days(dt.as_f64() as i64)))
-            .map(iso)
-            .unwrap_or_default(),
+        DataRef::DateTime(dt) => dt.as_datetime().map(|d| iso(d.date())).unwrap_or_default(),
         DataRef::Error(e) => format!("#{e:?}"),
     };
     let mut cells = book

@@ -101,16 +101,8 @@ pub fn parse_id(raw: &str) -> Result<i32, AppError> {
         .ok_or(AppError::NotFound)
 }
 
-/// Percent-encodes a string for a query parameter.
+/// Percent-encodes a string for a query parameter (everything but RFC 3986's unreserved
+/// characters).
 pub fn urlencode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
+    crate::domain::text::url_encode(s)
 }

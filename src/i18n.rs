@@ -115,19 +115,16 @@ pub fn format_number(n: i64, lang: Lang) -> String {
 
 /// An amount in minor units, shown in major units (decimals only when there are any).
 pub fn format_amount(minor: i64, currency: crate::domain::money::Currency, lang: Lang) -> String {
-    let per = currency.minor_per_major();
-    let whole = group_thousands(&(minor.unsigned_abs() / per as u64).to_string());
-    let frac = minor.unsigned_abs() % per as u64;
-    let mut s = if frac == 0 {
-        whole
-    } else {
-        format!(
-            "{whole}.{frac:0width$}",
-            width = currency.exponent() as usize
-        )
+    let plain = crate::domain::money::format_plain(minor, currency);
+    let (sign, unsigned) = match plain.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", plain.as_str()),
     };
-    if minor < 0 {
-        s.insert(0, '-');
+    let (whole, frac) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let mut s = format!("{sign}{}", group_thousands(whole));
+    if frac.bytes().any(|b| b != b'0') {
+        s.push('.');
+        s.push_str(frac);
     }
     match lang {
         Lang::Fa => format!("{} {}", fa_digits(&s), currency_name(currency, lang)),

@@ -304,10 +304,11 @@ fn import(
     drop(conn);
     niaz::search::sync_from_cli(&config.data_dir, db)?;
     println!(
-        "imported {} rows: {} new needs, {} updated, {} new organizations{}; all searchable now",
+        "imported {} rows: {} new needs, {} updated, {} unchanged, {} new organizations{}; all searchable now",
         checked.valid.len(),
         applied.created,
         applied.updated,
+        applied.unchanged,
         applied.organizations_created,
         if checked.invalid_rows > 0 {
             format!("; {} invalid rows skipped", checked.invalid_rows)

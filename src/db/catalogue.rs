@@ -3,7 +3,7 @@
 use diesel::dsl::count_star;
 use diesel::prelude::*;
 
-use super::models::{Category, Need, NewNeed, NewOrganization, Organization};
+use super::models::{Category, Need, NeedContent, NewNeed, NewOrganization, Organization};
 use super::schema::{categories, needs, organizations};
 use super::Conn;
 use crate::domain::need::NeedStatus;
@@ -259,34 +259,23 @@ pub fn find_organization_by_key(conn: &mut Conn, key: &str) -> QueryResult<Optio
 }
 
 /// Replaces every field of a need (keeping its creation time) and records the change.
-pub fn replace_need(conn: &mut Conn, id: i32, need: &NewNeed) -> QueryResult<()> {
+/// Replaces a need's content and status (its firm, creation, featuring and expiry stay).
+pub fn update_need(
+    conn: &mut Conn,
+    id: i32,
+    content: &NeedContent,
+    status: &str,
+    published_at: Option<chrono::NaiveDateTime>,
+    import_ref: Option<&str>,
+) -> QueryResult<()> {
     conn.transaction(|conn| {
         diesel::update(needs::table.find(id))
             .set((
-                needs::organization_id.eq(need.organization_id),
-                needs::category_id.eq(need.category_id),
-                needs::title.eq(&need.title),
-                needs::title_en.eq(&need.title_en),
-                needs::description.eq(&need.description),
-                needs::part_number.eq(&need.part_number),
-                needs::part_number_key.eq(&need.part_number_key),
-                needs::brand.eq(&need.brand),
-                needs::hs_code.eq(&need.hs_code),
-                needs::material.eq(&need.material),
-                needs::specs.eq(&need.specs),
-                needs::spec_items.eq(&need.spec_items),
-                needs::quantity_per_year.eq(need.quantity_per_year),
-                needs::unit.eq(&need.unit),
-                needs::unit_price.eq(need.unit_price),
-                needs::currency.eq(&need.currency),
-                needs::origin_country.eq(&need.origin_country),
-                needs::annual_import_value.eq(need.annual_import_value),
-                needs::deadline.eq(need.deadline),
-                needs::anonymous.eq(need.anonymous),
-                needs::status.eq(&need.status),
-                needs::updated_at.eq(need.updated_at),
-                needs::published_at.eq(need.published_at),
-                needs::import_ref.eq(&need.import_ref),
+                content,
+                needs::status.eq(status),
+                needs::updated_at.eq(chrono::Utc::now().naive_utc()),
+                needs::published_at.eq(published_at),
+                needs::import_ref.eq(import_ref),
             ))
             .execute(conn)?;
         super::search::record_changes(conn, &[id])

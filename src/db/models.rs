@@ -53,11 +53,12 @@ pub struct NewOrganization {
     pub updated_at: NaiveDateTime,
 }
 
-#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
-#[diesel(table_name = needs)]
-pub struct Need {
-    pub id: i32,
-    pub organization_id: i32,
+/// What a firm says about a part it needs: every field a form, a spreadsheet row, an export,
+/// a duplicate and the search document share. The row types embed it, so the list of a need's
+/// fields is written here once.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = needs, treat_none_as_null = true)]
+pub struct NeedContent {
     pub category_id: i32,
     pub title: String,
     pub title_en: String,
@@ -68,6 +69,7 @@ pub struct Need {
     pub hs_code: Option<String>,
     pub material: String,
     pub specs: String,
+    /// `specs` parsed into (label, value) pairs, as JSON.
     pub spec_items: String,
     pub quantity_per_year: Option<i64>,
     pub unit: String,
@@ -77,6 +79,31 @@ pub struct Need {
     pub annual_import_value: Option<i64>,
     pub deadline: Option<NaiveDate>,
     pub anonymous: bool,
+}
+
+impl NeedContent {
+    /// The fields readers take as the firm's own words; a change of any of them is reviewed.
+    pub fn public_text(&self) -> [&str; 8] {
+        [
+            &self.title,
+            &self.title_en,
+            &self.description,
+            &self.part_number,
+            &self.brand,
+            &self.material,
+            &self.specs,
+            self.hs_code.as_deref().unwrap_or(""),
+        ]
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = needs)]
+pub struct Need {
+    pub id: i32,
+    pub organization_id: i32,
+    #[diesel(embed)]
+    pub content: NeedContent,
     pub featured: bool,
     pub status: String,
     pub created_at: NaiveDateTime,
@@ -87,29 +114,20 @@ pub struct Need {
     pub reminder_sent_at: Option<NaiveDateTime>,
 }
 
+/// The content is read through the need: `need.title` is `need.content.title`.
+impl std::ops::Deref for Need {
+    type Target = NeedContent;
+    fn deref(&self) -> &NeedContent {
+        &self.content
+    }
+}
+
 #[derive(Debug, Clone, Insertable)]
 #[diesel(table_name = needs)]
 pub struct NewNeed {
     pub organization_id: i32,
-    pub category_id: i32,
-    pub title: String,
-    pub title_en: String,
-    pub description: String,
-    pub part_number: String,
-    pub part_number_key: String,
-    pub brand: String,
-    pub hs_code: Option<String>,
-    pub material: String,
-    pub specs: String,
-    pub spec_items: String,
-    pub quantity_per_year: Option<i64>,
-    pub unit: String,
-    pub unit_price: Option<i64>,
-    pub currency: String,
-    pub origin_country: String,
-    pub annual_import_value: Option<i64>,
-    pub deadline: Option<NaiveDate>,
-    pub anonymous: bool,
+    #[diesel(embed)]
+    pub content: NeedContent,
     pub featured: bool,
     pub status: String,
     pub created_at: NaiveDateTime,

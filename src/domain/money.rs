@@ -115,6 +115,23 @@ pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, &'static str
         .ok_or("error.number_too_large")
 }
 
+/// An amount in minor units as plain text in major units, all decimals written (`1250.50`,
+/// `18500`): what forms and spreadsheets show and read back. Display formatting with digits
+/// and separators of a language builds on it (`i18n::format_amount`).
+pub fn format_plain(minor: i64, currency: Currency) -> String {
+    let per = currency.minor_per_major().unsigned_abs();
+    let sign = if minor < 0 { "-" } else { "" };
+    let (whole, frac) = (minor.unsigned_abs() / per, minor.unsigned_abs() % per);
+    if per == 1 {
+        format!("{sign}{whole}")
+    } else {
+        format!(
+            "{sign}{whole}.{frac:0width$}",
+            width = currency.exponent() as usize
+        )
+    }
+}
+
 /// The largest yearly quantity accepted: a billion of anything is already more than a province
 /// uses, and keeps every product with a price far from overflow.
 pub const MAX_QUANTITY: i64 = 1_000_000_000;
@@ -168,6 +185,18 @@ mod tests {
             Err("error.number_invalid")
         );
         assert_eq!(parse_amount("", Currency::Usd), Err("error.required"));
+        for (minor, currency, text) in [
+            (125_050, Currency::Usd, "1250.50"),
+            (5, Currency::Usd, "0.05"),
+            (18_500, Currency::Irr, "18500"),
+            (-250, Currency::Eur, "-2.50"),
+        ] {
+            assert_eq!(format_plain(minor, currency), text);
+            assert_eq!(
+                parse_amount(text.trim_start_matches('-'), currency),
+                Ok(minor.abs())
+            );
+        }
         assert_eq!(
             parse_amount("9223372036854775807", Currency::Irr),
             Err("error.number_too_large")

@@ -57,6 +57,15 @@ impl NeedStatus {
         matches!(self, NeedStatus::Published | NeedStatus::InTalks)
     }
 
+    /// When a need was first published: kept once set, set when it first becomes public.
+    pub fn published_at<T: Copy>(self, before: Option<T>, now: T) -> Option<T> {
+        match before {
+            Some(t) => Some(t),
+            None if self.is_public() => Some(now),
+            None => None,
+        }
+    }
+
     /// The one rule for changes that reach the public: what a need becomes when its firm changes
     /// it. `significant` is a change of its text or drawings (anything readers see as written by
     /// the firm); staff edits are reviewed by being made by staff.

@@ -10,27 +10,68 @@ use crate::domain::text::{char_len, clean, normalize};
 use crate::domain::FieldError;
 
 /// The need's own fields, parsed; organization, status and times are decided by the caller.
-#[derive(Debug, Clone, Default)]
-pub struct NeedFields {
-    pub category_id: i32,
-    pub title: String,
-    pub title_en: String,
-    pub description: String,
-    pub part_number: String,
-    pub part_number_key: String,
-    pub brand: String,
-    pub hs_code: Option<String>,
-    pub material: String,
-    pub specs: String,
-    pub spec_items: String,
-    pub quantity_per_year: Option<i64>,
-    pub unit: String,
-    pub unit_price: Option<i64>,
-    pub currency: String,
-    pub origin_country: String,
-    pub annual_import_value: Option<i64>,
-    pub deadline: Option<chrono::NaiveDate>,
-    pub anonymous: bool,
+pub use crate::db::models::NeedContent as NeedFields;
+
+/// The slug of the category a need without one is filed under (seeded by the migrations).
+pub const FALLBACK_CATEGORY: &str = "other";
+
+/// The id of [`FALLBACK_CATEGORY`] among the categories. The migrations seed it, so its
+/// absence is a broken database, reported as such.
+pub fn fallback_category(
+    categories: &[crate::db::models::Category],
+) -> Result<i32, crate::error::AppError> {
+    categories
+        .iter()
+        .find(|c| c.slug == FALLBACK_CATEGORY)
+        .map(|c| c.id)
+        .ok_or_else(|| {
+            crate::error::AppError::Internal(anyhow::anyhow!(
+                "the category {FALLBACK_CATEGORY:?} is missing from the database"
+            ))
+        })
+}
+
+/// The content as the text cells a form or a spreadsheet holds: the inverse of [`parse`], so
+/// a need's edit form, its export row and its re-import all say the same. `category` is the
+/// category's slug.
+pub fn to_cells(c: &NeedFields, category: &str) -> Vec<(&'static str, String)> {
+    let currency = Currency::parse(&c.currency).unwrap_or(Currency::Irr);
+    vec![
+        ("title", c.title.clone()),
+        ("title_en", c.title_en.clone()),
+        ("description", c.description.clone()),
+        ("part_number", c.part_number.clone()),
+        ("brand", c.brand.clone()),
+        ("hs_code", c.hs_code.clone().unwrap_or_default()),
+        ("category", category.to_string()),
+        ("material", c.material.clone()),
+        ("specs", c.specs.clone()),
+        (
+            "quantity_per_year",
+            c.quantity_per_year
+                .map(|q| q.to_string())
+                .unwrap_or_default(),
+        ),
+        ("unit", c.unit.clone()),
+        (
+            "unit_price",
+            c.unit_price
+                .map(|p| crate::domain::money::format_plain(p, currency))
+                .unwrap_or_default(),
+        ),
+        ("currency", c.currency.clone()),
+        ("origin_country", c.origin_country.clone()),
+        (
+            "deadline",
+            c.deadline
+                .map(crate::domain::dates::iso)
+                .unwrap_or_default(),
+        ),
+        (
+            "anonymous",
+            if c.anonymous { "yes" } else { "no" }.to_string(),
+        ),
+    ]
 }
 
 pub fn parse_bool(v: &str) -> Option<bool> {

@@ -56,18 +56,6 @@ pub fn may_post(user: &User) -> Result<(), AppError> {
     }
 }
 
-/// Whether a form changes what readers see as the firm's own words.
-fn text_changed(fields: &super::need_form::NeedFields, old: &Need) -> bool {
-    fields.title != old.title
-        || fields.title_en != old.title_en
-        || fields.description != old.description
-        || fields.part_number != old.part_number
-        || fields.brand != old.brand
-        || fields.material != old.material
-        || fields.specs != old.specs
-        || fields.hs_code != old.hs_code
-}
-
 /// The status a need takes after a change by this user (see [`NeedStatus::after_change`]).
 pub fn status_after_change(
     user: &User,
@@ -99,10 +87,7 @@ pub async fn save(
         return Err(AppError::Conflict("error.email_unverified"));
     }
     let categories = state.categories.clone();
-    let other = categories
-        .iter()
-        .find(|c| c.slug == "other")
-        .map_or(15, |c| c.id);
+    let other = need_form::fallback_category(&categories)?;
     let get = |k: &str| form.get(k).cloned().unwrap_or_default();
     let find = |v: &str| categories.iter().find(|c| c.slug == v).map(|c| c.id);
     let (fields, mut errors) = need_form::parse(&get, &find, other);
@@ -140,7 +125,7 @@ pub async fn save(
                         if !may_manage(&user, &old) {
                             return Err(AppError::Forbidden);
                         }
-                        let significant = text_changed(&fields, &old);
+                        let significant = fields.public_text() != old.content.public_text();
                         let status = match status_after_change(&user, &old, significant)? {
                             NeedStatus::Draft | NeedStatus::PendingReview if staff && submit => {
                                 NeedStatus::Published
@@ -151,16 +136,14 @@ pub async fn save(
                             NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
                             s => s,
                         };
-                        let mut need = new_need(fields, old.organization_id, status, now);
-                        need.created_at = old.created_at;
-                        need.featured = old.featured;
-                        need.import_ref = old.import_ref.clone();
-                        need.published_at = if status.is_public() {
-                            old.published_at.or(Some(now))
-                        } else {
-                            old.published_at
-                        };
-                        q::replace_need(conn, id, &need)?;
+                        q::update_need(
+                            conn,
+                            id,
+                            &fields,
+                            status.as_str(),
+                            status.published_at(old.published_at, now),
+                            old.import_ref.as_deref(),
+                        )?;
                         Ok(id)
                     }
                 }
@@ -335,25 +318,7 @@ pub async fn duplicate(state: &AppState, user: &User, id: i32) -> Result<i32, Ap
             let now = Utc::now().naive_utc();
             let copy = crate::db::models::NewNeed {
                 organization_id: old.organization_id,
-                category_id: old.category_id,
-                title: old.title,
-                title_en: old.title_en,
-                description: old.description,
-                part_number: old.part_number,
-                part_number_key: old.part_number_key,
-                brand: old.brand,
-                hs_code: old.hs_code,
-                material: old.material,
-                specs: old.specs,
-                spec_items: old.spec_items,
-                quantity_per_year: old.quantity_per_year,
-                unit: old.unit,
-                unit_price: old.unit_price,
-                currency: old.currency,
-                origin_country: old.origin_country,
-                annual_import_value: old.annual_import_value,
-                deadline: old.deadline,
-                anonymous: old.anonymous,
+                content: old.content,
                 featured: false,
                 status: NeedStatus::Draft.as_str().to_string(),
                 created_at: now,

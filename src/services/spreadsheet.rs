@@ -18,7 +18,6 @@ use crate::db::catalogue as q;
 use crate::db::models::{Category, NewNeed, NewOrganization};
 use crate::db::Conn;
 use crate::domain::dates::iso;
-use crate::domain::money::Currency;
 use crate::domain::need::NeedStatus;
 use crate::domain::organization::OrgKind;
 use crate::domain::places::canonical_place;
@@ -436,10 +435,14 @@ pub fn check(
     if !header_errors.is_empty() {
         return Err(header_errors);
     }
-    let other = categories
-        .iter()
-        .find(|c| c.slug == "other")
-        .map_or(15, |c| c.id);
+    let Ok(other) = need_form::fallback_category(categories) else {
+        return Err(vec![RowError {
+            row: 1,
+            column: "category".into(),
+            value: need_form::FALLBACK_CATEGORY.into(),
+            key: "error.category_unknown",
+        }]);
+    };
     let now = Utc::now().naive_utc();
     let mut out = Checked::default();
     let mut seen_refs: HashMap<String, usize> = HashMap::new();
@@ -524,39 +527,21 @@ pub fn check(
     Ok(out)
 }
 
-/// A need row from parsed fields.
+/// A new need row from parsed content.
 pub fn new_need(
-    f: need_form::NeedFields,
+    content: need_form::NeedFields,
     organization_id: i32,
     status: NeedStatus,
     now: chrono::NaiveDateTime,
 ) -> NewNeed {
     NewNeed {
         organization_id,
-        category_id: f.category_id,
-        title: f.title,
-        title_en: f.title_en,
-        description: f.description,
-        part_number: f.part_number,
-        part_number_key: f.part_number_key,
-        brand: f.brand,
-        hs_code: f.hs_code,
-        material: f.material,
-        specs: f.specs,
-        spec_items: f.spec_items,
-        quantity_per_year: f.quantity_per_year,
-        unit: f.unit,
-        unit_price: f.unit_price,
-        currency: f.currency,
-        origin_country: f.origin_country,
-        annual_import_value: f.annual_import_value,
-        deadline: f.deadline,
-        anonymous: f.anonymous,
+        content,
         featured: false,
         status: status.as_str().to_string(),
         created_at: now,
         updated_at: now,
-        published_at: status.is_public().then_some(now),
+        published_at: status.published_at(None, now),
         import_ref: None,
     }
 }
@@ -565,6 +550,8 @@ pub fn new_need(
 pub struct Applied {
     pub created: usize,
     pub updated: usize,
+    /// Rows whose need already says exactly this: nothing is written for them.
+    pub unchanged: usize,
     pub organizations_created: usize,
 }
 
@@ -631,10 +618,32 @@ pub fn apply(
                 .reference
                 .clone()
                 .filter(|reference| existing.is_none() || !reference.starts_with("niaz-"));
-            match existing {
-                Some(id) => {
-                    q::replace_need(conn, id, &need)?;
-                    applied.updated += 1;
+            match existing
+                .map(|id| q::find_need(conn, id))
+                .transpose()?
+                .flatten()
+            {
+                Some((old, _, _)) => {
+                    // The firm, creation, featuring, expiry and first publication stay; a row
+                    // that changes nothing writes nothing, so an export imports back unchanged.
+                    let same = old.content == need.content
+                        && old.status == need.status
+                        && old.organization_id == need.organization_id
+                        && old.import_ref == need.import_ref;
+                    if same {
+                        applied.unchanged += 1;
+                    } else {
+                        let status = NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Draft);
+                        q::update_need(
+                            conn,
+                            old.id,
+                            &need.content,
+                            &need.status,
+                            status.published_at(old.published_at, Utc::now().naive_utc()),
+                            need.import_ref.as_deref(),
+                        )?;
+                        applied.updated += 1;
+                    }
                 }
                 None => {
                     q::insert_need(conn, &need)?;
@@ -665,20 +674,6 @@ pub fn export_rows(rows: &[crate::db::catalogue::NeedRow], audience: Audience) -
     let public = audience == Audience::Public;
     rows.iter()
         .map(|(n, o, c)| {
-            let currency = Currency::parse(&n.currency).unwrap_or(Currency::Irr);
-            let price = n.unit_price.map(|p| {
-                let per = currency.minor_per_major();
-                if per == 1 {
-                    p.to_string()
-                } else {
-                    format!(
-                        "{}.{:0w$}",
-                        p / per,
-                        p % per,
-                        w = currency.exponent() as usize
-                    )
-                }
-            });
             let reference = match (&n.import_ref, public) {
                 (Some(r), false) => r.clone(),
                 _ => format!("niaz-{}", n.id),
@@ -688,31 +683,21 @@ pub fn export_rows(rows: &[crate::db::catalogue::NeedRow], audience: Audience) -
             } else {
                 o.name.clone()
             };
-            vec![
-                reference,
-                firm,
-                o.province.clone(),
-                o.city.clone(),
-                n.title.clone(),
-                n.title_en.clone(),
-                n.description.clone(),
-                n.part_number.clone(),
-                n.brand.clone(),
-                n.hs_code.clone().unwrap_or_default(),
-                c.slug.clone(),
-                n.material.clone(),
-                n.specs.clone(),
-                n.quantity_per_year
-                    .map(|q| q.to_string())
-                    .unwrap_or_default(),
-                n.unit.clone(),
-                price.unwrap_or_default(),
-                n.currency.clone(),
-                n.origin_country.clone(),
-                n.deadline.map(iso).unwrap_or_default(),
-                if n.anonymous { "yes" } else { "no" }.to_string(),
-                n.status.clone(),
-            ]
+            // The need's own columns come from the one conversion the edit form shares.
+            let mut cells: HashMap<&str, String> = need_form::to_cells(&n.content, &c.slug)
+                .into_iter()
+                .collect();
+            COLUMNS
+                .iter()
+                .map(|column| match *column {
+                    "ref" => reference.clone(),
+                    "organization" => firm.clone(),
+                    "province" => o.province.clone(),
+                    "city" => o.city.clone(),
+                    "status" => n.status.clone(),
+                    other => cells.remove(other).unwrap_or_default(),
+                })
+                .collect()
         })
         .collect()
 }

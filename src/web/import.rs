@@ -110,7 +110,7 @@ pub async fn preview(
                 "invalid_rows": checked.invalid_rows,
                 "errors": checked.errors.iter().take(500).map(|e| e.message(lang)).collect::<Vec<_>>(),
                 "more_errors": checked.errors.len().saturating_sub(500),
-                "sample": checked.valid.iter().take(20).map(|r| json!({"row": r.row, "title": r.need.title, "organization": r.organization, "part_number": r.need.part_number})).collect::<Vec<_>>(),
+                "sample": checked.valid.iter().take(20).map(|r| json!({"row": r.row, "title": r.need.content.title, "organization": r.organization, "part_number": r.need.content.part_number})).collect::<Vec<_>>(),
                 "token": token,
                 "status": status.as_str(),
                 "encoding": encoding,

@@ -183,26 +183,13 @@ async fn edit_values(state: &AppState, id: i32) -> Result<serde_json::Value, App
         .db
         .run(move |conn| crate::db::catalogue::find_need(conn, id)?.ok_or(AppError::NotFound))
         .await?;
-    let currency = crate::domain::money::Currency::parse(&need.currency)
-        .unwrap_or(crate::domain::money::Currency::Irr);
-    let price = need.unit_price.map(|p| {
-        let per = currency.minor_per_major();
-        if per == 1 {
-            p.to_string()
-        } else {
-            format!("{}.{:02}", p / per, p % per)
-        }
-    });
-    let values = json!({
-        "title": need.title, "title_en": need.title_en, "description": need.description,
-        "part_number": need.part_number, "brand": need.brand, "hs_code": need.hs_code,
-        "category": cat.slug, "material": need.material, "specs": need.specs,
-        "quantity_per_year": need.quantity_per_year.map(|q| q.to_string()), "unit": need.unit,
-        "unit_price": price, "currency": need.currency, "origin_country": need.origin_country,
-        "deadline": need.deadline.map(crate::domain::dates::iso), "anonymous": if need.anonymous { "yes" } else { "" },
-        "status": need.status,
-    });
-    Ok(values)
+    let mut values: serde_json::Map<String, serde_json::Value> =
+        crate::services::need_form::to_cells(&need.content, &cat.slug)
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+    values.insert("status".into(), json!(need.status));
+    Ok(serde_json::Value::Object(values))
 }
 
 pub async fn edit_form(

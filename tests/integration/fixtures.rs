@@ -57,25 +57,27 @@ impl NeedBuilder {
         Self {
             need: NewNeed {
                 organization_id,
-                category_id: 101,
-                title: title.to_string(),
-                title_en: String::new(),
-                description: String::new(),
-                part_number: String::new(),
-                part_number_key: String::new(),
-                brand: String::new(),
-                hs_code: None,
-                material: String::new(),
-                specs: String::new(),
-                spec_items: "[]".into(),
-                quantity_per_year: None,
-                unit: "piece".into(),
-                unit_price: None,
-                currency: "USD".into(),
-                origin_country: String::new(),
-                annual_import_value: None,
-                deadline: None,
-                anonymous: false,
+                content: niaz::db::models::NeedContent {
+                    category_id: 101,
+                    title: title.to_string(),
+                    title_en: String::new(),
+                    description: String::new(),
+                    part_number: String::new(),
+                    part_number_key: String::new(),
+                    brand: String::new(),
+                    hs_code: None,
+                    material: String::new(),
+                    specs: String::new(),
+                    spec_items: "[]".into(),
+                    quantity_per_year: None,
+                    unit: "piece".into(),
+                    unit_price: None,
+                    currency: "USD".into(),
+                    origin_country: String::new(),
+                    annual_import_value: None,
+                    deadline: None,
+                    anonymous: false,
+                },
                 featured: false,
                 status: "published".into(),
                 created_at: now,
@@ -87,27 +89,27 @@ impl NeedBuilder {
     }
 
     pub fn title_en(mut self, t: &str) -> Self {
-        self.need.title_en = t.into();
+        self.need.content.title_en = t.into();
         self
     }
 
     pub fn description(mut self, text: &str) -> Self {
-        self.need.description = text.into();
+        self.need.content.description = text.into();
         self
     }
 
     pub fn brand(mut self, brand: &str) -> Self {
-        self.need.brand = brand.into();
+        self.need.content.brand = brand.into();
         self
     }
 
     pub fn origin(mut self, code: &str) -> Self {
-        self.need.origin_country = code.into();
+        self.need.content.origin_country = code.into();
         self
     }
 
     pub fn category(mut self, id: i32) -> Self {
-        self.need.category_id = id;
+        self.need.content.category_id = id;
         self
     }
 
@@ -117,32 +119,32 @@ impl NeedBuilder {
     }
 
     pub fn anonymous(mut self) -> Self {
-        self.need.anonymous = true;
+        self.need.content.anonymous = true;
         self
     }
 
     pub fn part_number(mut self, pn: &str) -> Self {
         let parsed = niaz::domain::codes::PartNumber::parse(pn).unwrap().unwrap();
-        self.need.part_number = parsed.as_str().into();
-        self.need.part_number_key = parsed.key().into();
+        self.need.content.part_number = parsed.as_str().into();
+        self.need.content.part_number_key = parsed.key().into();
         self
     }
 
     pub fn hs_code(mut self, hs: &str) -> Self {
-        self.need.hs_code = Some(hs.into());
+        self.need.content.hs_code = Some(hs.into());
         self
     }
 
     pub fn quantity(mut self, q: i64, unit_price: i64, currency: &str) -> Self {
-        self.need.quantity_per_year = Some(q);
-        self.need.unit_price = Some(unit_price);
-        self.need.currency = currency.into();
-        self.need.annual_import_value = Some(q * unit_price);
+        self.need.content.quantity_per_year = Some(q);
+        self.need.content.unit_price = Some(unit_price);
+        self.need.content.currency = currency.into();
+        self.need.content.annual_import_value = Some(q * unit_price);
         self
     }
 
     pub fn deadline(mut self, d: NaiveDate) -> Self {
-        self.need.deadline = Some(d);
+        self.need.content.deadline = Some(d);
         self
     }
 

@@ -42,6 +42,17 @@ fn hits(data: &Path, q: &str) -> usize {
     search(&state.search.generation(), &req).unwrap().total
 }
 
+/// Every column of every need, in id order, as text.
+fn all_columns(data: &Path) -> Vec<String> {
+    let config = Config::for_data_dir(data).unwrap();
+    let db = niaz::db::Db::open(&config.database_url).unwrap();
+    niaz::db::catalogue::all_need_rows(&mut db.conn().unwrap(), None)
+        .unwrap()
+        .into_iter()
+        .map(|(n, _, _)| format!("{n:?}"))
+        .collect()
+}
+
 fn count_needs(data: &Path) -> i64 {
     let config = Config::for_data_dir(data).unwrap();
     let db = niaz::db::Db::open(&config.database_url).unwrap();
@@ -65,7 +76,7 @@ fn the_example_imports_is_searchable_and_reimports_idempotently() {
     assert_eq!(hits(dir.path(), "قالب"), 0, "the draft row is not public");
     let again = niaz(dir.path(), &["import", &example()]);
     assert!(
-        text(&again).contains("0 new needs, 3 updated"),
+        text(&again).contains("0 new needs, 0 updated, 3 unchanged"),
         "{}",
         text(&again)
     );
@@ -165,9 +176,21 @@ fn export_imports_back_without_changes_in_csv_and_xlsx() {
         .success());
     let bytes = std::fs::read(&first).unwrap();
     assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM");
-    assert!(niaz(dir.path(), &["import", first.to_str().unwrap()])
-        .status
-        .success());
+    let before = all_columns(dir.path());
+    // Apart, so that a rewritten time would differ.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = niaz(dir.path(), &["import", first.to_str().unwrap()]);
+    assert!(out.status.success());
+    assert!(
+        text(&out).contains("0 new needs, 0 updated, 3 unchanged"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(
+        all_columns(dir.path()),
+        before,
+        "every column, publication and update times included, is as it was"
+    );
     let second = dir.path().join("b.csv");
     assert!(
         niaz(dir.path(), &["export", "-o", second.to_str().unwrap()])
@@ -186,9 +209,14 @@ fn export_imports_back_without_changes_in_csv_and_xlsx() {
     let out = niaz(dir.path(), &["import", xlsx.to_str().unwrap()]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("0 new needs, 3 updated"),
+        text(&out).contains("0 new needs, 0 updated, 3 unchanged"),
         "{}",
         text(&out)
+    );
+    assert_eq!(
+        all_columns(dir.path()),
+        before,
+        "XLSX round trip, every column"
     );
     let third = dir.path().join("d.csv");
     assert!(niaz(dir.path(), &["export", "-o", third.to_str().unwrap()])

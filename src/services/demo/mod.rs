@@ -155,35 +155,38 @@ fn build_need(rng: &mut fastrand::Rng, spec: NeedSpec<'_>, now: NaiveDateTime) -
     }
     NewNeed {
         organization_id: spec.organization_id,
-        category_id: spec.category_id,
-        title,
-        title_en: format!(
-            "{title_en}{}",
-            if spec.title_suffix.is_empty() {
-                ""
-            } else {
-                " (variant)"
-            }
-        ),
-        description,
-        part_number: pn
-            .as_ref()
-            .map(|p| p.as_str().to_string())
-            .unwrap_or_default(),
-        part_number_key: pn.as_ref().map(|p| p.key().to_string()).unwrap_or_default(),
-        brand: brand.to_string(),
-        hs_code: hs.map(|h| h.as_str().to_string()),
-        material: material.to_string(),
-        specs: String::new(),
-        spec_items: serde_json::to_string(&parse_spec_items(specs)).unwrap_or_else(|_| "[]".into()),
-        quantity_per_year: Some(quantity),
-        unit: unit.to_string(),
-        unit_price: Some(unit_price),
-        currency: currency.code().to_string(),
-        origin_country: origin.to_string(),
-        annual_import_value: annual_value(Some(quantity), Some(unit_price)),
-        deadline,
-        anonymous: spec.anonymous,
+        content: crate::db::models::NeedContent {
+            category_id: spec.category_id,
+            title,
+            title_en: format!(
+                "{title_en}{}",
+                if spec.title_suffix.is_empty() {
+                    ""
+                } else {
+                    " (variant)"
+                }
+            ),
+            description,
+            part_number: pn
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            part_number_key: pn.as_ref().map(|p| p.key().to_string()).unwrap_or_default(),
+            brand: brand.to_string(),
+            hs_code: hs.map(|h| h.as_str().to_string()),
+            material: material.to_string(),
+            specs: String::new(),
+            spec_items: serde_json::to_string(&parse_spec_items(specs))
+                .unwrap_or_else(|_| "[]".into()),
+            quantity_per_year: Some(quantity),
+            unit: unit.to_string(),
+            unit_price: Some(unit_price),
+            currency: currency.code().to_string(),
+            origin_country: origin.to_string(),
+            annual_import_value: annual_value(Some(quantity), Some(unit_price)),
+            deadline,
+            anonymous: spec.anonymous,
+        },
         featured: spec.featured,
         status: spec.status.as_str().to_string(),
         created_at: created,

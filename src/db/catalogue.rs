@@ -11,15 +11,14 @@ use crate::domain::need::NeedStatus;
 /// A need with the organization that posted it and its category.
 pub type NeedRow = (Need, Organization, Category);
 
-fn public_statuses() -> Vec<&'static str> {
-    NeedStatus::PUBLIC.iter().map(|s| s.as_str()).collect()
+fn public_statuses() -> Vec<NeedStatus> {
+    NeedStatus::PUBLIC.to_vec()
 }
 
-fn open_statuses() -> Vec<&'static str> {
+fn open_statuses() -> Vec<NeedStatus> {
     NeedStatus::PUBLIC
-        .iter()
+        .into_iter()
         .filter(|s| s.is_open())
-        .map(|s| s.as_str())
         .collect()
 }
 
@@ -222,7 +221,7 @@ pub fn insert_organization(conn: &mut Conn, org: &NewOrganization) -> QueryResul
 }
 
 /// Changes a need's status and records the change for the search index, atomically.
-pub fn set_status(conn: &mut Conn, id: i32, status: &str) -> QueryResult<()> {
+pub fn set_status(conn: &mut Conn, id: i32, status: NeedStatus) -> QueryResult<()> {
     conn.transaction(|conn| {
         let now = chrono::Utc::now().naive_utc();
         diesel::update(needs::table.find(id))
@@ -264,7 +263,7 @@ pub fn update_need(
     conn: &mut Conn,
     id: i32,
     content: &NeedContent,
-    status: &str,
+    status: NeedStatus,
     published_at: Option<chrono::NaiveDateTime>,
     import_ref: Option<&str>,
 ) -> QueryResult<()> {

@@ -5,11 +5,12 @@ use diesel::prelude::*;
 
 use super::schema::needs;
 use super::Conn;
+use crate::domain::need::NeedStatus;
 
 /// Gives published needs without an expiry one, counted from publication.
 pub fn assign_expiry(conn: &mut Conn, lifetime: Duration) -> QueryResult<usize> {
     let rows: Vec<(i32, Option<NaiveDateTime>, NaiveDateTime)> = needs::table
-        .filter(needs::status.eq("published"))
+        .filter(needs::status.eq(NeedStatus::Published))
         .filter(needs::expires_at.is_null())
         .select((needs::id, needs::published_at, needs::updated_at))
         .load(conn)?;
@@ -28,7 +29,7 @@ pub fn due_reminders(
     until: NaiveDateTime,
 ) -> QueryResult<Vec<(i32, i32, String, NaiveDateTime)>> {
     needs::table
-        .filter(needs::status.eq("published"))
+        .filter(needs::status.eq(NeedStatus::Published))
         .filter(needs::reminder_sent_at.is_null())
         .filter(needs::expires_at.le(until))
         .select((
@@ -50,7 +51,7 @@ pub fn mark_reminded(conn: &mut Conn, id: i32, at: NaiveDateTime) -> QueryResult
 /// Ids of published needs whose expiry has passed.
 pub fn expired(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Vec<i32>> {
     needs::table
-        .filter(needs::status.eq("published"))
+        .filter(needs::status.eq(NeedStatus::Published))
         .filter(needs::expires_at.lt(now))
         .select(needs::id)
         .load(conn)
@@ -65,9 +66,13 @@ pub fn renew(conn: &mut Conn, id: i32, until: NaiveDateTime) -> QueryResult<()> 
                 needs::reminder_sent_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
-        diesel::update(needs::table.find(id).filter(needs::status.eq("expired")))
-            .set(needs::status.eq("published"))
-            .execute(conn)?;
+        diesel::update(
+            needs::table
+                .find(id)
+                .filter(needs::status.eq(NeedStatus::Expired)),
+        )
+        .set(needs::status.eq(NeedStatus::Published))
+        .execute(conn)?;
         super::search::record_changes(conn, &[id])
     })
 }

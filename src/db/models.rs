@@ -4,6 +4,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{categories, needs, organizations};
+use crate::domain::account::Role;
+use crate::domain::files::Visibility;
+use crate::domain::money::Currency;
+use crate::domain::need::{NeedStatus, Unit};
+use crate::domain::organization::OrgKind;
 
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = categories)]
@@ -23,7 +28,7 @@ pub struct Organization {
     pub name: String,
     pub name_en: String,
     pub name_key: String,
-    pub kind: String,
+    pub kind: OrgKind,
     pub province: String,
     pub city: String,
     pub address: String,
@@ -41,7 +46,7 @@ pub struct NewOrganization {
     pub name: String,
     pub name_en: String,
     pub name_key: String,
-    pub kind: String,
+    pub kind: OrgKind,
     pub province: String,
     pub city: String,
     pub address: String,
@@ -72,9 +77,9 @@ pub struct NeedContent {
     /// `specs` parsed into (label, value) pairs, as JSON.
     pub spec_items: String,
     pub quantity_per_year: Option<i64>,
-    pub unit: String,
+    pub unit: Unit,
     pub unit_price: Option<i64>,
-    pub currency: String,
+    pub currency: Currency,
     pub origin_country: String,
     pub annual_import_value: Option<i64>,
     pub deadline: Option<NaiveDate>,
@@ -105,7 +110,7 @@ pub struct Need {
     #[diesel(embed)]
     pub content: NeedContent,
     pub featured: bool,
-    pub status: String,
+    pub status: NeedStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
@@ -129,7 +134,7 @@ pub struct NewNeed {
     #[diesel(embed)]
     pub content: NeedContent,
     pub featured: bool,
-    pub status: String,
+    pub status: NeedStatus,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub published_at: Option<NaiveDateTime>,
@@ -147,7 +152,7 @@ pub struct User {
     pub name: String,
     pub phone: String,
     pub lang: String,
-    pub role: String,
+    pub role: Role,
     pub organization_id: Option<i32>,
     pub notify_alerts: bool,
     pub notify_news: bool,
@@ -157,6 +162,26 @@ pub struct User {
     pub deleted_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Not a column: set by the session loader when the site requires two-step sign-in of
+    /// staff and this staff member has not set it up. See [`User::is_staff`].
+    #[diesel(
+        select_expression = diesel::dsl::sql::<diesel::sql_types::Bool>("FALSE"),
+        select_expression_type = diesel::expression::SqlLiteral<diesel::sql_types::Bool>
+    )]
+    #[serde(skip)]
+    pub staff_powers_withheld: bool,
+}
+
+impl User {
+    /// The one answer to "may this user use staff powers": an organizer or admin whose powers
+    /// are not withheld for want of two-step sign-in.
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff() && !self.staff_powers_withheld
+    }
+
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]
@@ -168,7 +193,7 @@ pub struct NewUser {
     pub name: String,
     pub phone: String,
     pub lang: String,
-    pub role: String,
+    pub role: Role,
     pub organization_id: Option<i32>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -231,7 +256,7 @@ pub struct Attachment {
     pub size_bytes: i64,
     pub width: Option<i32>,
     pub height: Option<i32>,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub created_at: NaiveDateTime,
 }
 
@@ -247,6 +272,6 @@ pub struct NewAttachment {
     pub size_bytes: i64,
     pub width: Option<i32>,
     pub height: Option<i32>,
-    pub visibility: String,
+    pub visibility: Visibility,
     pub created_at: NaiveDateTime,
 }

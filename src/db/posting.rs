@@ -7,6 +7,7 @@ use super::catalogue::{load_need_rows, NeedRow};
 use super::models::User;
 use super::schema::{need_decisions, needs, users};
 use super::Conn;
+use crate::domain::need::NeedStatus;
 
 /// Every need of an organization, newest first.
 pub fn needs_of_organization(conn: &mut Conn, org: i32) -> QueryResult<Vec<NeedRow>> {
@@ -21,7 +22,7 @@ pub fn needs_of_organization(conn: &mut Conn, org: i32) -> QueryResult<Vec<NeedR
 /// Needs awaiting review, oldest first.
 pub fn review_queue(conn: &mut Conn) -> QueryResult<Vec<NeedRow>> {
     let ids: Vec<i32> = needs::table
-        .filter(needs::status.eq("pending_review"))
+        .filter(needs::status.eq(NeedStatus::PendingReview))
         .order((needs::updated_at.asc(), needs::id.asc()))
         .limit(500)
         .select(needs::id)
@@ -81,7 +82,7 @@ pub fn open_need_with_part(conn: &mut Conn, key: &str, not_org: i32) -> QueryRes
     }
     needs::table
         .filter(needs::part_number_key.eq(key))
-        .filter(needs::status.eq_any(["published", "in_talks"]))
+        .filter(needs::status.eq_any([NeedStatus::Published, NeedStatus::InTalks]))
         .filter(needs::organization_id.ne(not_org))
         .order(needs::id)
         .select(needs::id)

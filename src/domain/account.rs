@@ -35,6 +35,13 @@ impl Role {
     }
 }
 
+impl super::StoredText for Role {
+    const ALL: &'static [Self] = &Role::ALL;
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// An email address, trimmed and lower-cased. Checked for shape only; the verification mail
 /// proves it works.
 #[derive(Debug, Clone, PartialEq, Eq)]

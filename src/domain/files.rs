@@ -40,6 +40,37 @@ impl FileKind {
     }
 }
 
+/// Who may see a file: anyone, or (confidential drawings) the firm and the staff until an
+/// introduction opens it to a maker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    Public,
+    Introduced,
+}
+
+impl Visibility {
+    pub const ALL: [Visibility; 2] = [Visibility::Public, Visibility::Introduced];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Visibility::Public => "public",
+            Visibility::Introduced => "introduced",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|v| v.as_str() == s.trim())
+    }
+}
+
+impl super::StoredText for Visibility {
+    const ALL: &'static [Self] = &Visibility::ALL;
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// What the bytes are, by their signature. SVG, HTML and anything else is `None`.
 pub fn sniff(bytes: &[u8]) -> Option<FileKind> {
     let text_start = || {

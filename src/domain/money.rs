@@ -63,6 +63,13 @@ impl Currency {
     }
 }
 
+impl super::StoredText for Currency {
+    const ALL: &'static [Self] = &Currency::ALL;
+    fn stored(self) -> &'static str {
+        self.code()
+    }
+}
+
 /// Approximate value in US cents, only to sort needs priced in different currencies against each
 /// other. The rates are fixed reference values, not quotes; they never appear on a page.
 pub fn sort_value_usd_cents(minor: i64, currency: Currency) -> i64 {

@@ -91,6 +91,20 @@ impl NeedStatus {
     }
 }
 
+impl super::StoredText for NeedStatus {
+    const ALL: &'static [Self] = &NeedStatus::ALL;
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}
+
+impl super::StoredText for Unit {
+    const ALL: &'static [Self] = &Unit::ALL;
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// Units a yearly quantity is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -38,3 +38,10 @@ impl OrgKind {
         Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
     }
 }
+
+impl super::StoredText for OrgKind {
+    const ALL: &'static [Self] = &OrgKind::ALL;
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}

@@ -27,8 +27,7 @@ use tantivy::{doc, Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocumen
 
 use crate::db::catalogue::NeedRow;
 use crate::db::{search as q, Db};
-use crate::domain::money::{sort_value_usd_cents, Currency};
-use crate::domain::need::NeedStatus;
+use crate::domain::money::sort_value_usd_cents;
 
 /// Bump when fields or analyzers change: an index of another version is rebuilt on start.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -129,7 +128,7 @@ pub fn document(
         body.push('\n');
         body.push_str(&org.name_en);
     }
-    let currency = Currency::parse(&need.currency).unwrap_or(Currency::Usd);
+    let currency = need.currency;
     let mut d = doc!(
         f.id => need.id as i64,
         f.title => format!("{}\n{}", need.title, need.title_en),
@@ -475,7 +474,7 @@ impl SearchIndex {
             }
             let rows: Vec<NeedRow> = crate::db::catalogue::load_need_rows(&mut conn, &ids)?
                 .into_iter()
-                .filter(|r| NeedStatus::parse(&r.0.status).is_some_and(|s| s.is_public()))
+                .filter(|r| r.0.status.is_public())
                 .collect();
             add_rows(&mut conn, writer, &fields, &parents, &rows)?;
             let mut prepared = writer.prepare_commit()?;

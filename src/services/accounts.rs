@@ -179,7 +179,7 @@ pub async fn signup(state: &AppState, input: SignupInput, lang: Lang) -> Result<
                             name: organization.clone(),
                             name_en: String::new(),
                             name_key: compact_key(&organization),
-                            kind: kind.as_str().to_string(),
+                            kind,
                             province: "آذربایجان شرقی".to_string(),
                             city: String::new(),
                             address: String::new(),
@@ -203,7 +203,7 @@ pub async fn signup(state: &AppState, input: SignupInput, lang: Lang) -> Result<
                         name: name.clone(),
                         phone,
                         lang: lang.code().to_string(),
-                        role: role.as_str().to_string(),
+                        role,
                         organization_id: org_id,
                         created_at: now(),
                         updated_at: now(),
@@ -615,8 +615,8 @@ pub fn may_invite(user: &User) -> Result<i32, AppError> {
     if user.email_verified_at.is_none() {
         return Err(AppError::Conflict("error.email_unverified"));
     }
-    match (Role::parse(&user.role), user.organization_id) {
-        (Some(Role::Buyer), Some(org)) => Ok(org),
+    match (user.role, user.organization_id) {
+        (Role::Buyer, Some(org)) => Ok(org),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -706,7 +706,7 @@ pub async fn accept_invite(
                         name,
                         phone: String::new(),
                         lang: lang.code().to_string(),
-                        role: Role::Buyer.as_str().to_string(),
+                        role: Role::Buyer,
                         organization_id: t.organization_id,
                         created_at: now(),
                         updated_at: now(),
@@ -780,7 +780,7 @@ pub async fn disable_totp(state: &AppState, user: &User, password: String) -> Re
     if !verify(password, user.password_hash.clone()).await? {
         return Err(AppError::invalid("password", "error.password_wrong"));
     }
-    if user.role != "buyer" && user.role != "supplier" && staff_2fa_required(state).await? {
+    if user.role.is_staff() && staff_2fa_required(state).await? {
         return Err(AppError::Conflict("error.totp_required"));
     }
     let id = user.id;
@@ -832,7 +832,7 @@ pub fn create_user_cli(
             },
             phone: String::new(),
             lang: "fa".into(),
-            role: role.as_str().to_string(),
+            role,
             organization_id: None,
             created_at: now(),
             updated_at: now(),

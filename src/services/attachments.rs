@@ -11,16 +11,12 @@ use image::{ImageFormat, ImageReader, Limits};
 use crate::app::AppState;
 use crate::db::attachments as q;
 use crate::db::models::{Attachment, NewAttachment, User};
-use crate::domain::files::{sniff, FileKind};
+use crate::domain::files::{sniff, FileKind, Visibility};
 use crate::error::AppError;
 
 /// Largest image side accepted, in pixels.
 pub const MAX_SIDE: u32 = 16_000;
 const THUMB_WIDTH: u32 = 360;
-
-/// Who may see a file: anyone, or (for confidential drawings) the firm and the staff until
-/// an introduction opens it to a maker.
-pub const VISIBILITIES: [&str; 2] = ["public", "introduced"];
 
 fn dir(state: &AppState) -> PathBuf {
     state.config.data_dir.join("uploads")
@@ -110,9 +106,8 @@ pub async fn add(
     bytes: Vec<u8>,
     visibility: &str,
 ) -> Result<i32, AppError> {
-    if !VISIBILITIES.contains(&visibility) {
-        return Err(AppError::invalid("visibility", "error.visibility_invalid"));
-    }
+    let visibility = Visibility::parse(visibility)
+        .ok_or_else(|| AppError::invalid("visibility", "error.visibility_invalid"))?;
     if bytes.is_empty() {
         return Err(AppError::invalid("file", "error.required"));
     }
@@ -183,17 +178,17 @@ pub async fn add(
         size_bytes: processed.bytes.len() as i64,
         width: processed.width,
         height: processed.height,
-        visibility: visibility.to_string(),
+        visibility,
         created_at: Utc::now().naive_utc(),
     };
-    let changed_status = (status_after.as_str() != need.status).then_some(status_after);
+    let changed_status = (status_after != need.status).then_some(status_after);
     let id = state
         .db
         .run(move |conn| {
             conn.transaction(|conn| {
                 let id = q::insert(conn, &row)?;
                 if let Some(s) = changed_status {
-                    crate::db::catalogue::set_status(conn, need_id, s.as_str())?;
+                    crate::db::catalogue::set_status(conn, need_id, s)?;
                 }
                 Ok(id)
             })
@@ -214,14 +209,10 @@ pub async fn visible(
         .db
         .run(move |conn| Ok(q::of_need(conn, need_id)?))
         .await?;
-    let insider = viewer.is_some_and(|u| {
-        crate::domain::account::Role::parse(&u.role)
-            .is_some_and(crate::domain::account::Role::is_staff)
-            || u.organization_id == Some(need_org)
-    });
+    let insider = viewer.is_some_and(|u| u.is_staff() || u.organization_id == Some(need_org));
     Ok(all
         .into_iter()
-        .filter(|a| insider || a.visibility == "public")
+        .filter(|a| insider || a.visibility == Visibility::Public)
         .collect())
 }
 
@@ -251,10 +242,9 @@ pub async fn download(
         .run(move |conn| crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound))
         .await?;
     let insider = viewer.is_some_and(|u| super::posting::may_manage(u, &need));
-    let public_need =
-        crate::domain::need::NeedStatus::parse(&need.status).is_some_and(|s| s.is_public());
+    let public_need = need.status.is_public();
     // Outsiders see public files of public needs only; anything else is simply not there.
-    if !insider && (a.visibility != "public" || !public_need) {
+    if !insider && (a.visibility != Visibility::Public || !public_need) {
         return Err(AppError::NotFound);
     }
     let stored = if thumb {
@@ -266,7 +256,7 @@ pub async fn download(
         path: dir(state).join(stored),
         content_type: a.content_type.clone(),
         inline: a.kind == "image",
-        public: a.visibility == "public" && public_need,
+        public: a.visibility == Visibility::Public && public_need,
         name: a.original_name,
     })
 }
@@ -274,7 +264,7 @@ pub async fn download(
 pub async fn remove(state: &AppState, user: &User, need_id: i32, id: i32) -> Result<(), AppError> {
     let need = super::posting::managed(state, user, need_id).await?;
     let status_after = super::posting::status_after_change(user, &need, true)?;
-    let changed_status = (status_after.as_str() != need.status).then_some(status_after);
+    let changed_status = (status_after != need.status).then_some(status_after);
     let removed = state
         .db
         .run(move |conn| {
@@ -284,7 +274,7 @@ pub async fn remove(state: &AppState, user: &User, need_id: i32, id: i32) -> Res
                     .ok_or(AppError::NotFound)?;
                 q::delete(conn, a.id)?;
                 if let Some(s) = changed_status {
-                    crate::db::catalogue::set_status(conn, need_id, s.as_str())?;
+                    crate::db::catalogue::set_status(conn, need_id, s)?;
                 }
                 Ok(a)
             })

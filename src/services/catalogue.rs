@@ -43,7 +43,7 @@ pub struct FirmView {
     pub id: i32,
     pub name: String,
     pub name_en: String,
-    pub kind: String,
+    pub kind: crate::domain::organization::OrgKind,
     pub province: String,
     pub city: String,
     pub website: String,
@@ -57,7 +57,7 @@ impl From<&Organization> for FirmView {
             id: o.id,
             name: o.name.clone(),
             name_en: o.name_en.clone(),
-            kind: o.kind.clone(),
+            kind: o.kind,
             province: o.province.clone(),
             city: o.city.clone(),
             website: o.website.clone(),
@@ -86,13 +86,13 @@ pub struct NeedView {
     pub specs: String,
     pub spec_items: Vec<SpecItem>,
     pub quantity_per_year: Option<i64>,
-    pub unit: String,
+    pub unit: crate::domain::need::Unit,
     pub unit_price: Option<i64>,
-    pub currency: String,
+    pub currency: crate::domain::money::Currency,
     pub origin_country: String,
     pub annual_import_value: Option<i64>,
     pub deadline: Option<chrono::NaiveDate>,
-    pub status: String,
+    pub status: NeedStatus,
     pub is_open: bool,
     pub anonymous: bool,
     pub featured: bool,
@@ -105,7 +105,7 @@ pub struct NeedView {
 
 impl NeedView {
     pub fn from_row((need, org, cat): &NeedRow) -> Self {
-        let status = NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Draft);
+        let status = need.status;
         Self {
             id: need.id,
             organization_id: need.organization_id,
@@ -120,13 +120,13 @@ impl NeedView {
             specs: need.specs.clone(),
             spec_items: serde_json::from_str(&need.spec_items).unwrap_or_default(),
             quantity_per_year: need.quantity_per_year,
-            unit: need.unit.clone(),
+            unit: need.unit,
             unit_price: need.unit_price,
-            currency: need.currency.clone(),
+            currency: need.currency,
             origin_country: need.origin_country.clone(),
             annual_import_value: need.annual_import_value,
             deadline: need.deadline,
-            status: need.status.clone(),
+            status: need.status,
             is_open: status.is_open(),
             anonymous: need.anonymous,
             featured: need.featured,
@@ -282,8 +282,7 @@ pub async fn catalogue(
 pub async fn need(db: &Db, id: i32) -> Result<NeedView, AppError> {
     db.run(move |conn| {
         let row = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
-        let status = NeedStatus::parse(&row.0.status).unwrap_or(NeedStatus::Draft);
-        if !status.is_public() {
+        if !row.0.status.is_public() {
             return Err(AppError::NotFound);
         }
         Ok(NeedView::from_row(&row))

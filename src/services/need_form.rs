@@ -35,7 +35,7 @@ pub fn fallback_category(
 /// a need's edit form, its export row and its re-import all say the same. `category` is the
 /// category's slug.
 pub fn to_cells(c: &NeedFields, category: &str) -> Vec<(&'static str, String)> {
-    let currency = Currency::parse(&c.currency).unwrap_or(Currency::Irr);
+    let currency = c.currency;
     vec![
         ("title", c.title.clone()),
         ("title_en", c.title_en.clone()),
@@ -52,14 +52,14 @@ pub fn to_cells(c: &NeedFields, category: &str) -> Vec<(&'static str, String)> {
                 .map(|q| q.to_string())
                 .unwrap_or_default(),
         ),
-        ("unit", c.unit.clone()),
+        ("unit", c.unit.as_str().to_string()),
         (
             "unit_price",
             c.unit_price
                 .map(|p| crate::domain::money::format_plain(p, currency))
                 .unwrap_or_default(),
         ),
-        ("currency", c.currency.clone()),
+        ("currency", c.currency.code().to_string()),
         ("origin_country", c.origin_country.clone()),
         (
             "deadline",
@@ -185,9 +185,9 @@ pub fn parse(
                     .unwrap_or_else(|_| "[]".into()),
                 specs,
                 quantity_per_year: quantity,
-                unit: unit.as_str().to_string(),
+                unit,
                 unit_price: price,
-                currency: currency.code().to_string(),
+                currency,
                 origin_country,
                 annual_import_value: annual_value(quantity, price),
                 deadline,

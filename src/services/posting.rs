@@ -22,26 +22,22 @@ use crate::domain::account::Role;
 use crate::domain::need::NeedStatus;
 use crate::error::AppError;
 
-fn is_staff(user: &User) -> bool {
-    Role::parse(&user.role).is_some_and(Role::is_staff)
-}
-
 /// The organization a user posts for: their own, or (staff) the one chosen.
 fn posting_org(user: &User, chosen: Option<i32>) -> Result<i32, AppError> {
-    if is_staff(user) {
+    if user.is_staff() {
         return chosen
             .or(user.organization_id)
             .ok_or_else(|| AppError::invalid("organization_id", "error.required"));
     }
-    match (Role::parse(&user.role), user.organization_id) {
-        (Some(Role::Buyer), Some(org)) => Ok(org),
+    match (user.role, user.organization_id) {
+        (Role::Buyer, Some(org)) => Ok(org),
         _ => Err(AppError::Forbidden),
     }
 }
 
 /// Whether the user may manage this need: staff, or a member of the need's firm.
 pub fn may_manage(user: &User, need: &Need) -> bool {
-    is_staff(user) || user.organization_id == Some(need.organization_id)
+    user.is_staff() || user.organization_id == Some(need.organization_id)
 }
 
 /// Whether the user may post new needs: staff, or a buyer belonging to a firm.
@@ -49,9 +45,11 @@ pub fn may_post(user: &User) -> Result<(), AppError> {
     if user.email_verified_at.is_none() {
         return Err(AppError::Conflict("error.email_unverified"));
     }
-    match (Role::parse(&user.role), user.organization_id) {
-        (Some(r), _) if r.is_staff() => Ok(()),
-        (Some(Role::Buyer), Some(_)) => Ok(()),
+    if user.is_staff() {
+        return Ok(());
+    }
+    match (user.role, user.organization_id) {
+        (Role::Buyer, Some(_)) => Ok(()),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -62,15 +60,8 @@ pub fn status_after_change(
     need: &Need,
     significant: bool,
 ) -> Result<NeedStatus, AppError> {
-    let current = NeedStatus::parse(&need.status).ok_or_else(|| {
-        AppError::Internal(anyhow::anyhow!(
-            "need {} has an unknown status {:?}",
-            need.id,
-            need.status
-        ))
-    })?;
-    current
-        .after_change(significant, is_staff(user))
+    need.status
+        .after_change(significant, user.is_staff())
         .map_err(AppError::Conflict)
 }
 
@@ -101,7 +92,7 @@ pub async fn save(
         return Err(AppError::Invalid(errors));
     };
     let user = user.clone();
-    let staff = is_staff(&user);
+    let staff = user.is_staff();
     let id = state
         .db
         .run(move |conn| {
@@ -140,7 +131,7 @@ pub async fn save(
                             conn,
                             id,
                             &fields,
-                            status.as_str(),
+                            status,
                             status.published_at(old.published_at, now),
                             old.import_ref.as_deref(),
                         )?;
@@ -172,7 +163,7 @@ pub async fn withdraw(state: &AppState, user: &User, id: i32) -> Result<(), AppE
     managed(state, user, id).await?;
     state
         .db
-        .run(move |conn| Ok(q::set_status(conn, id, NeedStatus::Closed.as_str())?))
+        .run(move |conn| Ok(q::set_status(conn, id, NeedStatus::Closed)?))
         .await?;
     state.search.notify();
     Ok(())
@@ -215,8 +206,8 @@ pub async fn join(
     unit_price: &str,
     currency: &str,
 ) -> Result<(), AppError> {
-    let org = match (Role::parse(&user.role), user.organization_id) {
-        (Some(Role::Buyer), Some(org)) if user.email_verified_at.is_some() => org,
+    let org = match (user.role, user.organization_id) {
+        (Role::Buyer, Some(org)) if user.email_verified_at.is_some() => org,
         _ => return Err(AppError::Forbidden),
     };
     let mut errors = Vec::new();
@@ -238,9 +229,7 @@ pub async fn join(
         .db
         .run(move |conn| {
             let (need, _, _) = q::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
-            if !NeedStatus::parse(&need.status).is_some_and(|s| s.is_open())
-                || need.organization_id == org
-            {
+            if !need.status.is_open() || need.organization_id == org {
                 return Err(AppError::Conflict("error.cannot_join"));
             }
             Ok(p::join(
@@ -275,7 +264,7 @@ pub async fn demand(
     let mut quantity = need.quantity_per_year.unwrap_or(0);
     let mut values: HashMap<String, i64> = HashMap::new();
     if let Some(v) = need.annual_import_value {
-        *values.entry(need.currency.clone()).or_default() += v;
+        *values.entry(need.currency.code().to_string()).or_default() += v;
     }
     // Saturating: stored figures are bounded at the edge, but a sum must never panic.
     for (q, price, currency) in &joins {
@@ -297,7 +286,7 @@ pub async fn demand(
 /// Keeps a published (or expired) need up for another full period.
 pub async fn renew(state: &AppState, user: &User, id: i32) -> Result<(), AppError> {
     let need = managed(state, user, id).await?;
-    if !matches!(need.status.as_str(), "published" | "expired") {
+    if !matches!(need.status, NeedStatus::Published | NeedStatus::Expired) {
         return Err(AppError::Conflict("error.not_renewable"));
     }
     let until = Utc::now().naive_utc() + state.config.need_lifetime;
@@ -320,7 +309,7 @@ pub async fn duplicate(state: &AppState, user: &User, id: i32) -> Result<i32, Ap
                 organization_id: old.organization_id,
                 content: old.content,
                 featured: false,
-                status: NeedStatus::Draft.as_str().to_string(),
+                status: NeedStatus::Draft,
                 created_at: now,
                 updated_at: now,
                 published_at: None,
@@ -352,7 +341,7 @@ pub async fn decide(
         .run(move |conn| {
             conn.transaction(|conn| {
                 let (need, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
-                if need.status != NeedStatus::PendingReview.as_str() {
+                if need.status != NeedStatus::PendingReview {
                     return Err(AppError::Conflict("error.not_pending"));
                 }
                 let status = if approve {
@@ -360,7 +349,7 @@ pub async fn decide(
                 } else {
                     NeedStatus::Draft
                 };
-                q::set_status(conn, id, status.as_str())?;
+                q::set_status(conn, id, status)?;
                 if approve && need.published_at.is_none() {
                     q::set_published_now(conn, id)?;
                 }

@@ -203,9 +203,9 @@ pub struct Hit {
     pub category: String,
     pub city: String,
     pub province: String,
-    pub status: String,
+    pub status: crate::domain::need::NeedStatus,
     pub annual_import_value: Option<i64>,
-    pub currency: String,
+    pub currency: crate::domain::money::Currency,
     pub snippet_html: String,
     pub url: String,
 }
@@ -293,9 +293,7 @@ pub async fn export(state: &AppState, params: SearchParams) -> Result<Vec<Vec<St
             // The index may lag a moment behind the database: only what is public now goes out.
             let rows: Vec<_> = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
                 .into_iter()
-                .filter(|(n, _, _)| {
-                    crate::domain::need::NeedStatus::parse(&n.status).is_some_and(|s| s.is_public())
-                })
+                .filter(|(n, _, _)| n.status.is_public())
                 .collect();
             Ok(super::spreadsheet::export_rows(
                 &rows,
@@ -341,9 +339,9 @@ pub async fn search(
                     category: view.category.slug.clone(),
                     city: view.city.clone(),
                     province: view.province.clone(),
-                    status: view.status.clone(),
+                    status: view.status,
                     annual_import_value: view.annual_import_value,
-                    currency: view.currency.clone(),
+                    currency: view.currency,
                     snippet_html: outcome.highlighter.snippet_html(text),
                     url: format!("{base_url}/needs/{}", view.id),
                 });

@@ -538,7 +538,7 @@ pub fn new_need(
         organization_id,
         content,
         featured: false,
-        status: status.as_str().to_string(),
+        status,
         created_at: now,
         updated_at: now,
         published_at: status.published_at(None, now),
@@ -581,7 +581,7 @@ pub fn apply(
                                     name: r.organization.clone(),
                                     name_en: String::new(),
                                     name_key: key.clone(),
-                                    kind: OrgKind::IndustrialFirm.as_str().to_string(),
+                                    kind: OrgKind::IndustrialFirm,
                                     province: r.province.clone(),
                                     city: r.city.clone(),
                                     address: String::new(),
@@ -633,12 +633,12 @@ pub fn apply(
                     if same {
                         applied.unchanged += 1;
                     } else {
-                        let status = NeedStatus::parse(&need.status).unwrap_or(NeedStatus::Draft);
+                        let status = need.status;
                         q::update_need(
                             conn,
                             old.id,
                             &need.content,
-                            &need.status,
+                            need.status,
                             status.published_at(old.published_at, Utc::now().naive_utc()),
                             need.import_ref.as_deref(),
                         )?;
@@ -694,7 +694,7 @@ pub fn export_rows(rows: &[crate::db::catalogue::NeedRow], audience: Audience) -
                     "organization" => firm.clone(),
                     "province" => o.province.clone(),
                     "city" => o.city.clone(),
-                    "status" => n.status.clone(),
+                    "status" => n.status.as_str().to_string(),
                     other => cells.remove(other).unwrap_or_default(),
                 })
                 .collect()

@@ -13,7 +13,6 @@ use super::session::{self, client_ip, Viewer};
 use super::{lang_of, render_status};
 use crate::app::AppState;
 use crate::auth::ratelimit::Action;
-use crate::domain::account::Role;
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
@@ -287,10 +286,7 @@ pub async fn login(
         match svc::login(&state, &form.email, &form.password).await? {
             LoginOutcome::Done(user) => {
                 let mut to = safe_next(form.next.as_deref());
-                if Role::parse(&user.role).is_some_and(Role::is_staff)
-                    && !user.totp_enabled
-                    && svc::staff_2fa_required(&state).await?
-                {
+                if user.is_staff() && !user.totp_enabled && svc::staff_2fa_required(&state).await? {
                     to = "/account/2fa?done=required".to_string();
                 }
                 sign_in_and_go(&state, &viewer, Some(user.id), None, &to).await

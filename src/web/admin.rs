@@ -34,7 +34,7 @@ pub async fn dashboard(
     query: web::Query<DoneQuery>,
 ) -> Page {
     let me = viewer.require_staff()?;
-    let is_admin = me.role == Role::Admin.as_str();
+    let is_admin = me.role == Role::Admin;
     let data = state
         .db
         .run(move |conn| {
@@ -99,7 +99,7 @@ pub async fn set_role(
         .db
         .run(move |conn| {
             let user = crate::db::accounts::find_user(conn, id)?.ok_or(AppError::NotFound)?;
-            if user.role == Role::Admin.as_str() {
+            if user.role == Role::Admin {
                 return Err(AppError::Conflict("error.own_role"));
             }
             let role = if grant {

@@ -11,7 +11,6 @@ use super::session::Viewer;
 use super::{lang_of, parse_id, render, render_status};
 use crate::app::AppState;
 use crate::db::posting as p;
-use crate::domain::account::Role;
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::i18n;
@@ -36,11 +35,11 @@ pub async fn dashboard(
             let mut counts: HashMap<String, usize> = HashMap::new();
             let mut needs = Vec::new();
             for row in &rows {
-                *counts.entry(row.0.status.clone()).or_default() += 1;
+                *counts.entry(row.0.status.as_str().to_string()).or_default() += 1;
                 let decision = p::last_decision(conn, row.0.id)?;
                 let mut v = serde_json::to_value(NeedView::from_row(row)).unwrap_or_default();
                 v["expires_at"] = json!(row.0.expires_at);
-                v["rejected_reason"] = json!(decision.filter(|(d, _)| d == "rejected" && row.0.status == "draft").map(|(_, r)| r));
+                v["rejected_reason"] = json!(decision.filter(|(d, _)| d == "rejected" && row.0.status == crate::domain::need::NeedStatus::Draft).map(|(_, r)| r));
                 needs.push(v);
             }
             let org = crate::db::catalogue::find_organization(conn, org)?;
@@ -71,7 +70,7 @@ async fn form_page(
         .iter()
         .map(|c| json!({"slug": c.slug, "name_fa": c.name_fa, "name_en": c.name_en, "child": c.parent_id.is_some()}))
         .collect();
-    let staff = Role::parse(&user.role).is_some_and(Role::is_staff);
+    let staff = user.is_staff();
     let organizations: Vec<(i32, String)> = if staff && id.is_none() {
         state
             .db
@@ -149,7 +148,7 @@ async fn submit_form(
         Ok(id) => {
             let done = if submit { "submitted" } else { "draft_saved" };
             // Staff may belong to no firm: they go back to the need they just saved.
-            let to = if Role::parse(&user.role).is_some_and(Role::is_staff) {
+            let to = if user.is_staff() {
                 format!("/my/needs/{id}/edit?done={done}")
             } else {
                 format!("/my/needs?done={done}")

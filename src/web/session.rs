@@ -33,7 +33,8 @@ pub struct Session {
     pub id_hash: String,
     pub csrf: String,
     /// The user as they may act now. A staff member who must set up two-step sign-in first has
-    /// their role withheld here (see `staff_role_withheld`), so every service sees no staff.
+    /// their staff powers withheld here (`User::staff_powers_withheld`), so every service that
+    /// asks `User::is_staff` sees no staff.
     pub user: Option<User>,
     /// Password checked, second factor not yet.
     pub pending_user_id: Option<i32>,
@@ -43,12 +44,9 @@ pub struct Session {
 
 impl Session {
     pub fn role(&self) -> Option<Role> {
-        self.user.as_ref().and_then(|u| Role::parse(&u.role))
+        self.user.as_ref().map(|u| u.role)
     }
 }
-
-/// What a staff member acts as while their staff powers are withheld: no role at all.
-const NO_ROLE: &str = "";
 
 pub fn cookie_name(state: &AppState) -> &'static str {
     if state.config.https() {
@@ -113,16 +111,13 @@ async fn fetch(state: &web::Data<AppState>, cookie: &str) -> Result<Option<Sessi
             };
             let mut staff_role_withheld = None;
             if let Some(u) = user.as_mut() {
-                let staff = Role::parse(&u.role).filter(|r| r.is_staff());
-                if let Some(role) = staff {
-                    if !u.totp_enabled
-                        && q::setting(conn, crate::services::accounts::REQUIRE_STAFF_2FA)?
-                            .as_deref()
-                            == Some("true")
-                    {
-                        staff_role_withheld = Some(role);
-                        u.role = NO_ROLE.to_string();
-                    }
+                if u.role.is_staff()
+                    && !u.totp_enabled
+                    && q::setting(conn, crate::services::accounts::REQUIRE_STAFF_2FA)?.as_deref()
+                        == Some("true")
+                {
+                    staff_role_withheld = Some(u.role);
+                    u.staff_powers_withheld = true;
                 }
             }
             Ok(Some(Session {
@@ -181,9 +176,10 @@ impl Viewer {
                 return Err(AppError::Conflict("error.totp_required"));
             }
         }
-        match Role::parse(&user.role) {
-            Some(r) if roles.contains(&r) => Ok(user),
-            _ => Err(AppError::Forbidden),
+        if roles.contains(&user.role) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
         }
     }
 

@@ -263,3 +263,19 @@ async fn demo_catalogue_is_rich_enough_to_explore() {
     let en = app.get_en("/needs").await;
     assert!(en.body.contains("Catalogue of needs"));
 }
+
+#[actix_web::test]
+async fn an_unknown_stored_status_is_an_error_not_a_default() {
+    use diesel::RunQueryDsl;
+    let app = spawn_app().await;
+    let org = OrgBuilder::new("کارخانه").insert(&app.db);
+    let id = NeedBuilder::new(org, "نیاز با وضعیت خراب").insert(&app.db);
+    assert_eq!(app.get(&format!("/needs/{id}")).await.status, 200);
+    diesel::sql_query(format!(
+        "UPDATE needs SET status = 'publish' WHERE id = {id}"
+    ))
+    .execute(&mut *app.db.conn().unwrap())
+    .unwrap();
+    let page = app.get(&format!("/needs/{id}")).await;
+    assert_eq!(page.status, 500, "never read as a draft or anything else");
+}

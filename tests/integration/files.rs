@@ -108,8 +108,13 @@ async fn drawings_are_checked_cleaned_and_served_only_to_those_who_may_see_them(
         .unwrap()
         .0
         .status;
-    assert_eq!(status, "pending_review");
-    niaz::db::catalogue::set_status(&mut app.db.conn().unwrap(), need, "published").unwrap();
+    assert_eq!(status, niaz::domain::need::NeedStatus::PendingReview);
+    niaz::db::catalogue::set_status(
+        &mut app.db.conn().unwrap(),
+        need,
+        niaz::domain::need::NeedStatus::Published,
+    )
+    .unwrap();
 
     // An SVG or HTML file dressed up as an image is refused, in Persian.
     let svg =

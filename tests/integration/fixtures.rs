@@ -18,7 +18,7 @@ impl OrgBuilder {
                 name: name.to_string(),
                 name_en: String::new(),
                 name_key: compact_key(name),
-                kind: "industrial_firm".into(),
+                kind: niaz::domain::organization::OrgKind::IndustrialFirm,
                 province: "آذربایجان شرقی".into(),
                 city: "تبریز".into(),
                 address: "خیابان آزمایشی، پلاک ۷".into(),
@@ -70,16 +70,16 @@ impl NeedBuilder {
                     specs: String::new(),
                     spec_items: "[]".into(),
                     quantity_per_year: None,
-                    unit: "piece".into(),
+                    unit: niaz::domain::need::Unit::Piece,
                     unit_price: None,
-                    currency: "USD".into(),
+                    currency: niaz::domain::money::Currency::Usd,
                     origin_country: String::new(),
                     annual_import_value: None,
                     deadline: None,
                     anonymous: false,
                 },
                 featured: false,
-                status: "published".into(),
+                status: niaz::domain::need::NeedStatus::Published,
                 created_at: now,
                 updated_at: now,
                 published_at: Some(now),
@@ -114,7 +114,7 @@ impl NeedBuilder {
     }
 
     pub fn status(mut self, s: &str) -> Self {
-        self.need.status = s.into();
+        self.need.status = niaz::domain::need::NeedStatus::parse(s).expect("a need status");
         self
     }
 
@@ -138,7 +138,8 @@ impl NeedBuilder {
     pub fn quantity(mut self, q: i64, unit_price: i64, currency: &str) -> Self {
         self.need.content.quantity_per_year = Some(q);
         self.need.content.unit_price = Some(unit_price);
-        self.need.content.currency = currency.into();
+        self.need.content.currency =
+            niaz::domain::money::Currency::parse(currency).expect("a currency code");
         self.need.content.annual_import_value = Some(q * unit_price);
         self
     }
@@ -181,7 +182,11 @@ pub fn attach_png(app: &crate::helpers::TestApp, need: i32, name: &str, confiden
             size_bytes: png.len() as i64,
             width: Some(8),
             height: Some(8),
-            visibility: if confidential { "introduced" } else { "public" }.into(),
+            visibility: if confidential {
+                niaz::domain::files::Visibility::Introduced
+            } else {
+                niaz::domain::files::Visibility::Public
+            },
             created_at: Utc::now().naive_utc(),
         },
     )

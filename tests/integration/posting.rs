@@ -37,6 +37,8 @@ fn status_of(app: &TestApp, id: i32) -> String {
         .unwrap()
         .0
         .status
+        .as_str()
+        .to_string()
 }
 
 async fn post(b: &mut Browser, path: &str, fields: &[(&str, &str)]) -> crate::helpers::Page {

@@ -63,7 +63,7 @@ fn new_org(
         name: name.to_string(),
         name_en: name_en.to_string(),
         name_key: compact_key(name),
-        kind: OrgKind::IndustrialFirm.as_str().to_string(),
+        kind: OrgKind::IndustrialFirm,
         province: PROVINCE.to_string(),
         city: city.to_string(),
         address: address.to_string(),
@@ -123,6 +123,7 @@ fn build_need(rng: &mut fastrand::Rng, spec: NeedSpec<'_>, now: NaiveDateTime) -
         origin,
     ) = *spec.part;
     let mut currency = Currency::parse(currency).unwrap_or(Currency::Usd);
+    let unit = crate::domain::need::Unit::parse(unit).unwrap_or(crate::domain::need::Unit::Piece);
     // Prices vary between firms and quotes.
     let price_major = price * (0.85 + rng.f64() * 0.3);
     let mut unit_price = (price_major * currency.minor_per_major() as f64).round() as i64;
@@ -179,16 +180,16 @@ fn build_need(rng: &mut fastrand::Rng, spec: NeedSpec<'_>, now: NaiveDateTime) -
             spec_items: serde_json::to_string(&parse_spec_items(specs))
                 .unwrap_or_else(|_| "[]".into()),
             quantity_per_year: Some(quantity),
-            unit: unit.to_string(),
+            unit,
             unit_price: Some(unit_price),
-            currency: currency.code().to_string(),
+            currency,
             origin_country: origin.to_string(),
             annual_import_value: annual_value(Some(quantity), Some(unit_price)),
             deadline,
             anonymous: spec.anonymous,
         },
         featured: spec.featured,
-        status: spec.status.as_str().to_string(),
+        status: spec.status,
         created_at: created,
         updated_at: published,
         published_at: is_listed.then_some(published),

@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use niaz::app::AppState;
 use niaz::config::Config;
 use niaz::search::query::{search, SearchRequest, Sort};
+use niaz::state::AppState;
 use tantivy::schema::Facet;
 
 fn state() -> AppState {

@@ -4,7 +4,8 @@
 //! - [`routes`] is the one list of URLs. [`web`] holds the HTML handlers (pages, accounts,
 //!   posting, staff pages, uploads) and [`api`] the JSON ones; both call the use cases in
 //!   [`services`], so the site and the API cannot drift apart.
-//! - [`app`] assembles the state ([`app::AppState`]) and the server; [`config`] is read once.
+//! - [`state`] is the application state ([`state::AppState`], plain data) and [`startup`] the
+//!   server assembly on any listener; [`config`] is read once.
 //! - [`domain`] has the pure types: part numbers, HS codes, money, statuses, dates, file kinds,
 //!   accounts, and the Persian text folding every comparison goes through.
 //! - [`db`] holds every SQL query, the schema and the embedded migrations.
@@ -17,7 +18,6 @@
 //! - [`error`] is the one error type, rendered by [`web::errors`].
 
 pub mod api;
-pub mod app;
 pub mod assets;
 pub mod auth;
 pub mod config;
@@ -30,5 +30,7 @@ pub mod jobs;
 pub mod routes;
 pub mod search;
 pub mod services;
+pub mod startup;
+pub mod state;
 pub mod templates;
 pub mod web;

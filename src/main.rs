@@ -4,10 +4,11 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use niaz::app::{AppState, Application};
 use niaz::config::{Config, DataArgs, ServeArgs};
 use niaz::db::Db;
 use niaz::services::demo;
+use niaz::startup::Application;
+use niaz::state::AppState;
 
 #[derive(Parser)]
 #[command(

@@ -3,10 +3,10 @@
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::services::catalogue::{self, NeedView};
 use crate::services::search::{self, Facets, Hit, SearchParams, Suggestion};
+use crate::state::AppState;
 
 #[derive(Serialize)]
 struct SearchResponse {
@@ -26,7 +26,9 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let lang = super::lang_of(&req);
     let params = SearchParams::parse(&query, &state.categories)?;
-    let view = search::search(&state, params, lang, false).await?;
+    let view = search::Search::of(&state)
+        .search(params, lang, false)
+        .await?;
     let mut facets = view.facets;
     for list in [
         &mut facets.category,
@@ -76,7 +78,7 @@ pub async fn suggest(
         .find(|(k, _)| k == "q")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let suggestions = search::suggest(&state, q, lang).await?;
+    let suggestions = search::Search::of(&state).suggest(q, lang).await?;
     Ok(HttpResponse::Ok()
         .insert_header(("Cache-Control", "public, max-age=60"))
         .json(SuggestResponse { suggestions }))

@@ -65,7 +65,7 @@ pub fn set_password(conn: &mut Conn, id: i32, hash: &str) -> QueryResult<()> {
         .map(|_| ())
 }
 
-pub fn set_role(conn: &mut Conn, id: i32, role: &str) -> QueryResult<()> {
+pub fn set_role(conn: &mut Conn, id: i32, role: crate::domain::account::Role) -> QueryResult<()> {
     diesel::update(users::table.find(id))
         .set((users::role.eq(role), users::updated_at.eq(now())))
         .execute(conn)

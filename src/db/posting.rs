@@ -49,16 +49,6 @@ pub fn record_decision(
         .map(|_| ())
 }
 
-/// The latest decision on a need: (decision, reason).
-pub fn last_decision(conn: &mut Conn, need: i32) -> QueryResult<Option<(String, String)>> {
-    need_decisions::table
-        .filter(need_decisions::need_id.eq(need))
-        .order((need_decisions::created_at.desc(), need_decisions::id.desc()))
-        .select((need_decisions::decision, need_decisions::reason))
-        .first(conn)
-        .optional()
-}
-
 pub fn decisions_count(conn: &mut Conn, need: i32) -> QueryResult<i64> {
     need_decisions::table
         .filter(need_decisions::need_id.eq(need))
@@ -123,4 +113,30 @@ pub fn joins(conn: &mut Conn, need: i32) -> QueryResult<Vec<(i64, Option<i64>, S
         .filter(j::need_id.eq(need))
         .select((j::quantity_per_year, j::unit_price, j::currency))
         .load(conn)
+}
+
+/// The latest decision on each of these needs: need id -> (decision, reason). One query, however
+/// many needs.
+pub fn last_decisions(
+    conn: &mut Conn,
+    needs: &[i32],
+) -> QueryResult<std::collections::HashMap<i32, (String, String)>> {
+    let rows: Vec<(i32, String, String)> = need_decisions::table
+        .filter(need_decisions::need_id.eq_any(needs))
+        .order((
+            need_decisions::need_id,
+            need_decisions::created_at.asc(),
+            need_decisions::id.asc(),
+        ))
+        .select((
+            need_decisions::need_id,
+            need_decisions::decision,
+            need_decisions::reason,
+        ))
+        .load(conn)?;
+    // Ordered oldest first, so the last insert per need wins.
+    Ok(rows
+        .into_iter()
+        .map(|(need, decision, reason)| (need, (decision, reason)))
+        .collect())
 }

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::app::AppState;
 use crate::db::outbox;
+use crate::state::AppState;
 
 pub const MAX_ATTEMPTS: i32 = 8;
 
@@ -91,7 +91,7 @@ pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usiz
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if result != (0, 0) {
         state.search.notify();
-        state.mail_wake.notify_one();
+        state.outbox.wake();
     }
     Ok(result)
 }
@@ -169,7 +169,7 @@ pub async fn outbox_worker(state: Arc<AppState>) {
             tracing::error!("outbox worker: {e:#}");
         }
         tokio::select! {
-            _ = state.mail_wake.notified() => {}
+            _ = state.outbox.woken() => {}
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}
         }
     }

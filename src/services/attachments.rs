@@ -8,19 +8,36 @@ use chrono::Utc;
 use diesel::Connection;
 use image::{ImageFormat, ImageReader, Limits};
 
-use crate::app::AppState;
 use crate::db::attachments as q;
 use crate::db::models::{Attachment, NewAttachment, User};
 use crate::domain::files::{sniff, FileKind, Visibility};
 use crate::error::AppError;
+use crate::state::AppState;
+
+/// The handles this service uses: nothing more of the application state.
+#[derive(Clone, Copy)]
+pub struct Attachments<'a> {
+    pub db: &'a crate::db::Db,
+    pub search: &'a crate::search::SearchIndex,
+    pub config: &'a crate::config::Config,
+    pub heavy_work: &'a tokio::sync::Semaphore,
+}
+
+impl<'a> Attachments<'a> {
+    /// The handles, taken from the application state.
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            db: &state.db,
+            search: &state.search,
+            config: &state.config,
+            heavy_work: &state.heavy_work,
+        }
+    }
+}
 
 /// Largest image side accepted, in pixels.
 pub const MAX_SIDE: u32 = 16_000;
 const THUMB_WIDTH: u32 = 360;
-
-fn dir(state: &AppState) -> PathBuf {
-    state.config.data_dir.join("uploads")
-}
 
 struct Processed {
     bytes: Vec<u8>,
@@ -97,125 +114,6 @@ fn content_type(kind: FileKind) -> &'static str {
     }
 }
 
-/// Adds a file to a need the user manages.
-pub async fn add(
-    state: &AppState,
-    user: &User,
-    need_id: i32,
-    name: &str,
-    bytes: Vec<u8>,
-    visibility: &str,
-) -> Result<i32, AppError> {
-    let visibility = Visibility::parse(visibility)
-        .ok_or_else(|| AppError::invalid("visibility", "error.visibility_invalid"))?;
-    if bytes.is_empty() {
-        return Err(AppError::invalid("file", "error.required"));
-    }
-    if bytes.len() > state.config.max_upload_bytes {
-        return Err(AppError::invalid("file", "error.too_large"));
-    }
-    let need = super::posting::managed(state, user, need_id).await?;
-    // A file is a significant change: decided (and a finished need refused) before any work.
-    let status_after = super::posting::status_after_change(user, &need, true)?;
-    let kind = sniff(&bytes).ok_or_else(|| AppError::invalid("file", "error.file_type"))?;
-    let count = state
-        .db
-        .run(move |conn| Ok(q::count_of_need(conn, need_id)?))
-        .await?;
-    if count >= state.config.max_files_per_need {
-        return Err(AppError::invalid("file", "error.too_many_files"));
-    }
-    let processed = if kind.is_image() {
-        let max_pixels = state.config.max_image_pixels;
-        let _permit = state
-            .heavy_work
-            .acquire()
-            .await
-            .map_err(|e| AppError::Internal(e.into()))?;
-        actix_web::web::block(move || process_image(&bytes, kind, max_pixels))
-            .await
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("{e}")))??
-    } else {
-        Processed {
-            bytes,
-            thumb: None,
-            width: None,
-            height: None,
-        }
-    };
-    let dir = dir(state);
-    std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(e.into()))?;
-    let stored = format!("{}.{}", crate::auth::random_token(), kind.extension());
-    std::fs::write(dir.join(&stored), &processed.bytes)
-        .map_err(|e| AppError::Internal(e.into()))?;
-    let thumb_name = match &processed.thumb {
-        Some(t) => {
-            let n = format!("{}.{}", crate::auth::random_token(), kind.extension());
-            std::fs::write(dir.join(&n), t).map_err(|e| AppError::Internal(e.into()))?;
-            Some(n)
-        }
-        None => None,
-    };
-    let original: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("file")
-        .chars()
-        .filter(|c| !c.is_control() && *c != '"')
-        .take(120)
-        .collect();
-    let row = NewAttachment {
-        need_id,
-        kind: kind.group().to_string(),
-        content_type: content_type(kind).to_string(),
-        original_name: if original.is_empty() {
-            format!("file.{}", kind.extension())
-        } else {
-            original
-        },
-        stored_name: stored,
-        thumb_name,
-        size_bytes: processed.bytes.len() as i64,
-        width: processed.width,
-        height: processed.height,
-        visibility,
-        created_at: Utc::now().naive_utc(),
-    };
-    let changed_status = (status_after != need.status).then_some(status_after);
-    let id = state
-        .db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                let id = q::insert(conn, &row)?;
-                if let Some(s) = changed_status {
-                    crate::db::catalogue::set_status(conn, need_id, s)?;
-                }
-                Ok(id)
-            })
-        })
-        .await?;
-    state.search.notify();
-    Ok(id)
-}
-
-/// The attachments of a need this viewer may see.
-pub async fn visible(
-    state: &AppState,
-    viewer: Option<&User>,
-    need_org: i32,
-    need_id: i32,
-) -> Result<Vec<Attachment>, AppError> {
-    let all = state
-        .db
-        .run(move |conn| Ok(q::of_need(conn, need_id)?))
-        .await?;
-    let insider = viewer.is_some_and(|u| u.is_staff() || u.organization_id == Some(need_org));
-    Ok(all
-        .into_iter()
-        .filter(|a| insider || a.visibility == Visibility::Public)
-        .collect())
-}
-
 /// A file to send: its path, content type, whether it may show inline, and its download name.
 pub struct Download {
     pub path: PathBuf,
@@ -226,65 +124,190 @@ pub struct Download {
     pub public: bool,
 }
 
-pub async fn download(
-    state: &AppState,
-    viewer: Option<&User>,
-    id: i32,
-    thumb: bool,
-) -> Result<Download, AppError> {
-    let a = state
-        .db
-        .run(move |conn| q::find(conn, id)?.ok_or(AppError::NotFound))
-        .await?;
-    let need_id = a.need_id;
-    let (need, _, _) = state
-        .db
-        .run(move |conn| crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound))
-        .await?;
-    let insider = viewer.is_some_and(|u| super::posting::may_manage(u, &need));
-    let public_need = need.status.is_public();
-    // Outsiders see public files of public needs only; anything else is simply not there.
-    if !insider && (a.visibility != Visibility::Public || !public_need) {
-        return Err(AppError::NotFound);
+impl Attachments<'_> {
+    fn dir(&self) -> PathBuf {
+        self.config.data_dir.join("uploads")
     }
-    let stored = if thumb {
-        a.thumb_name.clone().ok_or(AppError::NotFound)?
-    } else {
-        a.stored_name.clone()
-    };
-    Ok(Download {
-        path: dir(state).join(stored),
-        content_type: a.content_type.clone(),
-        inline: a.kind == "image",
-        public: a.visibility == Visibility::Public && public_need,
-        name: a.original_name,
-    })
-}
 
-pub async fn remove(state: &AppState, user: &User, need_id: i32, id: i32) -> Result<(), AppError> {
-    let need = super::posting::managed(state, user, need_id).await?;
-    let status_after = super::posting::status_after_change(user, &need, true)?;
-    let changed_status = (status_after != need.status).then_some(status_after);
-    let removed = state
-        .db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                let a = q::find(conn, id)?
-                    .filter(|a| a.need_id == need_id)
-                    .ok_or(AppError::NotFound)?;
-                q::delete(conn, a.id)?;
-                if let Some(s) = changed_status {
-                    crate::db::catalogue::set_status(conn, need_id, s)?;
-                }
-                Ok(a)
+    /// Adds a file to a need the user manages.
+    pub async fn add(
+        &self,
+        user: &User,
+        need_id: i32,
+        name: &str,
+        bytes: Vec<u8>,
+        visibility: &str,
+    ) -> Result<i32, AppError> {
+        let visibility = Visibility::parse(visibility)
+            .ok_or_else(|| AppError::invalid("visibility", "error.visibility_invalid"))?;
+        if bytes.is_empty() {
+            return Err(AppError::invalid("file", "error.required"));
+        }
+        if bytes.len() > self.config.max_upload_bytes {
+            return Err(AppError::invalid("file", "error.too_large"));
+        }
+        let need = super::posting::managed(self.db, user, need_id).await?;
+        // A file is a significant change: decided (and a finished need refused) before any work.
+        let status_after = super::posting::status_after_change(user, &need, true)?;
+        let kind = sniff(&bytes).ok_or_else(|| AppError::invalid("file", "error.file_type"))?;
+        let count = self
+            .db
+            .run(move |conn| Ok(q::count_of_need(conn, need_id)?))
+            .await?;
+        if count >= self.config.max_files_per_need {
+            return Err(AppError::invalid("file", "error.too_many_files"));
+        }
+        let processed = if kind.is_image() {
+            let max_pixels = self.config.max_image_pixels;
+            let _permit = self
+                .heavy_work
+                .acquire()
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+            super::off_thread(move || process_image(&bytes, kind, max_pixels)).await??
+        } else {
+            Processed {
+                bytes,
+                thumb: None,
+                width: None,
+                height: None,
+            }
+        };
+        let dir = self.dir();
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(e.into()))?;
+        let stored = format!("{}.{}", crate::auth::random_token(), kind.extension());
+        std::fs::write(dir.join(&stored), &processed.bytes)
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let thumb_name = match &processed.thumb {
+            Some(t) => {
+                let n = format!("{}.{}", crate::auth::random_token(), kind.extension());
+                std::fs::write(dir.join(&n), t).map_err(|e| AppError::Internal(e.into()))?;
+                Some(n)
+            }
+            None => None,
+        };
+        let original: String = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("file")
+            .chars()
+            .filter(|c| !c.is_control() && *c != '"')
+            .take(120)
+            .collect();
+        let row = NewAttachment {
+            need_id,
+            kind: kind.group().to_string(),
+            content_type: content_type(kind).to_string(),
+            original_name: if original.is_empty() {
+                format!("file.{}", kind.extension())
+            } else {
+                original
+            },
+            stored_name: stored,
+            thumb_name,
+            size_bytes: processed.bytes.len() as i64,
+            width: processed.width,
+            height: processed.height,
+            visibility,
+            created_at: Utc::now().naive_utc(),
+        };
+        let changed_status = (status_after != need.status).then_some(status_after);
+        let id = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let id = q::insert(conn, &row)?;
+                    if let Some(s) = changed_status {
+                        crate::db::catalogue::set_status(conn, need_id, s)?;
+                    }
+                    Ok(id)
+                })
             })
-        })
-        .await?;
-    let dir = dir(state);
-    let _ = std::fs::remove_file(dir.join(&removed.stored_name));
-    if let Some(t) = removed.thumb_name {
-        let _ = std::fs::remove_file(dir.join(t));
+            .await?;
+        self.search.notify();
+        Ok(id)
     }
-    state.search.notify();
-    Ok(())
+
+    /// The attachments of a need this viewer may see.
+    pub async fn visible(
+        &self,
+        viewer: Option<&User>,
+        need_org: i32,
+        need_id: i32,
+    ) -> Result<Vec<Attachment>, AppError> {
+        let all = self
+            .db
+            .run(move |conn| Ok(q::of_need(conn, need_id)?))
+            .await?;
+        let insider = viewer.is_some_and(|u| u.is_staff() || u.organization_id == Some(need_org));
+        Ok(all
+            .into_iter()
+            .filter(|a| insider || a.visibility == Visibility::Public)
+            .collect())
+    }
+
+    pub async fn download(
+        &self,
+        viewer: Option<&User>,
+        id: i32,
+        thumb: bool,
+    ) -> Result<Download, AppError> {
+        let a = self
+            .db
+            .run(move |conn| q::find(conn, id)?.ok_or(AppError::NotFound))
+            .await?;
+        let need_id = a.need_id;
+        let (need, _, _) = self
+            .db
+            .run(move |conn| {
+                crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound)
+            })
+            .await?;
+        let insider = viewer.is_some_and(|u| super::posting::may_manage(u, &need));
+        let public_need = need.status.is_public();
+        // Outsiders see public files of public needs only; anything else is simply not there.
+        if !insider && (a.visibility != Visibility::Public || !public_need) {
+            return Err(AppError::NotFound);
+        }
+        let stored = if thumb {
+            a.thumb_name.clone().ok_or(AppError::NotFound)?
+        } else {
+            a.stored_name.clone()
+        };
+        Ok(Download {
+            path: self.dir().join(stored),
+            content_type: a.content_type.clone(),
+            inline: a.kind == "image",
+            public: a.visibility == Visibility::Public && public_need,
+            name: a.original_name,
+        })
+    }
+
+    pub async fn remove(&self, user: &User, need_id: i32, id: i32) -> Result<(), AppError> {
+        let need = super::posting::managed(self.db, user, need_id).await?;
+        let status_after = super::posting::status_after_change(user, &need, true)?;
+        let changed_status = (status_after != need.status).then_some(status_after);
+        let removed = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let a = q::find(conn, id)?
+                        .filter(|a| a.need_id == need_id)
+                        .ok_or(AppError::NotFound)?;
+                    q::delete(conn, a.id)?;
+                    if let Some(s) = changed_status {
+                        crate::db::catalogue::set_status(conn, need_id, s)?;
+                    }
+                    Ok(a)
+                })
+            })
+            .await?;
+        let dir = self.dir();
+        let _ = std::fs::remove_file(dir.join(&removed.stored_name));
+        if let Some(t) = removed.thumb_name {
+            let _ = std::fs::remove_file(dir.join(t));
+        }
+        self.search.notify();
+        Ok(())
+    }
 }

@@ -9,8 +9,21 @@ pub mod need_form;
 pub mod posting;
 pub mod search;
 pub mod spreadsheet;
+pub mod staff;
 
 use serde::Serialize;
+
+/// Runs CPU-heavy or blocking work (password hashing, image decoding, sheet reading) on the
+/// blocking thread pool, so the async workers keep serving requests.
+pub async fn off_thread<F, R>(work: F) -> Result<R, crate::error::AppError>
+where
+    F: FnOnce() -> R + Send + 'static,
+    R: Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| crate::error::AppError::Internal(anyhow::anyhow!("blocking work failed: {e}")))
+}
 
 /// Needs listed per page in the catalogue.
 pub const PAGE_SIZE: i64 = 20;

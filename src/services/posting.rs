@@ -13,7 +13,6 @@ use serde_json::json;
 
 use super::need_form::{self, check_complete};
 use super::spreadsheet::new_need;
-use crate::app::AppState;
 use crate::db::catalogue as q;
 use crate::db::models::{Need, User};
 use crate::db::outbox::{self, NewMail};
@@ -21,6 +20,30 @@ use crate::db::posting as p;
 use crate::domain::account::Role;
 use crate::domain::need::NeedStatus;
 use crate::error::AppError;
+use crate::state::AppState;
+
+/// The handles this service uses: nothing more of the application state.
+#[derive(Clone, Copy)]
+pub struct Posting<'a> {
+    pub db: &'a crate::db::Db,
+    pub search: &'a crate::search::SearchIndex,
+    pub outbox: &'a crate::state::Outbox,
+    pub categories: &'a [crate::db::models::Category],
+    pub config: &'a crate::config::Config,
+}
+
+impl<'a> Posting<'a> {
+    /// The handles, taken from the application state.
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            db: &state.db,
+            search: &state.search,
+            outbox: &state.outbox,
+            categories: &state.categories,
+            config: &state.config,
+        }
+    }
+}
 
 /// The organization a user posts for: their own, or (staff) the one chosen.
 fn posting_org(user: &User, chosen: Option<i32>) -> Result<i32, AppError> {
@@ -65,185 +88,6 @@ pub fn status_after_change(
         .map_err(AppError::Conflict)
 }
 
-/// Saves a need from a form: a new one when `id` is `None`. `submit` asks for review (or, for
-/// staff, publishes). Returns the need's id.
-pub async fn save(
-    state: &AppState,
-    user: &User,
-    id: Option<i32>,
-    form: HashMap<String, String>,
-    submit: bool,
-) -> Result<i32, AppError> {
-    if user.email_verified_at.is_none() {
-        return Err(AppError::Conflict("error.email_unverified"));
-    }
-    let categories = state.categories.clone();
-    let other = need_form::fallback_category(&categories)?;
-    let get = |k: &str| form.get(k).cloned().unwrap_or_default();
-    let find = |v: &str| categories.iter().find(|c| c.slug == v).map(|c| c.id);
-    let (fields, mut errors) = need_form::parse(&get, &find, other);
-    if submit {
-        if let Some(f) = &fields {
-            errors.extend(check_complete(f, other));
-        }
-    }
-    let chosen_org = get("organization_id").parse().ok();
-    let (Some(fields), true) = (fields, errors.is_empty()) else {
-        return Err(AppError::Invalid(errors));
-    };
-    let user = user.clone();
-    let staff = user.is_staff();
-    let id = state
-        .db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                let now = Utc::now().naive_utc();
-                match id {
-                    None => {
-                        let org = posting_org(&user, chosen_org)?;
-                        if q::find_organization(conn, org)?.is_none() {
-                            return Err(AppError::invalid("organization_id", "error.required"));
-                        }
-                        let status = match (submit, staff) {
-                            (false, _) => NeedStatus::Draft,
-                            (true, false) => NeedStatus::PendingReview,
-                            (true, true) => NeedStatus::Published,
-                        };
-                        Ok(q::insert_need(conn, &new_need(fields, org, status, now))?)
-                    }
-                    Some(id) => {
-                        let (old, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
-                        if !may_manage(&user, &old) {
-                            return Err(AppError::Forbidden);
-                        }
-                        let significant = fields.public_text() != old.content.public_text();
-                        let status = match status_after_change(&user, &old, significant)? {
-                            NeedStatus::Draft | NeedStatus::PendingReview if staff && submit => {
-                                NeedStatus::Published
-                            }
-                            NeedStatus::Draft | NeedStatus::PendingReview if submit => {
-                                NeedStatus::PendingReview
-                            }
-                            NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
-                            s => s,
-                        };
-                        q::update_need(
-                            conn,
-                            id,
-                            &fields,
-                            status,
-                            status.published_at(old.published_at, now),
-                            old.import_ref.as_deref(),
-                        )?;
-                        Ok(id)
-                    }
-                }
-            })
-        })
-        .await?;
-    state.search.notify();
-    Ok(id)
-}
-
-/// The need, if this user may manage it: `NotFound` or `Forbidden` otherwise. Every path that
-/// touches one need of a firm calls this first, before it reads or validates any input.
-pub async fn managed(state: &AppState, user: &User, id: i32) -> Result<Need, AppError> {
-    let need = state
-        .db
-        .run(move |conn| Ok(q::find_need(conn, id)?.ok_or(AppError::NotFound)?.0))
-        .await?;
-    if !may_manage(user, &need) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(need)
-}
-
-/// Takes a need off the catalogue (closed); the firm keeps it in its list.
-pub async fn withdraw(state: &AppState, user: &User, id: i32) -> Result<(), AppError> {
-    managed(state, user, id).await?;
-    state
-        .db
-        .run(move |conn| Ok(q::set_status(conn, id, NeedStatus::Closed)?))
-        .await?;
-    state.search.notify();
-    Ok(())
-}
-
-/// An open need of another firm with the part number in this form: posting a copy would split
-/// the demand, so the form offers to join it instead.
-pub async fn same_part(
-    state: &AppState,
-    user: &User,
-    form: &HashMap<String, String>,
-) -> Result<Option<crate::services::catalogue::NeedView>, AppError> {
-    let Some(org) = user.organization_id else {
-        return Ok(None);
-    };
-    let key = match crate::domain::codes::PartNumber::parse(
-        form.get("part_number").map_or("", String::as_str),
-    ) {
-        Ok(Some(p)) => p.key().to_string(),
-        _ => return Ok(None),
-    };
-    state
-        .db
-        .run(move |conn| {
-            let Some(id) = p::open_need_with_part(conn, &key, org)? else {
-                return Ok(None);
-            };
-            Ok(q::find_need(conn, id)?
-                .map(|row| crate::services::catalogue::NeedView::from_row(&row)))
-        })
-        .await
-}
-
-/// "We need this too": the user's firm joins another firm's open need with its own quantity.
-pub async fn join(
-    state: &AppState,
-    user: &User,
-    need_id: i32,
-    quantity: &str,
-    unit_price: &str,
-    currency: &str,
-) -> Result<(), AppError> {
-    let org = match (user.role, user.organization_id) {
-        (Role::Buyer, Some(org)) if user.email_verified_at.is_some() => org,
-        _ => return Err(AppError::Forbidden),
-    };
-    let mut errors = Vec::new();
-    let quantity = crate::domain::money::parse_quantity(quantity)
-        .map_err(|k| errors.push(crate::domain::FieldError::new("quantity_per_year", k)))
-        .ok();
-    let currency = crate::domain::money::Currency::parse(currency)
-        .unwrap_or(crate::domain::money::Currency::Irr);
-    let price = match unit_price.trim() {
-        "" => None,
-        v => crate::domain::money::parse_amount(v, currency)
-            .map_err(|k| errors.push(crate::domain::FieldError::new("unit_price", k)))
-            .ok(),
-    };
-    let (Some(quantity), true) = (quantity, errors.is_empty()) else {
-        return Err(AppError::Invalid(errors));
-    };
-    state
-        .db
-        .run(move |conn| {
-            let (need, _, _) = q::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
-            if !need.status.is_open() || need.organization_id == org {
-                return Err(AppError::Conflict("error.cannot_join"));
-            }
-            Ok(p::join(
-                conn,
-                need_id,
-                org,
-                quantity,
-                price,
-                currency.code(),
-            )?)
-        })
-        .await
-}
-
 /// How much of a part the province needs: the posting firm plus those who joined.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Demand {
@@ -252,141 +96,425 @@ pub struct Demand {
     pub value_by_currency: Vec<(String, i64)>,
 }
 
-pub async fn demand(
-    state: &AppState,
-    need: &crate::services::catalogue::NeedView,
-) -> Result<Option<Demand>, AppError> {
-    let id = need.id;
-    let joins = state.db.run(move |conn| Ok(p::joins(conn, id)?)).await?;
-    if joins.is_empty() {
-        return Ok(None);
-    }
-    let mut quantity = need.quantity_per_year.unwrap_or(0);
-    let mut values: HashMap<String, i64> = HashMap::new();
-    if let Some(v) = need.annual_import_value {
-        *values.entry(need.currency.code().to_string()).or_default() += v;
-    }
-    // Saturating: stored figures are bounded at the edge, but a sum must never panic.
-    for (q, price, currency) in &joins {
-        quantity = quantity.saturating_add(*q);
-        if let Some(v) = price.and_then(|p| p.checked_mul(*q)) {
-            let total = values.entry(currency.clone()).or_default();
-            *total = total.saturating_add(v);
-        }
-    }
-    let mut value_by_currency: Vec<(String, i64)> = values.into_iter().collect();
-    value_by_currency.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
-    Ok(Some(Demand {
-        firms: joins.len() + 1,
-        quantity_per_year: quantity,
-        value_by_currency,
-    }))
+/// A need on its firm's dashboard.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DashboardNeed {
+    #[serde(flatten)]
+    pub need: crate::services::catalogue::NeedView,
+    pub expires_at: Option<chrono::NaiveDateTime>,
+    /// Why organizers sent it back, while it is a draft again.
+    pub rejected_reason: Option<String>,
 }
 
-/// Keeps a published (or expired) need up for another full period.
-pub async fn renew(state: &AppState, user: &User, id: i32) -> Result<(), AppError> {
-    let need = managed(state, user, id).await?;
-    if !matches!(need.status, NeedStatus::Published | NeedStatus::Expired) {
-        return Err(AppError::Conflict("error.not_renewable"));
-    }
-    let until = Utc::now().naive_utc() + state.config.need_lifetime;
-    state
-        .db
-        .run(move |conn| Ok(crate::db::lifecycle::renew(conn, id, until)?))
+/// The firm named on its dashboard.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FirmSummary {
+    pub id: i32,
+    pub name: String,
+    pub verified: bool,
+}
+
+/// A firm's needs, newest first, with counts per status.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Dashboard {
+    pub needs: Vec<DashboardNeed>,
+    pub counts: std::collections::BTreeMap<&'static str, usize>,
+    pub organization: Option<FirmSummary>,
+}
+
+/// What the need form shows beside the fields: the firms staff may post for, and the files.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FormData {
+    pub organizations: Vec<(i32, String)>,
+    pub files: Vec<crate::db::models::Attachment>,
+}
+
+/// The need, if this user may manage it: `NotFound` or `Forbidden` otherwise. Every path that
+/// touches one need of a firm calls this first, before it reads or validates any input.
+pub async fn managed(db: &crate::db::Db, user: &User, id: i32) -> Result<Need, AppError> {
+    let need = db
+        .run(move |conn| Ok(q::find_need(conn, id)?.ok_or(AppError::NotFound)?.0))
         .await?;
-    state.search.notify();
-    Ok(())
-}
-
-/// Copies a need into a new draft of the same firm.
-pub async fn duplicate(state: &AppState, user: &User, id: i32) -> Result<i32, AppError> {
-    let old = managed(state, user, id).await?;
-    state
-        .db
-        .run(move |conn| {
-            let now = Utc::now().naive_utc();
-            let copy = crate::db::models::NewNeed {
-                organization_id: old.organization_id,
-                content: old.content,
-                featured: false,
-                status: NeedStatus::Draft,
-                created_at: now,
-                updated_at: now,
-                published_at: None,
-                import_ref: None,
-            };
-            Ok(q::insert_need(conn, &copy)?)
-        })
-        .await
-}
-
-/// An organizer's decision on a need awaiting review, recorded and mailed to the firm.
-pub async fn decide(
-    state: &AppState,
-    staff: &User,
-    id: i32,
-    approve: bool,
-    reason: &str,
-) -> Result<(), AppError> {
-    let reason = crate::domain::text::clean(reason);
-    if !approve && reason.is_empty() {
-        return Err(AppError::invalid("reason", "error.reason_required"));
+    if !may_manage(user, &need) {
+        return Err(AppError::Forbidden);
     }
-    let staff_id = staff.id;
-    let base_url = state.config.base_url.clone();
-    let lifetime = state.config.need_lifetime;
-    let now = Utc::now().naive_utc();
-    state
-        .db
-        .run(move |conn| {
-            conn.transaction(|conn| {
-                let (need, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
-                if need.status != NeedStatus::PendingReview {
-                    return Err(AppError::Conflict("error.not_pending"));
-                }
-                let status = if approve {
-                    NeedStatus::Published
-                } else {
-                    NeedStatus::Draft
-                };
-                q::set_status(conn, id, status)?;
-                if approve && need.published_at.is_none() {
-                    q::set_published_now(conn, id)?;
-                }
-                if approve {
-                    // A need that had expired before its edit starts a new period.
-                    crate::db::lifecycle::renew_if_past(conn, id, now + lifetime)?;
-                }
-                p::record_decision(
-                    conn,
-                    id,
-                    staff_id,
-                    if approve { "approved" } else { "rejected" },
-                    &reason,
-                )?;
-                for member in p::members(conn, need.organization_id)? {
-                    outbox::enqueue(
-                        conn,
-                        NewMail {
-                            to_email: &member.email,
-                            to_name: &member.name,
-                            template: "need_decision",
-                            lang: &member.lang,
-                            context: json!({
-                                "approved": approve,
-                                "title": need.title,
-                                "reason": reason,
-                                "link": format!("{base_url}/needs/{id}"),
-                                "edit_link": format!("{base_url}/my/needs/{id}/edit"),
-                            }),
-                        },
-                    )?;
-                }
-                Ok(())
+    Ok(need)
+}
+
+impl Posting<'_> {
+    /// The dashboard of a firm.
+    pub async fn dashboard(&self, org: i32) -> Result<Dashboard, AppError> {
+        self.db
+            .run(move |conn| {
+                let rows = p::needs_of_organization(conn, org)?;
+                let ids: Vec<i32> = rows.iter().map(|r| r.0.id).collect();
+                let mut decisions = p::last_decisions(conn, &ids)?;
+                let mut counts = std::collections::BTreeMap::new();
+                let needs = rows
+                    .iter()
+                    .map(|row| {
+                        *counts.entry(row.0.status.as_str()).or_default() += 1;
+                        let rejected_reason = decisions
+                            .remove(&row.0.id)
+                            .filter(|(d, _)| d == "rejected" && row.0.status == NeedStatus::Draft)
+                            .map(|(_, reason)| reason);
+                        DashboardNeed {
+                            need: crate::services::catalogue::NeedView::from_row(row),
+                            expires_at: row.0.expires_at,
+                            rejected_reason,
+                        }
+                    })
+                    .collect();
+                let organization = q::find_organization(conn, org)?.map(|o| FirmSummary {
+                    id: o.id,
+                    name: o.name,
+                    verified: o.verified,
+                });
+                Ok(Dashboard {
+                    needs,
+                    counts,
+                    organization,
+                })
             })
-        })
-        .await?;
-    state.search.notify();
-    state.mail_wake.notify_one();
-    Ok(())
+            .await
+    }
+
+    /// The firms a staff member may post for (on a new need), and the need's files.
+    pub async fn form_data(&self, user: &User, need: Option<i32>) -> Result<FormData, AppError> {
+        let staff_posting = user.is_staff() && need.is_none();
+        self.db
+            .run(move |conn| {
+                Ok(FormData {
+                    organizations: if staff_posting {
+                        q::organization_names(conn)?
+                    } else {
+                        Vec::new()
+                    },
+                    files: match need {
+                        Some(id) => crate::db::attachments::of_need(conn, id)?,
+                        None => Vec::new(),
+                    },
+                })
+            })
+            .await
+    }
+
+    /// A need's fields as its edit form shows them: the cells an export would hold.
+    pub async fn edit_values(
+        &self,
+        id: i32,
+    ) -> Result<std::collections::BTreeMap<String, String>, AppError> {
+        let (need, _, category) = self
+            .db
+            .run(move |conn| q::find_need(conn, id)?.ok_or(AppError::NotFound))
+            .await?;
+        let mut values: std::collections::BTreeMap<String, String> =
+            need_form::to_cells(&need.content, &category.slug)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect();
+        values.insert("status".into(), need.status.as_str().into());
+        Ok(values)
+    }
+
+    /// Saves a need from a form: a new one when `id` is `None`. `submit` asks for review (or, for
+    /// staff, publishes). Returns the need's id.
+    pub async fn save(
+        &self,
+        user: &User,
+        id: Option<i32>,
+        form: &std::collections::BTreeMap<String, String>,
+        submit: bool,
+    ) -> Result<i32, AppError> {
+        if user.email_verified_at.is_none() {
+            return Err(AppError::Conflict("error.email_unverified"));
+        }
+        let categories = self.categories;
+        let other = need_form::fallback_category(categories)?;
+        let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+        let find = |v: &str| categories.iter().find(|c| c.slug == v).map(|c| c.id);
+        let (fields, mut errors) = need_form::parse(&get, &find, other);
+        if submit {
+            if let Some(f) = &fields {
+                errors.extend(check_complete(f, other));
+            }
+        }
+        let chosen_org = get("organization_id").parse().ok();
+        let (Some(fields), true) = (fields, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let user = user.clone();
+        let staff = user.is_staff();
+        let id = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let now = Utc::now().naive_utc();
+                    match id {
+                        None => {
+                            let org = posting_org(&user, chosen_org)?;
+                            if q::find_organization(conn, org)?.is_none() {
+                                return Err(AppError::invalid("organization_id", "error.required"));
+                            }
+                            let status = match (submit, staff) {
+                                (false, _) => NeedStatus::Draft,
+                                (true, false) => NeedStatus::PendingReview,
+                                (true, true) => NeedStatus::Published,
+                            };
+                            Ok(q::insert_need(conn, &new_need(fields, org, status, now))?)
+                        }
+                        Some(id) => {
+                            let (old, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
+                            if !may_manage(&user, &old) {
+                                return Err(AppError::Forbidden);
+                            }
+                            let significant = fields.public_text() != old.content.public_text();
+                            let status = match status_after_change(&user, &old, significant)? {
+                                NeedStatus::Draft | NeedStatus::PendingReview
+                                    if staff && submit =>
+                                {
+                                    NeedStatus::Published
+                                }
+                                NeedStatus::Draft | NeedStatus::PendingReview if submit => {
+                                    NeedStatus::PendingReview
+                                }
+                                NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
+                                s => s,
+                            };
+                            q::update_need(
+                                conn,
+                                id,
+                                &fields,
+                                status,
+                                status.published_at(old.published_at, now),
+                                old.import_ref.as_deref(),
+                            )?;
+                            Ok(id)
+                        }
+                    }
+                })
+            })
+            .await?;
+        self.search.notify();
+        Ok(id)
+    }
+
+    /// Takes a need off the catalogue (closed); the firm keeps it in its list.
+    pub async fn withdraw(&self, user: &User, id: i32) -> Result<(), AppError> {
+        managed(self.db, user, id).await?;
+        self.db
+            .run(move |conn| Ok(q::set_status(conn, id, NeedStatus::Closed)?))
+            .await?;
+        self.search.notify();
+        Ok(())
+    }
+
+    /// An open need of another firm with the part number in this form: posting a copy would split
+    /// the demand, so the form offers to join it instead.
+    pub async fn same_part(
+        &self,
+        user: &User,
+        form: &std::collections::BTreeMap<String, String>,
+    ) -> Result<Option<crate::services::catalogue::NeedView>, AppError> {
+        let Some(org) = user.organization_id else {
+            return Ok(None);
+        };
+        let key = match crate::domain::codes::PartNumber::parse(
+            form.get("part_number").map_or("", String::as_str),
+        ) {
+            Ok(Some(p)) => p.key().to_string(),
+            _ => return Ok(None),
+        };
+        self.db
+            .run(move |conn| {
+                let Some(id) = p::open_need_with_part(conn, &key, org)? else {
+                    return Ok(None);
+                };
+                Ok(q::find_need(conn, id)?
+                    .map(|row| crate::services::catalogue::NeedView::from_row(&row)))
+            })
+            .await
+    }
+
+    /// "We need this too": the user's firm joins another firm's open need with its own quantity.
+    pub async fn join(
+        &self,
+        user: &User,
+        need_id: i32,
+        quantity: &str,
+        unit_price: &str,
+        currency: &str,
+    ) -> Result<(), AppError> {
+        let org = match (user.role, user.organization_id) {
+            (Role::Buyer, Some(org)) if user.email_verified_at.is_some() => org,
+            _ => return Err(AppError::Forbidden),
+        };
+        let mut errors = Vec::new();
+        let quantity = crate::domain::money::parse_quantity(quantity)
+            .map_err(|k| errors.push(crate::domain::FieldError::new("quantity_per_year", k)))
+            .ok();
+        let currency = crate::domain::money::Currency::parse(currency)
+            .unwrap_or(crate::domain::money::Currency::Irr);
+        let price = match unit_price.trim() {
+            "" => None,
+            v => crate::domain::money::parse_amount(v, currency)
+                .map_err(|k| errors.push(crate::domain::FieldError::new("unit_price", k)))
+                .ok(),
+        };
+        let (Some(quantity), true) = (quantity, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        self.db
+            .run(move |conn| {
+                let (need, _, _) = q::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
+                if !need.status.is_open() || need.organization_id == org {
+                    return Err(AppError::Conflict("error.cannot_join"));
+                }
+                Ok(p::join(
+                    conn,
+                    need_id,
+                    org,
+                    quantity,
+                    price,
+                    currency.code(),
+                )?)
+            })
+            .await
+    }
+
+    pub async fn demand(
+        &self,
+        need: &crate::services::catalogue::NeedView,
+    ) -> Result<Option<Demand>, AppError> {
+        let id = need.id;
+        let joins = self.db.run(move |conn| Ok(p::joins(conn, id)?)).await?;
+        if joins.is_empty() {
+            return Ok(None);
+        }
+        let mut quantity = need.quantity_per_year.unwrap_or(0);
+        let mut values: HashMap<String, i64> = HashMap::new();
+        if let Some(v) = need.annual_import_value {
+            *values.entry(need.currency.code().to_string()).or_default() += v;
+        }
+        // Saturating: stored figures are bounded at the edge, but a sum must never panic.
+        for (q, price, currency) in &joins {
+            quantity = quantity.saturating_add(*q);
+            if let Some(v) = price.and_then(|p| p.checked_mul(*q)) {
+                let total = values.entry(currency.clone()).or_default();
+                *total = total.saturating_add(v);
+            }
+        }
+        let mut value_by_currency: Vec<(String, i64)> = values.into_iter().collect();
+        value_by_currency.sort_by_key(|(_, v)| std::cmp::Reverse(*v));
+        Ok(Some(Demand {
+            firms: joins.len() + 1,
+            quantity_per_year: quantity,
+            value_by_currency,
+        }))
+    }
+
+    /// Keeps a published (or expired) need up for another full period.
+    pub async fn renew(&self, user: &User, id: i32) -> Result<(), AppError> {
+        let need = managed(self.db, user, id).await?;
+        if !matches!(need.status, NeedStatus::Published | NeedStatus::Expired) {
+            return Err(AppError::Conflict("error.not_renewable"));
+        }
+        let until = Utc::now().naive_utc() + self.config.need_lifetime;
+        self.db
+            .run(move |conn| Ok(crate::db::lifecycle::renew(conn, id, until)?))
+            .await?;
+        self.search.notify();
+        Ok(())
+    }
+
+    /// Copies a need into a new draft of the same firm.
+    pub async fn duplicate(&self, user: &User, id: i32) -> Result<i32, AppError> {
+        let old = managed(self.db, user, id).await?;
+        self.db
+            .run(move |conn| {
+                let now = Utc::now().naive_utc();
+                let copy = crate::db::models::NewNeed {
+                    organization_id: old.organization_id,
+                    content: old.content,
+                    featured: false,
+                    status: NeedStatus::Draft,
+                    created_at: now,
+                    updated_at: now,
+                    published_at: None,
+                    import_ref: None,
+                };
+                Ok(q::insert_need(conn, &copy)?)
+            })
+            .await
+    }
+
+    /// An organizer's decision on a need awaiting review, recorded and mailed to the firm.
+    pub async fn decide(
+        &self,
+        staff: &User,
+        id: i32,
+        approve: bool,
+        reason: &str,
+    ) -> Result<(), AppError> {
+        let reason = crate::domain::text::clean(reason);
+        if !approve && reason.is_empty() {
+            return Err(AppError::invalid("reason", "error.reason_required"));
+        }
+        let staff_id = staff.id;
+        let base_url = self.config.base_url.clone();
+        let lifetime = self.config.need_lifetime;
+        let now = Utc::now().naive_utc();
+        self.db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let (need, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
+                    if need.status != NeedStatus::PendingReview {
+                        return Err(AppError::Conflict("error.not_pending"));
+                    }
+                    let status = if approve {
+                        NeedStatus::Published
+                    } else {
+                        NeedStatus::Draft
+                    };
+                    q::set_status(conn, id, status)?;
+                    if approve && need.published_at.is_none() {
+                        q::set_published_now(conn, id)?;
+                    }
+                    if approve {
+                        // A need that had expired before its edit starts a new period.
+                        crate::db::lifecycle::renew_if_past(conn, id, now + lifetime)?;
+                    }
+                    p::record_decision(
+                        conn,
+                        id,
+                        staff_id,
+                        if approve { "approved" } else { "rejected" },
+                        &reason,
+                    )?;
+                    for member in p::members(conn, need.organization_id)? {
+                        outbox::enqueue(
+                            conn,
+                            NewMail {
+                                to_email: &member.email,
+                                to_name: &member.name,
+                                template: "need_decision",
+                                lang: &member.lang,
+                                context: json!({
+                                    "approved": approve,
+                                    "title": need.title,
+                                    "reason": reason,
+                                    "link": format!("{base_url}/needs/{id}"),
+                                    "edit_link": format!("{base_url}/my/needs/{id}/edit"),
+                                }),
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+        self.search.notify();
+        self.outbox.wake();
+        Ok(())
+    }
 }

@@ -5,13 +5,34 @@ use serde::Serialize;
 use tantivy::schema::Facet;
 
 use super::catalogue::NeedView;
-use crate::app::AppState;
 use crate::db::models::Category;
 use crate::domain::need::NeedStatus;
 use crate::domain::places;
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
 use crate::search::query::{self, SearchRequest, Sort};
+use crate::state::AppState;
+
+/// The handles this service uses: nothing more of the application state.
+#[derive(Clone, Copy)]
+pub struct Search<'a> {
+    pub db: &'a crate::db::Db,
+    pub search: &'a std::sync::Arc<crate::search::SearchIndex>,
+    pub categories: &'a std::sync::Arc<Vec<crate::db::models::Category>>,
+    pub config: &'a crate::config::Config,
+}
+
+impl<'a> Search<'a> {
+    /// The handles, taken from the application state.
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            db: &state.db,
+            search: &state.search,
+            categories: &state.categories,
+            config: &state.config,
+        }
+    }
+}
 
 pub const DEFAULT_LIMIT: i64 = 20;
 pub const MAX_LIMIT: i64 = 100;
@@ -277,95 +298,6 @@ fn request_for(params: &SearchParams, categories: &[Category]) -> Result<SearchR
 /// Most needs one export of search results holds.
 pub const EXPORT_MAX: usize = 10_000;
 
-/// The needs a search finds (up to [`EXPORT_MAX`]), as spreadsheet rows.
-pub async fn export(state: &AppState, params: SearchParams) -> Result<Vec<Vec<String>>, AppError> {
-    let mut request = request_for(&params, &state.categories)?;
-    request.offset = 0;
-    request.limit = EXPORT_MAX;
-    request.facet_roots.clear();
-    let index = state.search.clone();
-    state
-        .db
-        .run(move |conn| {
-            let outcome = index
-                .search(&request)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
-            // The index may lag a moment behind the database: only what is public now goes out.
-            let rows: Vec<_> = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
-                .into_iter()
-                .filter(|(n, _, _)| n.status.is_public())
-                .collect();
-            Ok(super::spreadsheet::export_rows(
-                &rows,
-                super::spreadsheet::Audience::Public,
-            ))
-        })
-        .await
-}
-
-/// Runs a search. Only public needs are ever in the index.
-pub async fn search(
-    state: &AppState,
-    params: SearchParams,
-    lang: Lang,
-    with_views: bool,
-) -> Result<SearchView, AppError> {
-    let categories = state.categories.clone();
-    let request = request_for(&params, &categories)?;
-    let index = state.search.clone();
-    let base_url = state.config.base_url.clone();
-    state
-        .db
-        .run(move |conn| {
-            let outcome = index
-                .search(&request)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
-            let rows = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?;
-            let mut hits = Vec::with_capacity(rows.len());
-            let mut needs = Vec::with_capacity(rows.len());
-            for row in &rows {
-                let view = NeedView::from_row(row);
-                let text = if view.description.is_empty() {
-                    &view.title
-                } else {
-                    &view.description
-                };
-                hits.push(Hit {
-                    id: view.id,
-                    title: view.title.clone(),
-                    title_en: view.title_en.clone(),
-                    part_number: view.part_number.clone(),
-                    hs_code: view.hs_code.clone(),
-                    category: view.category.slug.clone(),
-                    city: view.city.clone(),
-                    province: view.province.clone(),
-                    status: view.status,
-                    annual_import_value: view.annual_import_value,
-                    currency: view.currency,
-                    snippet_html: outcome.highlighter.snippet_html(text),
-                    url: format!("{base_url}/needs/{}", view.id),
-                });
-                if with_views {
-                    needs.push(view);
-                }
-            }
-            let facets = build_facets(&outcome.facets, &params, &categories, lang);
-            let pages = ((outcome.total as i64 + params.limit - 1) / params.limit).max(1);
-            Ok(SearchView {
-                total: outcome.total,
-                page: params.page,
-                limit: params.limit,
-                pages,
-                hits,
-                needs,
-                facets,
-                relaxed: outcome.relaxed,
-                suggestion: outcome.suggestion,
-            })
-        })
-        .await
-}
-
 fn build_facets(
     counts: &tantivy::collector::FacetCounts,
     params: &SearchParams,
@@ -470,28 +402,6 @@ fn build_facets(
     }
 }
 
-/// Needs similar to a public need.
-pub async fn similar(
-    state: &AppState,
-    need: &NeedView,
-    limit: usize,
-) -> Result<Vec<NeedView>, AppError> {
-    let Some(path) = category_path(&state.categories, &need.category.slug) else {
-        return Ok(Vec::new());
-    };
-    let index = state.search.clone();
-    let (id, title) = (need.id, format!("{} {}", need.title, need.title_en));
-    state
-        .db
-        .run(move |conn| {
-            let ids = query::similar(&index.generation(), id, &title, &path, limit)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("similar needs: {e}")))?;
-            let rows = crate::db::catalogue::load_need_rows(conn, &ids)?;
-            Ok(rows.iter().map(NeedView::from_row).collect())
-        })
-        .await
-}
-
 #[derive(Debug, Clone, Serialize)]
 pub struct Suggestion {
     pub id: i32,
@@ -499,29 +409,134 @@ pub struct Suggestion {
     pub url: String,
 }
 
-/// Titles for suggest-as-you-type.
-pub async fn suggest(state: &AppState, q: String, lang: Lang) -> Result<Vec<Suggestion>, AppError> {
-    if q.trim().is_empty() || q.chars().count() > MAX_QUERY_CHARS {
-        return Ok(Vec::new());
+impl Search<'_> {
+    /// The needs a search finds (up to [`EXPORT_MAX`]), as spreadsheet rows.
+    pub async fn export(&self, params: SearchParams) -> Result<Vec<Vec<String>>, AppError> {
+        let mut request = request_for(&params, self.categories)?;
+        request.offset = 0;
+        request.limit = EXPORT_MAX;
+        request.facet_roots.clear();
+        let index = self.search.clone();
+        self.db
+            .run(move |conn| {
+                let outcome = index
+                    .search(&request)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
+                // The index may lag a moment behind the database: only what is public now goes out.
+                let rows: Vec<_> = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
+                    .into_iter()
+                    .filter(|(n, _, _)| n.status.is_public())
+                    .collect();
+                Ok(super::spreadsheet::export_rows(
+                    &rows,
+                    super::spreadsheet::Audience::Public,
+                ))
+            })
+            .await
     }
-    let index = state.search.clone();
-    state
-        .db
-        .run(move |conn| {
-            let ids = query::suggest(&index.generation(), &q, 8)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("suggest: {e}")))?;
-            let rows = crate::db::catalogue::load_need_rows(conn, &ids)?;
-            Ok(rows
-                .iter()
-                .map(|(n, _, _)| Suggestion {
-                    id: n.id,
-                    title: match lang {
-                        Lang::En if !n.title_en.is_empty() => n.title_en.clone(),
-                        _ => n.title.clone(),
-                    },
-                    url: format!("/needs/{}", n.id),
+
+    /// Runs a search. Only public needs are ever in the index.
+    pub async fn search(
+        &self,
+        params: SearchParams,
+        lang: Lang,
+        with_views: bool,
+    ) -> Result<SearchView, AppError> {
+        let categories = self.categories.clone();
+        let request = request_for(&params, &categories)?;
+        let index = self.search.clone();
+        let base_url = self.config.base_url.clone();
+        self.db
+            .run(move |conn| {
+                let outcome = index
+                    .search(&request)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
+                let rows = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?;
+                let mut hits = Vec::with_capacity(rows.len());
+                let mut needs = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    let view = NeedView::from_row(row);
+                    let text = if view.description.is_empty() {
+                        &view.title
+                    } else {
+                        &view.description
+                    };
+                    hits.push(Hit {
+                        id: view.id,
+                        title: view.title.clone(),
+                        title_en: view.title_en.clone(),
+                        part_number: view.part_number.clone(),
+                        hs_code: view.hs_code.clone(),
+                        category: view.category.slug.clone(),
+                        city: view.city.clone(),
+                        province: view.province.clone(),
+                        status: view.status,
+                        annual_import_value: view.annual_import_value,
+                        currency: view.currency,
+                        snippet_html: outcome.highlighter.snippet_html(text),
+                        url: format!("{base_url}/needs/{}", view.id),
+                    });
+                    if with_views {
+                        needs.push(view);
+                    }
+                }
+                let facets = build_facets(&outcome.facets, &params, &categories, lang);
+                let pages = ((outcome.total as i64 + params.limit - 1) / params.limit).max(1);
+                Ok(SearchView {
+                    total: outcome.total,
+                    page: params.page,
+                    limit: params.limit,
+                    pages,
+                    hits,
+                    needs,
+                    facets,
+                    relaxed: outcome.relaxed,
+                    suggestion: outcome.suggestion,
                 })
-                .collect())
-        })
-        .await
+            })
+            .await
+    }
+
+    /// Needs similar to a public need.
+    pub async fn similar(&self, need: &NeedView, limit: usize) -> Result<Vec<NeedView>, AppError> {
+        let Some(path) = category_path(self.categories, &need.category.slug) else {
+            return Ok(Vec::new());
+        };
+        let index = self.search.clone();
+        let (id, title) = (need.id, format!("{} {}", need.title, need.title_en));
+        self.db
+            .run(move |conn| {
+                let ids = query::similar(&index.generation(), id, &title, &path, limit)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("similar needs: {e}")))?;
+                let rows = crate::db::catalogue::load_need_rows(conn, &ids)?;
+                Ok(rows.iter().map(NeedView::from_row).collect())
+            })
+            .await
+    }
+
+    /// Titles for suggest-as-you-type.
+    pub async fn suggest(&self, q: String, lang: Lang) -> Result<Vec<Suggestion>, AppError> {
+        if q.trim().is_empty() || q.chars().count() > MAX_QUERY_CHARS {
+            return Ok(Vec::new());
+        }
+        let index = self.search.clone();
+        self.db
+            .run(move |conn| {
+                let ids = query::suggest(&index.generation(), &q, 8)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("suggest: {e}")))?;
+                let rows = crate::db::catalogue::load_need_rows(conn, &ids)?;
+                Ok(rows
+                    .iter()
+                    .map(|(n, _, _)| Suggestion {
+                        id: n.id,
+                        title: match lang {
+                            Lang::En if !n.title_en.is_empty() => n.title_en.clone(),
+                            _ => n.title.clone(),
+                        },
+                        url: format!("/needs/{}", n.id),
+                    })
+                    .collect())
+            })
+            .await
+    }
 }

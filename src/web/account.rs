@@ -11,12 +11,12 @@ use serde_json::json;
 use super::form::{flash, safe_next as checked_next, Posted};
 use super::session::{self, client_ip, Viewer};
 use super::{lang_of, render_status};
-use crate::app::AppState;
 use crate::auth::ratelimit::Action;
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::i18n::{self, Lang};
 use crate::services::accounts::{self as svc, purpose, LoginOutcome, ProfileInput, SignupInput};
+use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
 
@@ -176,7 +176,9 @@ pub async fn signup(
     limited(&state, &req, Action::Signup, None)?;
     let values = json!({"values": form.input});
     let result = async {
-        let id = svc::signup(&state, form.input, lang_of(&req)).await?;
+        let id = svc::Accounts::of(&state)
+            .signup(form.input, lang_of(&req))
+            .await?;
         sign_in_and_go(&state, &viewer, Some(id), None, "/account?done=welcome").await
     }
     .await;
@@ -213,7 +215,10 @@ async fn token_form(
     template: &str,
 ) -> Page {
     let token = query.token.clone().unwrap_or_default();
-    let valid = svc::token_is_valid(state, &token, purpose).await?.is_some();
+    let valid = svc::Accounts::of(state)
+        .token_is_valid(&token, purpose)
+        .await?
+        .is_some();
     let data = json!({"token": token, "valid": valid});
     form_page(state, req, viewer, template, data, &[]).await
 }
@@ -225,7 +230,7 @@ pub struct TokenForm {
 }
 
 pub async fn verify(state: web::Data<AppState>, viewer: Viewer, form: Posted<TokenForm>) -> Page {
-    svc::verify_email(&state, &form.token).await?;
+    svc::Accounts::of(&state).verify_email(&form.token).await?;
     let to = if viewer.user().is_some() {
         "/account?done=verified"
     } else {
@@ -245,7 +250,7 @@ pub async fn resend_verification(
         return Ok(see_other("/account?done=verified").finish());
     }
     limited(&state, &req, Action::VerificationResend, Some(&user.email))?;
-    svc::resend_verification(&state, user).await?;
+    svc::Accounts::of(&state).resend_verification(user).await?;
     Ok(see_other("/account?done=resent").finish())
 }
 
@@ -283,10 +288,16 @@ pub async fn login(
     limited(&state, &req, Action::Login, Some(&email_key))?;
     let data = json!({"next": checked_next(form.next.as_deref()), "done": null, "values": {"email": form.email}});
     let result = async {
-        match svc::login(&state, &form.email, &form.password).await? {
+        match svc::Accounts::of(&state)
+            .login(&form.email, &form.password)
+            .await?
+        {
             LoginOutcome::Done(user) => {
                 let mut to = safe_next(form.next.as_deref());
-                if user.is_staff() && !user.totp_enabled && svc::staff_2fa_required(&state).await? {
+                if user.is_staff()
+                    && !user.totp_enabled
+                    && svc::Accounts::of(&state).staff_2fa_required().await?
+                {
                     to = "/account/2fa?done=required".to_string();
                 }
                 sign_in_and_go(&state, &viewer, Some(user.id), None, &to).await
@@ -350,7 +361,9 @@ pub async fn second_factor(
     )?;
     let data = json!({"next": checked_next(form.next.as_deref())});
     let result = async {
-        let user = svc::check_second_factor(&state, pending, &form.code).await?;
+        let user = svc::Accounts::of(&state)
+            .check_second_factor(pending, &form.code)
+            .await?;
         sign_in_and_go(
             &state,
             &viewer,
@@ -404,7 +417,9 @@ pub async fn forgot(
         Action::PasswordReset,
         Some(&form.email.trim().to_lowercase()),
     )?;
-    svc::request_password_reset(&state, &form.email).await?;
+    svc::Accounts::of(&state)
+        .request_password_reset(&form.email)
+        .await?;
     // The same answer whether or not the address has an account.
     form_page(
         &state,
@@ -451,7 +466,9 @@ pub async fn reset(
     let form = form.into_inner();
     let data = json!({"token": form.token, "valid": true});
     let result = async {
-        svc::reset_password(&state, &form.token, form.password).await?;
+        svc::Accounts::of(&state)
+            .reset_password(&form.token, form.password)
+            .await?;
         Ok(see_other("/login?done=reset").finish())
     }
     .await;
@@ -524,7 +541,10 @@ pub async fn update_profile(
     let user = viewer.require_user()?;
     let form = form.into_inner();
     let values = json!(form.input);
-    match svc::update_profile(&state, user, form.input.clone()).await {
+    match svc::Accounts::of(&state)
+        .update_profile(user, form.input.clone())
+        .await
+    {
         Ok(()) => {
             // The account's language becomes the site's language too.
             let mut res = see_other("/account?done=saved");
@@ -564,14 +584,14 @@ pub async fn change_password(
     let user = viewer.require_user()?;
     let session = viewer.0.as_ref().ok_or(AppError::Unauthorized)?;
     let form = form.into_inner();
-    let result = svc::change_password(
-        &state,
-        user,
-        &session.id_hash,
-        form.current_password,
-        form.new_password,
-    )
-    .await;
+    let result = svc::Accounts::of(&state)
+        .change_password(
+            user,
+            &session.id_hash,
+            form.current_password,
+            form.new_password,
+        )
+        .await;
     settings_or_form(result, &state, &req, &viewer, "/account?done=password").await
 }
 
@@ -581,7 +601,7 @@ pub async fn logout_everywhere(
     _form: Posted<super::form::Empty>,
 ) -> Page {
     let user = viewer.require_user()?;
-    svc::logout_everywhere(&state, user).await?;
+    svc::Accounts::of(&state).logout_everywhere(user).await?;
     sign_out_and_go(&state, &viewer, "/login?done=everywhere").await
 }
 
@@ -598,7 +618,10 @@ pub async fn delete_account(
     form: Posted<DeleteForm>,
 ) -> Page {
     let user = viewer.require_user()?;
-    match svc::delete_account(&state, user, form.into_inner().password).await {
+    match svc::Accounts::of(&state)
+        .delete_account(user, form.into_inner().password)
+        .await
+    {
         Ok(()) => sign_out_and_go(&state, &viewer, "/login?done=deleted").await,
         failed => settings_or_form(failed, &state, &req, &viewer, "/account").await,
     }
@@ -618,7 +641,7 @@ pub async fn invite(
         Action::Invite,
         Some(&format!("user:{}", user.id)),
     )?;
-    let result = svc::invite(&state, user, &form.email).await;
+    let result = svc::Accounts::of(&state).invite(user, &form.email).await;
     settings_or_form(result, &state, &req, &viewer, "/account?done=invited").await
 }
 
@@ -629,7 +652,9 @@ pub async fn invite_form(
     query: web::Query<NextQuery>,
 ) -> Page {
     let token = query.token.clone().unwrap_or_default();
-    let found = svc::token_is_valid(&state, &token, purpose::INVITE).await?;
+    let found = svc::Accounts::of(&state)
+        .token_is_valid(&token, purpose::INVITE)
+        .await?;
     let data = json!({"token": token, "valid": found.is_some(), "email": found.map(|t| t.email), "values": {}});
     form_page(&state, &req, &viewer, "auth/invite.html", data, &[]).await
 }
@@ -654,14 +679,9 @@ pub async fn accept_invite(
     let data =
         json!({"token": form.token, "valid": true, "email": null, "values": {"name": form.name}});
     let result = async {
-        let id = svc::accept_invite(
-            &state,
-            &form.token,
-            &form.name,
-            form.password,
-            lang_of(&req),
-        )
-        .await?;
+        let id = svc::Accounts::of(&state)
+            .accept_invite(&form.token, &form.name, form.password, lang_of(&req))
+            .await?;
         sign_in_and_go(&state, &viewer, Some(id), None, "/account?done=joined").await
     }
     .await;
@@ -700,7 +720,7 @@ pub async fn totp_setup(
     _form: Posted<super::form::Empty>,
 ) -> Page {
     let user = viewer.require_user()?;
-    svc::start_totp(&state, user).await?;
+    svc::Accounts::of(&state).start_totp(user).await?;
     Ok(super::form::see_other("/account/2fa"))
 }
 
@@ -711,7 +731,10 @@ pub async fn totp_enable(
     form: Posted<CodeForm>,
 ) -> Page {
     let user = viewer.require_user()?;
-    match svc::enable_totp(&state, user, &form.code).await {
+    match svc::Accounts::of(&state)
+        .enable_totp(user, &form.code)
+        .await
+    {
         Ok(codes) => {
             form_page(
                 &state,
@@ -747,7 +770,10 @@ pub async fn totp_disable(
     form: Posted<DeleteForm>,
 ) -> Page {
     let user = viewer.require_user()?;
-    match svc::disable_totp(&state, user, form.into_inner().password).await {
+    match svc::Accounts::of(&state)
+        .disable_totp(user, form.into_inner().password)
+        .await
+    {
         Ok(()) => Ok(see_other("/account?done=totp_off").finish()),
         Err(AppError::Invalid(errors)) => {
             form_page(

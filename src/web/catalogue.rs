@@ -4,9 +4,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::{parse_id, render};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::services::{catalogue, parse_page, search};
+use crate::state::AppState;
 
 #[derive(Deserialize)]
 pub struct CatalogueQuery {
@@ -39,15 +39,19 @@ pub async fn show(
 ) -> Result<HttpResponse, AppError> {
     let need = catalogue::need(&state.db, parse_id(&id)?).await?;
     let (org, need_id) = (need.organization_id, need.id);
-    let demand = crate::services::posting::demand(&state, &need).await?;
-    let files = crate::services::attachments::visible(&state, viewer.user(), org, need_id).await?;
+    let demand = crate::services::posting::Posting::of(&state)
+        .demand(&need)
+        .await?;
+    let files = crate::services::attachments::Attachments::of(&state)
+        .visible(viewer.user(), org, need_id)
+        .await?;
     let hidden_files = state
         .db
         .run(move |conn| Ok(crate::db::attachments::count_of_need(conn, need_id)?))
         .await?
         > files.len() as i64;
     // Similar needs are a courtesy: a search failure must not take the need page down.
-    let similar = match search::similar(&state, &need, 4).await {
+    let similar = match search::Search::of(&state).similar(&need, 4).await {
         Ok(list) => list,
         Err(e) => {
             tracing::warn!("similar needs for {}: {e}", need.id);

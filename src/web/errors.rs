@@ -8,9 +8,9 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::lang_of;
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::i18n;
+use crate::state::AppState;
 
 #[derive(Serialize)]
 struct FieldMessage {

@@ -11,10 +11,10 @@ use serde_json::json;
 use super::form::{check_csrf_query, read_upload, Posted, UploadLimits};
 use super::session::Viewer;
 use super::{lang_of, render};
-use crate::app::AppState;
 use crate::domain::need::NeedStatus;
 use crate::error::AppError;
 use crate::services::spreadsheet as sheet;
+use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
 

@@ -17,9 +17,9 @@ use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};
 use minijinja::{context, Value};
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::i18n::Lang;
+use crate::state::AppState;
 
 /// Name of the cookie that remembers the chosen language.
 pub const LANG_COOKIE: &str = "lang";

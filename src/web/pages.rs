@@ -6,11 +6,11 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 
 use super::render;
-use crate::app::AppState;
 use crate::assets::Assets;
 use crate::error::AppError;
 use crate::i18n::Lang;
 use crate::services::catalogue;
+use crate::state::AppState;
 
 pub async fn home(state: web::Data<AppState>, req: HttpRequest) -> Result<HttpResponse, AppError> {
     let view = catalogue::home(&state.db).await?;

@@ -1,54 +1,98 @@
 //! The firm's pages (its needs, the need form) and the organizers' review queue.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
-use super::form::{check_csrf_query, flash, read_upload, see_other, Posted, UploadLimits};
+use super::form::{check_csrf_query, flash, read_upload, see_other, Empty, Posted, UploadLimits};
 use super::session::Viewer;
 use super::{lang_of, parse_id, render, render_status};
-use crate::app::AppState;
-use crate::db::posting as p;
+use crate::db::models::{Attachment, Category};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::i18n;
 use crate::services::catalogue::NeedView;
-use crate::services::posting;
+use crate::services::posting::{self, Posting};
+use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
+
+/// The need form arrives as named cells, exactly like a spreadsheet row: both go through the
+/// same parser (`services::need_form::parse`), so a value accepted in one is accepted in the
+/// other.
+type Cells = BTreeMap<String, String>;
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+#[derive(Serialize)]
+struct DashboardPage {
+    #[serde(flatten)]
+    dashboard: posting::Dashboard,
+    done: Option<String>,
+}
 
 /// The firm's dashboard: its needs by status, and what waits for it.
 pub async fn dashboard(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<DoneQuery>,
 ) -> Page {
-    let user = viewer.require_verified()?.clone();
+    let user = viewer.require_verified()?;
     let org = user.organization_id.ok_or(AppError::Forbidden)?;
-    let data = state
-        .db
-        .run(move |conn| {
-            let rows = p::needs_of_organization(conn, org)?;
-            let mut counts: HashMap<String, usize> = HashMap::new();
-            let mut needs = Vec::new();
-            for row in &rows {
-                *counts.entry(row.0.status.as_str().to_string()).or_default() += 1;
-                let decision = p::last_decision(conn, row.0.id)?;
-                let mut v = serde_json::to_value(NeedView::from_row(row)).unwrap_or_default();
-                v["expires_at"] = json!(row.0.expires_at);
-                v["rejected_reason"] = json!(decision.filter(|(d, _)| d == "rejected" && row.0.status == crate::domain::need::NeedStatus::Draft).map(|(_, r)| r));
-                needs.push(v);
-            }
-            let org = crate::db::catalogue::find_organization(conn, org)?;
-            Ok(json!({"needs": needs, "counts": counts, "organization": org.map(|o| json!({"id": o.id, "name": o.name, "verified": o.verified}))}))
-        })
-        .await?;
-    let mut data = data;
-    data["done"] = json!(flash(query.get("done").map(String::as_str)));
-    render(&state, &req, "my/needs.html", data)
+    let page = DashboardPage {
+        dashboard: Posting::of(&state).dashboard(org).await?,
+        done: flash(query.done.as_deref()),
+    };
+    render(&state, &req, "my/needs.html", page)
+}
+
+#[derive(Serialize)]
+struct CategoryOption<'a> {
+    slug: &'a str,
+    name_fa: &'a str,
+    name_en: &'a str,
+    child: bool,
+}
+
+impl<'a> From<&'a Category> for CategoryOption<'a> {
+    fn from(c: &'a Category) -> Self {
+        Self {
+            slug: &c.slug,
+            name_fa: &c.name_fa,
+            name_en: &c.name_en,
+            child: c.parent_id.is_some(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct NeedFormPage<'a> {
+    id: Option<i32>,
+    values: &'a Cells,
+    errors: BTreeMap<String, String>,
+    categories: Vec<CategoryOption<'a>>,
+    units: Vec<&'static str>,
+    currencies: Vec<&'static str>,
+    staff: bool,
+    organizations: Vec<(i32, String)>,
+    files: Vec<Attachment>,
+    /// Another firm's open need with the same part number, offered to join instead.
+    same_part: Option<NeedView>,
+    done: Option<String>,
+}
+
+/// What the form shows besides the values: errors, flash, or the need to join.
+#[derive(Default)]
+struct FormExtras<'a> {
+    errors: &'a [FieldError],
+    same_part: Option<NeedView>,
+    done: Option<String>,
 }
 
 async fn form_page(
@@ -56,95 +100,88 @@ async fn form_page(
     req: &HttpRequest,
     viewer: &Viewer,
     id: Option<i32>,
-    values: serde_json::Value,
-    errors: &[FieldError],
+    values: &Cells,
+    extras: FormExtras<'_>,
 ) -> Page {
     let user = viewer.require_verified()?;
     let lang = lang_of(req);
-    let errors: HashMap<String, String> = errors
-        .iter()
-        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
-        .collect();
-    let categories: Vec<serde_json::Value> = state
-        .categories
-        .iter()
-        .map(|c| json!({"slug": c.slug, "name_fa": c.name_fa, "name_en": c.name_en, "child": c.parent_id.is_some()}))
-        .collect();
-    let staff = user.is_staff();
-    let organizations: Vec<(i32, String)> = if staff && id.is_none() {
-        state
-            .db
-            .run(|conn| Ok(crate::db::catalogue::organization_names(conn)?))
-            .await?
-    } else {
-        Vec::new()
+    let data = Posting::of(state).form_data(user, id).await?;
+    let page = NeedFormPage {
+        id,
+        values,
+        errors: extras
+            .errors
+            .iter()
+            .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
+            .collect(),
+        categories: state.categories.iter().map(CategoryOption::from).collect(),
+        units: crate::domain::need::Unit::ALL
+            .iter()
+            .map(|u| u.as_str())
+            .collect(),
+        currencies: crate::domain::money::Currency::ALL
+            .iter()
+            .map(|c| c.code())
+            .collect(),
+        staff: user.is_staff(),
+        organizations: data.organizations,
+        files: data.files,
+        same_part: extras.same_part,
+        done: extras.done,
     };
-    let files = match id {
-        Some(need) => {
-            state
-                .db
-                .run(move |conn| Ok(crate::db::attachments::of_need(conn, need)?))
-                .await?
-        }
-        None => Vec::new(),
-    };
-    let data = json!({
-        "files": files,
-        "organizations": organizations,
-        "id": id,
-        "values": values,
-        "errors": errors,
-        "categories": categories,
-        "units": crate::domain::need::Unit::ALL.iter().map(|u| u.as_str()).collect::<Vec<_>>(),
-        "currencies": crate::domain::money::Currency::ALL.iter().map(|c| c.code()).collect::<Vec<_>>(),
-        "staff": staff,
-    });
-    let status = if errors.is_empty() {
+    let status = if page.errors.is_empty() {
         actix_web::http::StatusCode::OK
     } else {
         actix_web::http::StatusCode::BAD_REQUEST
     };
-    render_status(state, req, "my/need_form.html", data, status)
+    render_status(state, req, "my/need_form.html", page, status)
 }
 
 pub async fn new_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
     posting::may_post(viewer.require_verified()?)?;
+    let defaults: Cells = [("unit", "piece"), ("currency", "IRR")]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
     form_page(
         &state,
         &req,
         &viewer,
         None,
-        json!({"unit": "piece", "currency": "IRR"}),
-        &[],
+        &defaults,
+        FormExtras::default(),
     )
     .await
 }
 
 async fn submit_form(
-    state: &web::Data<AppState>,
+    state: &AppState,
     req: &HttpRequest,
     viewer: &Viewer,
     id: Option<i32>,
-    form: HashMap<String, String>,
+    form: Cells,
 ) -> Page {
     // Authorize before a single field is looked at: an error page may only ever show the
     // user's own need.
     let user = viewer.require_verified()?;
     match id {
         Some(id) => {
-            posting::managed(state, user, id).await?;
+            posting::managed(&state.db, user, id).await?;
         }
         None => posting::may_post(user)?,
     }
+    let service = Posting::of(state);
     if id.is_none() && form.get("confirm_new").map(String::as_str) != Some("1") {
-        if let Some(existing) = posting::same_part(state, user, &form).await? {
-            let mut values = json!(form);
-            values["same_part"] = json!(existing);
-            return form_page(state, req, viewer, None, values, &[]).await;
+        if let Some(existing) = service.same_part(user, &form).await? {
+            let extras = FormExtras {
+                same_part: Some(existing),
+                ..FormExtras::default()
+            };
+            return form_page(state, req, viewer, None, &form, extras).await;
         }
     }
     let submit = form.get("action").map(String::as_str) == Some("submit");
-    match posting::save(state, user, id, form.clone(), submit).await {
+    match service.save(user, id, &form, submit).await {
         Ok(id) => {
             let done = if submit { "submitted" } else { "draft_saved" };
             // Staff may belong to no firm: they go back to the need they just saved.
@@ -162,7 +199,11 @@ async fn submit_form(
             Ok(res)
         }
         Err(AppError::Invalid(errors)) => {
-            form_page(state, req, viewer, id, json!(form), &errors).await
+            let extras = FormExtras {
+                errors: &errors,
+                ..FormExtras::default()
+            };
+            form_page(state, req, viewer, id, &form, extras).await
         }
         Err(e) => Err(e),
     }
@@ -172,23 +213,9 @@ pub async fn create(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    form: Posted<HashMap<String, String>>,
+    form: Posted<Cells>,
 ) -> Page {
     submit_form(&state, &req, &viewer, None, form.into_inner()).await
-}
-
-async fn edit_values(state: &AppState, id: i32) -> Result<serde_json::Value, AppError> {
-    let (need, _, cat) = state
-        .db
-        .run(move |conn| crate::db::catalogue::find_need(conn, id)?.ok_or(AppError::NotFound))
-        .await?;
-    let mut values: serde_json::Map<String, serde_json::Value> =
-        crate::services::need_form::to_cells(&need.content, &cat.slug)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), json!(v)))
-            .collect();
-    values.insert("status".into(), json!(need.status));
-    Ok(serde_json::Value::Object(values))
 }
 
 pub async fn edit_form(
@@ -196,14 +223,17 @@ pub async fn edit_form(
     req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<DoneQuery>,
 ) -> Page {
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
-    posting::managed(&state, user, id).await?;
-    let mut values = edit_values(&state, id).await?;
-    values["done"] = json!(flash(query.get("done").map(String::as_str)));
-    form_page(&state, &req, &viewer, Some(id), values, &[]).await
+    posting::managed(&state.db, user, id).await?;
+    let values = Posting::of(&state).edit_values(id).await?;
+    let extras = FormExtras {
+        done: flash(query.done.as_deref()),
+        ..FormExtras::default()
+    };
+    form_page(&state, &req, &viewer, Some(id), &values, extras).await
 }
 
 pub async fn update(
@@ -211,7 +241,7 @@ pub async fn update(
     req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    form: Posted<HashMap<String, String>>,
+    form: Posted<Cells>,
 ) -> Page {
     let id = parse_id(&id)?;
     submit_form(&state, &req, &viewer, Some(id), form.into_inner()).await
@@ -221,10 +251,10 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
-    _form: Posted<HashMap<String, String>>,
+    _form: Posted<Empty>,
 ) -> Page {
     let user = viewer.require_verified()?;
-    posting::withdraw(&state, user, parse_id(&id)?).await?;
+    Posting::of(&state).withdraw(user, parse_id(&id)?).await?;
     Ok(see_other("/my/needs?done=withdrawn"))
 }
 
@@ -239,7 +269,7 @@ pub async fn upload_file(
     check_csrf_query(&req, &viewer)?;
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
-    posting::managed(&state, user, id).await?;
+    posting::managed(&state.db, user, id).await?;
     let limits = UploadLimits {
         max_file_bytes: state.config.max_upload_bytes,
         max_fields: 4,
@@ -251,15 +281,21 @@ pub async fn upload_file(
                 .get("visibility")
                 .map_or("public", String::as_str);
             let (name, bytes) = upload.file.unwrap_or_default();
-            crate::services::attachments::add(&state, user, id, &name, bytes, visibility).await
+            crate::services::attachments::Attachments::of(&state)
+                .add(user, id, &name, bytes, visibility)
+                .await
         }
         Err(e) => Err(e),
     };
     match result {
         Ok(_) => Ok(see_other(&format!("/my/needs/{id}/edit?done=file_added"))),
         Err(AppError::Invalid(errors)) => {
-            let values = edit_values(&state, id).await?;
-            form_page(&state, &req, &viewer, Some(id), values, &errors).await
+            let values = Posting::of(&state).edit_values(id).await?;
+            let extras = FormExtras {
+                errors: &errors,
+                ..FormExtras::default()
+            };
+            form_page(&state, &req, &viewer, Some(id), &values, extras).await
         }
         Err(e) => Err(e),
     }
@@ -269,11 +305,13 @@ pub async fn delete_file(
     state: web::Data<AppState>,
     viewer: Viewer,
     path: web::Path<(String, String)>,
-    _form: Posted<HashMap<String, String>>,
+    _form: Posted<Empty>,
 ) -> Page {
     let user = viewer.require_verified()?;
     let (need, file) = (parse_id(&path.0)?, parse_id(&path.1)?);
-    crate::services::attachments::remove(&state, user, need, file).await?;
+    crate::services::attachments::Attachments::of(&state)
+        .remove(user, need, file)
+        .await?;
     Ok(see_other(&format!(
         "/my/needs/{need}/edit?done=file_removed"
     )))
@@ -292,7 +330,9 @@ pub async fn serve_file(
         "thumb" => true,
         _ => return Err(AppError::NotFound),
     };
-    let d = crate::services::attachments::download(&state, viewer.user(), id, thumb).await?;
+    let d = crate::services::attachments::Attachments::of(&state)
+        .download(viewer.user(), id, thumb)
+        .await?;
     let bytes = std::fs::read(&d.path).map_err(|_| AppError::NotFound)?;
     let ascii: String = d
         .name
@@ -330,24 +370,33 @@ pub async fn serve_file(
         .body(bytes))
 }
 
+#[derive(Deserialize)]
+pub struct JoinForm {
+    #[serde(default)]
+    quantity_per_year: String,
+    #[serde(default)]
+    unit_price: String,
+    #[serde(default)]
+    currency: String,
+}
+
 pub async fn join(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
-    form: Posted<HashMap<String, String>>,
+    form: Posted<JoinForm>,
 ) -> Page {
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
-    let get = |k: &str| form.get(k).map_or("", String::as_str);
-    posting::join(
-        &state,
-        user,
-        id,
-        get("quantity_per_year"),
-        get("unit_price"),
-        get("currency"),
-    )
-    .await?;
+    Posting::of(&state)
+        .join(
+            user,
+            id,
+            &form.quantity_per_year,
+            &form.unit_price,
+            &form.currency,
+        )
+        .await?;
     Ok(see_other(&format!("/needs/{id}?done=joined_need")))
 }
 
@@ -355,10 +404,10 @@ pub async fn renew(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
-    _form: Posted<HashMap<String, String>>,
+    _form: Posted<Empty>,
 ) -> Page {
     let user = viewer.require_verified()?;
-    posting::renew(&state, user, parse_id(&id)?).await?;
+    Posting::of(&state).renew(user, parse_id(&id)?).await?;
     Ok(see_other("/my/needs?done=renewed"))
 }
 
@@ -366,11 +415,17 @@ pub async fn duplicate(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
-    _form: Posted<HashMap<String, String>>,
+    _form: Posted<Empty>,
 ) -> Page {
     let user = viewer.require_verified()?;
-    let new = posting::duplicate(&state, user, parse_id(&id)?).await?;
+    let new = Posting::of(&state).duplicate(user, parse_id(&id)?).await?;
     Ok(see_other(&format!("/my/needs/{new}/edit")))
+}
+
+#[derive(Serialize)]
+struct ReviewPage {
+    needs: Vec<crate::services::staff::ReviewItem>,
+    done: Option<String>,
 }
 
 /// The review queue, oldest first.
@@ -378,50 +433,41 @@ pub async fn review_queue(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    query: web::Query<HashMap<String, String>>,
+    query: web::Query<DoneQuery>,
 ) -> Page {
     viewer.require_staff()?;
-    let needs = state
-        .db
-        .run(|conn| {
-            Ok(p::review_queue(conn)?
-                .iter()
-                .map(|row| {
-                    let mut v = serde_json::to_value(NeedView::from_row(row)).unwrap_or_default();
-                    v["firm_name"] = json!(row.1.name);
-                    v
-                })
-                .collect::<Vec<_>>())
-        })
-        .await?;
-    render(
-        &state,
-        &req,
-        "admin/review.html",
-        json!({"needs": needs, "done": flash(query.get("done").map(String::as_str))}),
-    )
+    let page = ReviewPage {
+        needs: crate::services::staff::Staff::of(&state)
+            .review_queue()
+            .await?,
+        done: flash(query.done.as_deref()),
+    };
+    render(&state, &req, "admin/review.html", page)
+}
+
+#[derive(Deserialize)]
+pub struct DecisionForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    reason: String,
 }
 
 pub async fn decide(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<String>,
-    form: Posted<HashMap<String, String>>,
+    form: Posted<DecisionForm>,
 ) -> Page {
     let staff = viewer.require_staff()?;
-    let approve = match form.get("decision").map(String::as_str) {
-        Some("approve") => true,
-        Some("reject") => false,
+    let approve = match form.decision.as_str() {
+        "approve" => true,
+        "reject" => false,
         _ => return Err(AppError::invalid("decision", "error.role_choose")),
     };
-    posting::decide(
-        &state,
-        staff,
-        parse_id(&id)?,
-        approve,
-        form.get("reason").map_or("", String::as_str),
-    )
-    .await?;
+    Posting::of(&state)
+        .decide(staff, parse_id(&id)?, approve, &form.reason)
+        .await?;
     Ok(see_other(&format!(
         "/admin/review?done={}",
         if approve { "approved" } else { "rejected" }

@@ -4,9 +4,9 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
 use super::{lang_of, render};
-use crate::app::AppState;
 use crate::error::AppError;
 use crate::services::search::{self, SearchParams, SearchView};
+use crate::state::AppState;
 
 #[derive(Serialize)]
 struct SortOption {
@@ -36,7 +36,9 @@ pub async fn page(
 ) -> Result<HttpResponse, AppError> {
     let lang = lang_of(&req);
     let params = SearchParams::parse(&query, &state.categories)?;
-    let results = search::search(&state, params.clone(), lang, true).await?;
+    let results = search::Search::of(&state)
+        .search(params.clone(), lang, true)
+        .await?;
     let mut page_base = params.url_with("page", None);
     page_base.push(if page_base.ends_with('?') { ' ' } else { '&' });
     let page_base = page_base.trim_end().to_string();
@@ -104,7 +106,7 @@ pub async fn export(
         .iter()
         .find(|(k, _)| k == "format")
         .map_or("csv", |(_, v)| v.as_str());
-    let rows = search::export(&state, params).await?;
+    let rows = search::Search::of(&state).export(params).await?;
     let (bytes, content_type, ext) = match format {
         "csv" => (
             crate::services::spreadsheet::write_csv(&rows).map_err(AppError::Internal)?,

@@ -20,12 +20,12 @@ use actix_web::middleware::Next;
 use actix_web::{web, FromRequest, HttpMessage, HttpRequest, HttpResponseBuilder};
 use chrono::Utc;
 
-use crate::app::AppState;
 use crate::auth;
 use crate::db::accounts as q;
 use crate::db::models::{SessionRow, User};
 use crate::domain::account::Role;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The session of the current request, loaded by [`load_session`].
 #[derive(Debug, Clone)]

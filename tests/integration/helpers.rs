@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use awc::http::StatusCode;
-use niaz::app::{AppState, Application};
 use niaz::config::Config;
 use niaz::db::Db;
+use niaz::startup::Application;
+use niaz::state::AppState;
 
 pub struct TestApp {
     pub state: actix_web::web::Data<AppState>,

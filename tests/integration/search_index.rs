@@ -4,9 +4,9 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use niaz::app::AppState;
 use niaz::config::Config;
 use niaz::search::query::{search, SearchRequest};
+use niaz::state::AppState;
 
 use crate::fixtures::{NeedBuilder, OrgBuilder};
 

@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use niaz::app::AppState;
 use niaz::config::Config;
 use niaz::search::query::{search, SearchRequest};
+use niaz::state::AppState;
 
 fn niaz(data: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_niaz"))

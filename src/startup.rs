@@ -1,10 +1,9 @@
-//! Application state and server assembly.
+//! Server assembly: the only place that knows actix's `App`.
 //!
-//! [`Application::build`] opens everything the server needs from a [`Config`] and binds the
-//! listener, so tests can ask for port 0 and learn the real port before running it.
+//! [`Application::build`] takes the state built from a configuration and binds the listener,
+//! so tests can ask for port 0 and learn the real port before running it.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::body::MessageBody;
@@ -13,67 +12,7 @@ use actix_web::middleware::{from_fn, Compress, DefaultHeaders, Next};
 use actix_web::{web, App, HttpServer};
 use anyhow::Context;
 
-use crate::assets::Assets;
-use crate::auth::ratelimit::Limits;
-use crate::config::Config;
-use crate::db::models::Category;
-use crate::db::Db;
-use crate::email::{Mailer, Transport};
-use crate::search::SearchIndex;
-use crate::templates::Templates;
-
-/// Everything a request handler may use. Shared by all workers.
-pub struct AppState {
-    /// The validated configuration of this process.
-    pub config: Config,
-    /// The database, the source of truth.
-    pub db: Db,
-    /// Parsed page and mail templates.
-    pub templates: Templates,
-    /// The search index, a cache of the public needs.
-    pub search: Arc<SearchIndex>,
-    /// The category taxonomy (seeded by migrations, read-only while running).
-    pub categories: Arc<Vec<Category>>,
-    /// Renders and sends mail from the outbox.
-    pub mailer: Mailer,
-    /// Wakes the outbox worker when mail was queued.
-    pub mail_wake: tokio::sync::Notify,
-    /// Rate limits of the sensitive forms.
-    pub limits: Limits,
-    /// Permits for heavy work (decoding images, reading spreadsheets): at most
-    /// `max_heavy_jobs` run at once, the rest wait, so uploads cannot exhaust memory or CPU.
-    pub heavy_work: tokio::sync::Semaphore,
-}
-
-impl AppState {
-    pub fn new(config: Config) -> anyhow::Result<Self> {
-        let db = Db::open(&config.database_url)?;
-        Self::with_db(config, db)
-    }
-
-    pub fn with_db(config: Config, db: Db) -> anyhow::Result<Self> {
-        let templates = Templates::load(&Assets::load())?;
-        let search =
-            SearchIndex::open_with_cache(&config.data_dir, db.clone(), config.search_cache)?;
-        let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
-        let mailer = Mailer::new(
-            Transport::from_config(&config.mail)?,
-            &config.mail_from,
-            &config.base_url,
-        )?;
-        Ok(Self {
-            db,
-            templates,
-            search,
-            categories,
-            mailer,
-            mail_wake: tokio::sync::Notify::new(),
-            limits: Limits::new(config.invites_per_day),
-            heavy_work: tokio::sync::Semaphore::new(config.max_heavy_jobs),
-            config,
-        })
-    }
-}
+use crate::state::AppState;
 
 /// A bound, not yet running server.
 pub struct Application {

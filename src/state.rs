@@ -1,0 +1,84 @@
+//! The application state: everything a request handler may use, as plain data. Nothing here
+//! knows about actix: services take the narrow handles they use from it (the database, the
+//! search index, the configuration, the outbox), never the whole state.
+
+use std::sync::Arc;
+
+use crate::assets::Assets;
+use crate::auth::ratelimit::Limits;
+use crate::config::Config;
+use crate::db::models::Category;
+use crate::db::Db;
+use crate::email::{Mailer, Transport};
+use crate::search::SearchIndex;
+use crate::templates::Templates;
+
+/// Wakes the outbox worker when mail was queued, so it is sent at once instead of at the next
+/// poll. Cloning shares the same signal.
+#[derive(Debug, Clone, Default)]
+pub struct Outbox(Arc<tokio::sync::Notify>);
+
+impl Outbox {
+    /// Mail was queued (in a committed transaction): send it soon.
+    pub fn wake(&self) {
+        self.0.notify_one();
+    }
+
+    /// Waits until [`Outbox::wake`] is called.
+    pub async fn woken(&self) {
+        self.0.notified().await;
+    }
+}
+
+/// Everything a request handler may use. Shared by all workers.
+pub struct AppState {
+    /// The validated configuration of this process.
+    pub config: Config,
+    /// The database, the source of truth.
+    pub db: Db,
+    /// Parsed page and mail templates.
+    pub templates: Templates,
+    /// The search index, a cache of the public needs.
+    pub search: Arc<SearchIndex>,
+    /// The category taxonomy (seeded by migrations, read-only while running).
+    pub categories: Arc<Vec<Category>>,
+    /// Renders and sends mail from the outbox.
+    pub mailer: Mailer,
+    /// Wakes the outbox worker when mail was queued.
+    pub outbox: Outbox,
+    /// Rate limits of the sensitive forms.
+    pub limits: Limits,
+    /// Permits for heavy work (decoding images, reading spreadsheets): at most
+    /// `max_heavy_jobs` run at once, the rest wait, so uploads cannot exhaust memory or CPU.
+    pub heavy_work: tokio::sync::Semaphore,
+}
+
+impl AppState {
+    pub fn new(config: Config) -> anyhow::Result<Self> {
+        let db = Db::open(&config.database_url)?;
+        Self::with_db(config, db)
+    }
+
+    pub fn with_db(config: Config, db: Db) -> anyhow::Result<Self> {
+        let templates = Templates::load(&Assets::load())?;
+        let search =
+            SearchIndex::open_with_cache(&config.data_dir, db.clone(), config.search_cache)?;
+        let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
+        let mailer = Mailer::new(
+            Transport::from_config(&config.mail)?,
+            &config.mail_from,
+            &config.base_url,
+        )?;
+        Ok(Self {
+            db,
+            templates,
+            search,
+            categories,
+            mailer,
+            outbox: Outbox::default(),
+            limits: Limits::new(config.invites_per_day),
+            heavy_work: tokio::sync::Semaphore::new(config.max_heavy_jobs),
+            config,
+        })
+    }
+}

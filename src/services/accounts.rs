@@ -234,6 +234,25 @@ pub fn create_user_cli(
 }
 
 impl Accounts<'_> {
+    /// The firm a user belongs to, as their account page names it.
+    pub async fn organization_of(
+        &self,
+        user: &User,
+    ) -> Result<Option<crate::services::posting::FirmSummary>, AppError> {
+        let Some(id) = user.organization_id else {
+            return Ok(None);
+        };
+        let org = self
+            .db
+            .run(move |conn| Ok(crate::db::catalogue::find_organization(conn, id)?))
+            .await?;
+        Ok(org.map(|o| crate::services::posting::FirmSummary {
+            id: o.id,
+            name: o.name,
+            verified: o.verified,
+        }))
+    }
+
     /// Creates an account and queues the verification mail. Every problem is reported at once.
     pub async fn signup(&self, input: SignupInput, lang: Lang) -> Result<i32, AppError> {
         let mut errors = Vec::new();

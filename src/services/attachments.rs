@@ -114,6 +114,14 @@ fn content_type(kind: FileKind) -> &'static str {
     }
 }
 
+/// The files of a need one viewer may see.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct VisibleFiles {
+    pub files: Vec<Attachment>,
+    /// Some files are held back until an introduction.
+    pub hidden: bool,
+}
+
 /// A file to send: its path, content type, whether it may show inline, and its download name.
 pub struct Download {
     pub path: PathBuf,
@@ -229,21 +237,28 @@ impl Attachments<'_> {
     }
 
     /// The attachments of a need this viewer may see.
+    /// The files of a need this viewer may see, and whether others are held back (shown
+    /// after an introduction).
     pub async fn visible(
         &self,
         viewer: Option<&User>,
         need_org: i32,
         need_id: i32,
-    ) -> Result<Vec<Attachment>, AppError> {
+    ) -> Result<VisibleFiles, AppError> {
         let all = self
             .db
             .run(move |conn| Ok(q::of_need(conn, need_id)?))
             .await?;
         let insider = viewer.is_some_and(|u| u.is_staff() || u.organization_id == Some(need_org));
-        Ok(all
+        let total = all.len();
+        let files: Vec<Attachment> = all
             .into_iter()
             .filter(|a| insider || a.visibility == Visibility::Public)
-            .collect())
+            .collect();
+        Ok(VisibleFiles {
+            hidden: files.len() < total,
+            files,
+        })
     }
 
     pub async fn download(

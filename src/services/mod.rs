@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod catalogue;
 pub mod demo;
+pub mod import;
 pub mod need_form;
 pub mod posting;
 pub mod search;

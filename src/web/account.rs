@@ -486,14 +486,7 @@ async fn settings_page(
     errors: &[FieldError],
 ) -> Page {
     let user = viewer.require_user()?;
-    let organization = match user.organization_id {
-        Some(id) => state
-            .db
-            .run(move |conn| Ok(crate::db::catalogue::find_organization(conn, id)?))
-            .await?
-            .map(|o| json!({"id": o.id, "name": o.name, "verified": o.verified})),
-        None => None,
-    };
+    let organization = svc::Accounts::of(state).organization_of(user).await?;
     let values = values.unwrap_or_else(|| {
         json!({
             "name": user.name, "phone": user.phone, "lang": user.lang,

@@ -30,12 +30,27 @@ pub async fn list(
     render(&state, &req, "needs/list.html", view)
 }
 
+#[derive(serde::Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
+}
+
+#[derive(serde::Serialize)]
+struct NeedPage {
+    need: crate::services::catalogue::NeedView,
+    similar: Vec<crate::services::catalogue::NeedView>,
+    files: Vec<crate::db::models::Attachment>,
+    hidden_files: bool,
+    demand: Option<crate::services::posting::Demand>,
+    joined: bool,
+}
+
 pub async fn show(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: super::session::Viewer,
     id: web::Path<String>,
-    query: web::Query<std::collections::HashMap<String, String>>,
+    query: web::Query<DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let need = catalogue::need(&state.db, parse_id(&id)?).await?;
     let (org, need_id) = (need.organization_id, need.id);
@@ -45,11 +60,6 @@ pub async fn show(
     let files = crate::services::attachments::Attachments::of(&state)
         .visible(viewer.user(), org, need_id)
         .await?;
-    let hidden_files = state
-        .db
-        .run(move |conn| Ok(crate::db::attachments::count_of_need(conn, need_id)?))
-        .await?
-        > files.len() as i64;
     // Similar needs are a courtesy: a search failure must not take the need page down.
     let similar = match search::Search::of(&state).similar(&need, 4).await {
         Ok(list) => list,
@@ -62,14 +72,14 @@ pub async fn show(
         &state,
         &req,
         "needs/show.html",
-        serde_json::json!({
-            "need": need,
-            "similar": similar,
-            "files": files,
-            "hidden_files": hidden_files,
-            "demand": demand,
-            "joined": query.get("done").map(String::as_str) == Some("joined_need"),
-        }),
+        NeedPage {
+            need,
+            similar,
+            hidden_files: files.hidden,
+            files: files.files,
+            demand,
+            joined: query.done.as_deref() == Some("joined_need"),
+        },
     )
 }
 

@@ -51,13 +51,7 @@ pub async fn switch_language(
 }
 
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    state
-        .db
-        .run(|conn| {
-            crate::db::catalogue::count_organizations(conn)?;
-            Ok(())
-        })
-        .await?;
+    crate::services::catalogue::health(&state.db).await?;
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({"status": "ok"})))

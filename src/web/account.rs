@@ -3,10 +3,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::account::Role;
 use actix_web::http::{header, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use super::form::{flash, safe_next as checked_next, Posted};
 use super::session::{self, client_ip, Viewer};
@@ -33,6 +33,121 @@ fn error_map(lang: Lang, errors: &[FieldError]) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// Every form page: its own context, the token its forms carry, and the field errors.
+#[derive(Serialize)]
+struct FormPage<T> {
+    #[serde(flatten)]
+    page: T,
+    form_csrf: String,
+    errors: BTreeMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct SignupPage {
+    values: SignupInput,
+}
+
+/// Values typed into a form, shown again with its errors.
+#[derive(Serialize, Default)]
+struct Typed {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
+}
+
+/// A page behind an emailed link (verification, reset, invitation).
+#[derive(Serialize)]
+struct TokenPage {
+    token: String,
+    valid: bool,
+    email: Option<String>,
+    values: Typed,
+}
+
+#[derive(Serialize)]
+struct LoginPage {
+    next: Option<String>,
+    done: Option<String>,
+    values: Typed,
+}
+
+#[derive(Serialize)]
+struct SecondFactorPage {
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct ForgotPage {
+    sent: bool,
+    values: Typed,
+}
+
+#[derive(Serialize)]
+struct AccountSummary {
+    email: String,
+    role: Role,
+    verified: bool,
+    totp: bool,
+}
+
+#[derive(Serialize)]
+struct ProfileValues {
+    name: String,
+    phone: String,
+    lang: String,
+    notify_alerts: bool,
+    notify_news: bool,
+}
+
+impl From<&ProfileInput> for ProfileValues {
+    fn from(p: &ProfileInput) -> Self {
+        Self {
+            name: p.name.clone(),
+            phone: p.phone.clone(),
+            lang: p.lang.clone(),
+            notify_alerts: p.notify_alerts.is_some(),
+            notify_news: p.notify_news.is_some(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct SettingsPage {
+    user: AccountSummary,
+    organization: Option<crate::services::posting::FirmSummary>,
+    values: ProfileValues,
+    done: Option<String>,
+}
+
+#[derive(Serialize, Default)]
+struct TotpPage {
+    enabled: bool,
+    secret: Option<String>,
+    url: Option<String>,
+    qr: Option<String>,
+    recovery_codes: Option<Vec<String>>,
+    done: Option<String>,
+}
+
+impl TotpPage {
+    fn setup(key: Option<(String, String, String)>, done: Option<String>) -> Self {
+        match key {
+            Some((secret, url, qr)) => Self {
+                secret: Some(secret),
+                url: Some(url),
+                qr: Some(qr),
+                done,
+                ..Self::default()
+            },
+            None => Self {
+                done,
+                ..Self::default()
+            },
+        }
+    }
+}
+
 /// Renders a form page, creating a visitor session first if needed (the form needs a token),
 /// with the field errors of a failed submission shown next to their fields.
 async fn form_page(
@@ -40,7 +155,7 @@ async fn form_page(
     req: &HttpRequest,
     viewer: &Viewer,
     template: &str,
-    mut data: serde_json::Value,
+    data: impl Serialize,
     errors: &[FieldError],
 ) -> Page {
     let status = if errors.is_empty() {
@@ -49,9 +164,12 @@ async fn form_page(
         StatusCode::BAD_REQUEST
     };
     let mut builder = HttpResponse::build(status);
-    let csrf = session::ensure(state, req, viewer, &mut builder);
-    data["form_csrf"] = json!(csrf);
-    data["errors"] = json!(error_map(lang_of(req), errors));
+    let form_csrf = session::ensure(state, req, viewer, &mut builder);
+    let data = FormPage {
+        page: data,
+        form_csrf,
+        errors: error_map(lang_of(req), errors),
+    };
     let page = render_status(state, req, template, data, status)?;
     for (name, value) in page.headers() {
         builder.insert_header((name.clone(), value.clone()));
@@ -68,7 +186,7 @@ async fn or_form(
     req: &HttpRequest,
     viewer: &Viewer,
     template: &str,
-    data: serde_json::Value,
+    data: impl Serialize,
 ) -> Page {
     match result {
         Err(AppError::Invalid(errors)) => {
@@ -154,7 +272,12 @@ pub async fn signup_form(state: web::Data<AppState>, req: HttpRequest, viewer: V
         &req,
         &viewer,
         "auth/signup.html",
-        json!({"values": {"role": "supplier"}}),
+        SignupPage {
+            values: SignupInput {
+                role: "supplier".into(),
+                ..SignupInput::default()
+            },
+        },
         &[],
     )
     .await
@@ -174,7 +297,9 @@ pub async fn signup(
 ) -> Page {
     let form = form.into_inner();
     limited(&state, &req, Action::Signup, None)?;
-    let values = json!({"values": form.input});
+    let values = SignupPage {
+        values: form.input.clone(),
+    };
     let result = async {
         let id = svc::Accounts::of(&state)
             .signup(form.input, lang_of(&req))
@@ -219,7 +344,12 @@ async fn token_form(
         .token_is_valid(&token, purpose)
         .await?
         .is_some();
-    let data = json!({"token": token, "valid": valid});
+    let data = TokenPage {
+        token,
+        valid,
+        email: None,
+        values: Typed::default(),
+    };
     form_page(state, req, viewer, template, data, &[]).await
 }
 
@@ -265,7 +395,11 @@ pub async fn login_form(
     if viewer.user().is_some() {
         return Ok(see_other(&safe_next(query.next.as_deref())).finish());
     }
-    let data = json!({"next": checked_next(query.next.as_deref()), "done": flash(query.done.as_deref()), "values": {}});
+    let data = LoginPage {
+        next: checked_next(query.next.as_deref()),
+        done: flash(query.done.as_deref()),
+        values: Typed::default(),
+    };
     form_page(&state, &req, &viewer, "auth/login.html", data, &[]).await
 }
 
@@ -286,7 +420,14 @@ pub async fn login(
 ) -> Page {
     let email_key = form.email.trim().to_lowercase();
     limited(&state, &req, Action::Login, Some(&email_key))?;
-    let data = json!({"next": checked_next(form.next.as_deref()), "done": null, "values": {"email": form.email}});
+    let data = LoginPage {
+        next: checked_next(form.next.as_deref()),
+        done: None,
+        values: Typed {
+            email: Some(form.email.clone()),
+            name: None,
+        },
+    };
     let result = async {
         match svc::Accounts::of(&state)
             .login(&form.email, &form.password)
@@ -329,7 +470,9 @@ pub async fn second_factor_form(
         &req,
         &viewer,
         "auth/login_2fa.html",
-        json!({"next": checked_next(query.next.as_deref())}),
+        SecondFactorPage {
+            next: checked_next(query.next.as_deref()),
+        },
         &[],
     )
     .await
@@ -359,7 +502,9 @@ pub async fn second_factor(
         Action::Login,
         Some(&format!("user:{pending}")),
     )?;
-    let data = json!({"next": checked_next(form.next.as_deref())});
+    let data = SecondFactorPage {
+        next: checked_next(form.next.as_deref()),
+    };
     let result = async {
         let user = svc::Accounts::of(&state)
             .check_second_factor(pending, &form.code)
@@ -393,7 +538,10 @@ pub async fn forgot_form(state: web::Data<AppState>, req: HttpRequest, viewer: V
         &req,
         &viewer,
         "auth/forgot.html",
-        json!({"sent": false, "values": {}}),
+        ForgotPage {
+            sent: false,
+            values: Typed::default(),
+        },
         &[],
     )
     .await
@@ -426,7 +574,10 @@ pub async fn forgot(
         &req,
         &viewer,
         "auth/forgot.html",
-        json!({"sent": true, "values": {}}),
+        ForgotPage {
+            sent: true,
+            values: Typed::default(),
+        },
         &[],
     )
     .await
@@ -464,7 +615,12 @@ pub async fn reset(
     form: Posted<ResetForm>,
 ) -> Page {
     let form = form.into_inner();
-    let data = json!({"token": form.token, "valid": true});
+    let data = TokenPage {
+        token: form.token.clone(),
+        valid: true,
+        email: None,
+        values: Typed::default(),
+    };
     let result = async {
         svc::Accounts::of(&state)
             .reset_password(&form.token, form.password)
@@ -482,23 +638,29 @@ async fn settings_page(
     req: &HttpRequest,
     viewer: &Viewer,
     done: Option<&str>,
-    values: Option<serde_json::Value>,
+    values: Option<ProfileValues>,
     errors: &[FieldError],
 ) -> Page {
     let user = viewer.require_user()?;
     let organization = svc::Accounts::of(state).organization_of(user).await?;
-    let values = values.unwrap_or_else(|| {
-        json!({
-            "name": user.name, "phone": user.phone, "lang": user.lang,
-            "notify_alerts": user.notify_alerts, "notify_news": user.notify_news,
-        })
+    let values = values.unwrap_or_else(|| ProfileValues {
+        name: user.name.clone(),
+        phone: user.phone.clone(),
+        lang: user.lang.clone(),
+        notify_alerts: user.notify_alerts,
+        notify_news: user.notify_news,
     });
-    let data = json!({
-        "user": {"email": user.email, "role": user.role, "verified": user.email_verified_at.is_some(), "totp": user.totp_enabled},
-        "organization": organization,
-        "values": values,
-        "done": done,
-    });
+    let data = SettingsPage {
+        user: AccountSummary {
+            email: user.email.clone(),
+            role: user.role,
+            verified: user.is_verified(),
+            totp: user.totp_enabled,
+        },
+        organization,
+        values,
+        done: done.map(str::to_string),
+    };
     form_page(state, req, viewer, "account/settings.html", data, errors).await
 }
 
@@ -533,7 +695,7 @@ pub async fn update_profile(
 ) -> Page {
     let user = viewer.require_user()?;
     let form = form.into_inner();
-    let values = json!(form.input);
+    let values = ProfileValues::from(&form.input);
     match svc::Accounts::of(&state)
         .update_profile(user, form.input.clone())
         .await
@@ -648,7 +810,12 @@ pub async fn invite_form(
     let found = svc::Accounts::of(&state)
         .token_is_valid(&token, purpose::INVITE)
         .await?;
-    let data = json!({"token": token, "valid": found.is_some(), "email": found.map(|t| t.email), "values": {}});
+    let data = TokenPage {
+        token,
+        valid: found.is_some(),
+        email: found.map(|t| t.email),
+        values: Typed::default(),
+    };
     form_page(&state, &req, &viewer, "auth/invite.html", data, &[]).await
 }
 
@@ -669,8 +836,15 @@ pub async fn accept_invite(
     form: Posted<AcceptForm>,
 ) -> Page {
     let form = form.into_inner();
-    let data =
-        json!({"token": form.token, "valid": true, "email": null, "values": {"name": form.name}});
+    let data = TokenPage {
+        token: form.token.clone(),
+        valid: true,
+        email: None,
+        values: Typed {
+            email: None,
+            name: Some(form.name.clone()),
+        },
+    };
     let result = async {
         let id = svc::Accounts::of(&state)
             .accept_invite(&form.token, &form.name, form.password, lang_of(&req))
@@ -694,14 +868,13 @@ pub async fn totp_page(
     let user = viewer.require_user()?;
     let done = flash(query.done.as_deref());
     let data = if user.totp_enabled {
-        json!({"enabled": true, "done": done})
-    } else {
-        match svc::totp_setup(user)? {
-            Some((secret, url, svg)) => {
-                json!({"enabled": false, "secret": secret, "url": url, "qr": svg, "done": done})
-            }
-            None => json!({"enabled": false, "secret": null, "done": done}),
+        TotpPage {
+            enabled: true,
+            done,
+            ..TotpPage::default()
         }
+    } else {
+        TotpPage::setup(svc::totp_setup(user)?, done)
     };
     form_page(&state, &req, &viewer, "account/2fa.html", data, &[]).await
 }
@@ -734,7 +907,11 @@ pub async fn totp_enable(
                 &req,
                 &viewer,
                 "account/2fa.html",
-                json!({"enabled": true, "recovery_codes": codes, "done": null}),
+                TotpPage {
+                    enabled: true,
+                    recovery_codes: Some(codes),
+                    ..TotpPage::default()
+                },
                 &[],
             )
             .await
@@ -747,7 +924,7 @@ pub async fn totp_enable(
                 &req,
                 &viewer,
                 "account/2fa.html",
-                json!({"enabled": false, "secret": secret, "url": url, "qr": svg, "done": null}),
+                TotpPage::setup(Some((secret, url, svg)), None),
                 &errors,
             )
             .await
@@ -774,7 +951,10 @@ pub async fn totp_disable(
                 &req,
                 &viewer,
                 "account/2fa.html",
-                json!({"enabled": true, "done": null}),
+                TotpPage {
+                    enabled: true,
+                    ..TotpPage::default()
+                },
                 &errors,
             )
             .await

@@ -35,6 +35,18 @@ pub fn lang_of(req: &HttpRequest) -> Lang {
         .unwrap_or_default()
 }
 
+/// Who is signed in, as every page's navigation needs it.
+#[derive(Serialize)]
+struct ViewerView<'a> {
+    id: i32,
+    name: &'a str,
+    role: crate::domain::account::Role,
+    /// Staff powers in use (not withheld for want of two-step sign-in).
+    staff: bool,
+    verified: bool,
+    has_org: bool,
+}
+
 /// Renders a page template with the common context every page needs: its language and direction,
 /// and the current path (for the language switch to come back to).
 pub fn render(
@@ -60,15 +72,17 @@ pub fn render_status(
         .map_or("/", |p| p.as_str())
         .to_string();
     let session = req.extensions().get::<session::Session>().cloned();
-    let viewer = session.as_ref().and_then(|s| s.user.as_ref()).map(|u| {
-        serde_json::json!({
-            "id": u.id,
-            "name": u.name,
-            "role": u.role,
-            "verified": u.email_verified_at.is_some(),
-            "has_org": u.organization_id.is_some(),
-        })
-    });
+    let viewer = session
+        .as_ref()
+        .and_then(|s| s.user.as_ref())
+        .map(|u| ViewerView {
+            id: u.id,
+            name: &u.name,
+            role: u.role,
+            staff: u.is_staff(),
+            verified: u.is_verified(),
+            has_org: u.organization_id.is_some(),
+        });
     let csrf = session.as_ref().map(|s| s.csrf.clone());
     let ctx = context! {
         viewer => viewer,

@@ -1,11 +1,13 @@
 //! Languages, the UI string table and locale-aware formatting of numbers, money and dates.
 //!
-//! Niaz speaks two languages, so the string table is a plain Rust array of `(key, fa, en)` rows:
-//! a missing translation is impossible by construction and a typo in a key fails the template test.
+//! The words live in Fluent message files, one per language (`src/i18n/fa.ftl`, `en.ftl`), so a
+//! translator edits text files, plurals and placeholders are written in the message itself, and a
+//! third language is a new file and a new [`Lang`]. Code and templates name messages by dotted
+//! keys (`status.published`), which map to Fluent ids (`status-published`). A test checks that
+//! every language has every key. Numbers given to a message are shown in the language's digits.
 //! Persian pages use Persian digits and Jalali dates; codes (part numbers, HS codes, emails) are
 //! never passed through these formatters and so keep Latin digits.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
@@ -50,32 +52,162 @@ impl Lang {
     }
 }
 
-mod strings;
+type Bundle = fluent_bundle::bundle::FluentBundle<
+    fluent_bundle::FluentResource,
+    intl_memoizer::concurrent::IntlLangMemoizer,
+>;
 
-static TABLE: LazyLock<HashMap<&'static str, (&'static str, &'static str)>> = LazyLock::new(|| {
-    strings::STRINGS
-        .iter()
-        .map(|(k, fa, en)| (*k, (*fa, *en)))
-        .collect()
-});
+/// The message file of a language.
+fn source(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fa => include_str!("i18n/fa.ftl"),
+        Lang::En => include_str!("i18n/en.ftl"),
+    }
+}
+
+/// Numbers in a message are written as the language writes them (grouped, Persian digits in
+/// Persian), never in Fluent's default Latin form.
+fn number_formatter(
+    lang: Lang,
+) -> fn(&fluent_bundle::FluentValue, &intl_memoizer::concurrent::IntlLangMemoizer) -> Option<String>
+{
+    fn fa(
+        v: &fluent_bundle::FluentValue,
+        _: &intl_memoizer::concurrent::IntlLangMemoizer,
+    ) -> Option<String> {
+        match v {
+            fluent_bundle::FluentValue::Number(n) => Some(format_number(n.value as i64, Lang::Fa)),
+            _ => None,
+        }
+    }
+    fn en(
+        v: &fluent_bundle::FluentValue,
+        _: &intl_memoizer::concurrent::IntlLangMemoizer,
+    ) -> Option<String> {
+        match v {
+            fluent_bundle::FluentValue::Number(n) => Some(format_number(n.value as i64, Lang::En)),
+            _ => None,
+        }
+    }
+    match lang {
+        Lang::Fa => fa,
+        Lang::En => en,
+    }
+}
+
+fn bundle(lang: Lang) -> Bundle {
+    let id: unic_langid::LanguageIdentifier = lang.code().parse().expect("a language code");
+    let mut bundle = Bundle::new_concurrent(vec![id]);
+    // Direction is handled by the pages (`<bdi>`, `dir="auto"`), so no invisible isolation
+    // marks are added around placeables.
+    bundle.set_use_isolating(false);
+    bundle.set_formatter(Some(number_formatter(lang)));
+    let resource = fluent_bundle::FluentResource::try_new(source(lang).to_string())
+        .unwrap_or_else(|(_, errors)| panic!("{} messages do not parse: {errors:?}", lang.code()));
+    bundle
+        .add_resource(resource)
+        .unwrap_or_else(|errors| panic!("{} messages repeat ids: {errors:?}", lang.code()));
+    bundle
+}
+
+static BUNDLES: LazyLock<[Bundle; 2]> = LazyLock::new(|| [bundle(Lang::Fa), bundle(Lang::En)]);
+
+fn bundle_of(lang: Lang) -> &'static Bundle {
+    &BUNDLES[match lang {
+        Lang::Fa => 0,
+        Lang::En => 1,
+    }]
+}
+
+/// The Fluent id of a dotted key.
+fn message_id(key: &str) -> String {
+    key.replace('.', "-")
+}
+
+/// A message argument: a number (which selects plural forms and is written in the language's
+/// digits) or text.
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Number(i64),
+    Text(String),
+}
+
+impl From<i64> for Arg {
+    fn from(n: i64) -> Self {
+        Arg::Number(n)
+    }
+}
+
+impl From<usize> for Arg {
+    fn from(n: usize) -> Self {
+        Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Self {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<String> for Arg {
+    fn from(s: String) -> Self {
+        Arg::Text(s)
+    }
+}
+
+/// The message `key` with its arguments, or `None` for an unknown key.
+pub fn message(lang: Lang, key: &str, args: &[(&str, Arg)]) -> Option<String> {
+    let bundle = bundle_of(lang);
+    let msg = bundle.get_message(&message_id(key))?;
+    let pattern = msg.value()?;
+    let mut fargs = fluent_bundle::FluentArgs::new();
+    for (name, value) in args {
+        match value {
+            Arg::Number(n) => fargs.set(*name, *n),
+            Arg::Text(t) => fargs.set(*name, t.clone()),
+        }
+    }
+    let mut errors = Vec::new();
+    let text = bundle.format_pattern(pattern, Some(&fargs), &mut errors);
+    if !errors.is_empty() {
+        tracing::warn!(key, ?errors, "a message was formatted with errors");
+    }
+    Some(text.into_owned())
+}
 
 /// The translation of `key`, or `None` for an unknown key.
-pub fn lookup(lang: Lang, key: &str) -> Option<&'static str> {
-    TABLE.get(key).map(|(fa, en)| match lang {
-        Lang::Fa => *fa,
-        Lang::En => *en,
-    })
+pub fn lookup(lang: Lang, key: &str) -> Option<String> {
+    message(lang, key, &[])
 }
 
 /// The translation of `key`; unknown keys come back as the key itself so a page still renders,
 /// and the template test catches them.
 pub fn t(lang: Lang, key: &str) -> String {
-    lookup(lang, key).unwrap_or(key).to_string()
+    lookup(lang, key).unwrap_or_else(|| key.to_string())
 }
 
-/// All known keys, for tests.
-pub fn keys() -> impl Iterator<Item = &'static str> {
-    strings::STRINGS.iter().map(|(k, _, _)| *k)
+/// The translation of `key` with arguments (see [`message`]).
+pub fn t_with(lang: Lang, key: &str, args: &[(&str, Arg)]) -> String {
+    message(lang, key, args).unwrap_or_else(|| key.to_string())
+}
+
+/// Every key of a language's messages, dotted as code names them.
+pub fn keys_of(lang: Lang) -> Vec<String> {
+    let resource =
+        fluent_bundle::FluentResource::try_new(source(lang).to_string()).unwrap_or_else(|(r, _)| r);
+    resource
+        .entries()
+        .filter_map(|e| match e {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.replacen('-', ".", 1)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// All known keys (of the first language), for tests.
+pub fn keys() -> impl Iterator<Item = String> {
+    keys_of(Lang::Fa).into_iter()
 }
 
 /// Replaces Latin digits with Persian ones (for numbers and dates only, never codes).
@@ -291,14 +423,21 @@ mod tests {
     }
 
     #[test]
-    fn every_key_is_unique_and_translated() {
-        let mut seen = std::collections::HashSet::new();
-        for (k, fa, en) in strings::STRINGS {
-            assert!(seen.insert(k), "duplicate key {k}");
-            assert!(
-                !fa.trim().is_empty() && !en.trim().is_empty(),
-                "empty text for {k}"
-            );
+    fn every_message_is_translated_and_plurals_agree() {
+        for lang in [Lang::Fa, Lang::En] {
+            for key in keys_of(lang) {
+                let text = t(lang, &key);
+                assert!(!text.trim().is_empty(), "empty text for {key} in {lang:?}");
+            }
         }
+        let count = |lang, n: i64| t_with(lang, "catalogue.count", &[("n", Arg::Number(n))]);
+        assert_eq!(count(Lang::En, 1), "1 need");
+        assert_eq!(count(Lang::En, 2), "2 needs");
+        assert_eq!(count(Lang::En, 12_500), "12,500 needs");
+        assert_eq!(count(Lang::Fa, 12_500), "۱۲٬۵۰۰ نیاز");
+        assert_eq!(
+            t_with(Lang::En, "search.results_for", &[("q", "6205-2RS".into())]),
+            "Results for “6205-2RS”"
+        );
     }
 }

@@ -92,9 +92,26 @@ impl Templates {
                 .map_err(|e| anyhow::anyhow!("template {name}: {e:#}"))?;
         }
 
-        env.add_function("t", |state: &State, key: &str| -> String {
-            i18n::t(lang_of(state), key)
-        });
+        // A message in the page's language; named arguments fill its placeables, and a number
+        // selects its plural form: `t("catalogue.count", n=total)`.
+        env.add_function(
+            "t",
+            |state: &State, key: &str, kwargs: minijinja::value::Kwargs| -> Result<String, Error> {
+                let mut args = Vec::new();
+                for name in kwargs.args() {
+                    let value: Value = kwargs.get(name)?;
+                    let arg = match i64::try_from(value.clone()) {
+                        Ok(n) if value.kind() == minijinja::value::ValueKind::Number => {
+                            i18n::Arg::Number(n)
+                        }
+                        _ => i18n::Arg::Text(value.to_string()),
+                    };
+                    args.push((name, arg));
+                }
+                kwargs.assert_all_used()?;
+                Ok(i18n::t_with(lang_of(state), key, &args))
+            },
+        );
         // The text in the page's language, falling back to Persian when there is no English.
         env.add_function("pick", |state: &State, fa: &str, en: &str| -> String {
             match lang_of(state) {

@@ -343,21 +343,21 @@ pub struct RowError {
 
 impl RowError {
     pub fn message(&self, lang: Lang) -> String {
-        let reason = i18n::t(lang, self.key);
-        match lang {
-            Lang::Fa => format!(
-                "ردیف {}، ستون {}: {reason}{}",
-                i18n::fa_digits(&self.row.to_string()),
-                self.column,
-                quoted(&self.value)
-            ),
-            Lang::En => format!(
-                "row {}, column {}: {reason}{}",
-                self.row,
-                self.column,
-                quoted(&self.value)
-            ),
-        }
+        // A row number is a position, not a quantity: digits of the language, no grouping.
+        let row = match lang {
+            Lang::Fa => i18n::fa_digits(&self.row.to_string()),
+            Lang::En => self.row.to_string(),
+        };
+        i18n::t_with(
+            lang,
+            "import.row_error",
+            &[
+                ("row", row.into()),
+                ("column", self.column.clone().into()),
+                ("reason", i18n::t(lang, self.key).into()),
+                ("value", quoted(&self.value).into()),
+            ],
+        )
     }
 }
 

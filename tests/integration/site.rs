@@ -6,7 +6,17 @@ use crate::helpers::{spawn_app, spawn_demo_app};
 fn every_template_parses_and_every_string_key_exists() {
     let templates = niaz::templates::Templates::load(&niaz::assets::Assets::load());
     assert!(templates.is_ok(), "{:?}", templates.err());
-    let keys: std::collections::HashSet<&str> = niaz::i18n::keys().collect();
+    let owned: std::collections::HashSet<String> = niaz::i18n::keys().collect();
+    let keys: std::collections::HashSet<&str> = owned.iter().map(String::as_str).collect();
+    // Every language has every message, and nothing more.
+    let mut fa = niaz::i18n::keys_of(niaz::i18n::Lang::Fa);
+    let mut en = niaz::i18n::keys_of(niaz::i18n::Lang::En);
+    fa.sort();
+    en.sort();
+    assert_eq!(
+        fa, en,
+        "the Persian and English message files have the same keys"
+    );
     let mut missing = Vec::new();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
     for name in niaz::templates::Templates::names() {

@@ -1,0 +1,481 @@
+# English. Keys are the same in every language file; a test checks that each file has every
+# key. Placeholders are { $name }; counts select their plural form.
+
+## Site frame
+site-name = Niaz
+site-tagline = Exhibition of industry needs
+site-description = Parts that East Azerbaijan's industry imports, for domestic makers and inventors.
+nav-skip = Skip to content
+nav-main = Main menu
+nav-home = Home
+nav-catalogue = Catalogue
+nav-about = About
+nav-breadcrumb = Breadcrumb
+lang-switch = فارسی
+lang-switch_title = نمایش به فارسی
+footer-text = Niaz, the permanent exhibition of East Azerbaijan industry's localization needs
+
+## Statuses
+status-draft = Draft
+status-pending_review = Awaiting review
+status-published = Open
+status-in_talks = In talks
+status-localized = Localized
+status-closed = Closed
+status-expired = Expired
+
+## Units
+unit-piece = pcs
+unit-set = sets
+unit-pair = pairs
+unit-kg = kg
+unit-ton = t
+unit-meter = m
+unit-square_meter = m²
+unit-liter = L
+unit-roll = rolls
+unit-thousand = thousand
+unit-million = million
+unit-billion = billion
+
+## Currencies
+currency-IRR = IRR
+currency-USD = USD
+currency-EUR = EUR
+currency-CNY = CNY
+currency-AED = AED
+
+## Organization kinds
+org_kind-industrial_firm = Industrial firm
+org_kind-workshop = Workshop
+org_kind-manufacturer = Manufacturer
+org_kind-inventor = Inventor
+org_kind-research_centre = Research centre
+org_kind-agency = Agency
+
+## Need fields
+need-part_number = Part number
+need-brand = Original maker
+need-hs_code = HS code
+need-category = Category
+need-material = Material
+need-quantity = Annual quantity
+need-unit_price = Import unit price
+need-annual_value = Annual import value
+need-origin = Imported from
+need-deadline = Deadline
+need-no_deadline = No deadline
+need-location = Location
+need-published = Published
+need-updated = Last updated
+need-anonymous_firm = A firm in { $city }
+need-sheet = Need specification sheet
+need-buyer = Buyer
+need-specification = Specification
+need-technical = Technical data
+need-description = Description
+need-no_description = No description given.
+need-cta = I can make this
+need-cta_text = Soon you will say so with one click, and Niaz will introduce you and the firm by email; contact details are revealed only when both sides agree. Until then, note this need's number and bring it to the exhibition desk at the province's Industry, Mine and Trade organization.
+need-cta_ref = Need number: { $id }
+need-cta_closed = This part no longer takes new offers; see the catalogue for open needs.
+need-print = Print this sheet
+
+## Firm page
+firm-verified = Verified
+firm-contact_note = Contact details are shared after an introduction that both sides agree to.
+firm-needs = Published needs
+firm-no_needs = This firm has no public needs yet.
+
+## Pagination
+pagination-label = Pagination
+pagination-prev = ← Previous
+pagination-next = Next →
+pagination-status = Page { $page } of { $pages }
+
+## Home
+home-title = East Azerbaijan exhibition of industry needs
+home-lead = The province's factories show the parts they still import, so that inventors, workshops and domestic manufacturers can make them instead.
+home-browse = Browse the needs
+home-how = How it works
+home-figures = Exhibition figures
+home-open_needs = { $n ->
+        [one] open need
+       *[other] open needs
+    }
+home-firms = { $n ->
+        [one] firm
+       *[other] firms
+    }
+home-localized = { $n ->
+        [one] part localized
+       *[other] parts localized
+    }
+home-import_value = Annual import value of open needs
+home-for_suppliers = For makers and inventors
+home-for_suppliers_text = Browse the catalogue, find a part you can make and say so: each part shows its specification, yearly quantity and import value.
+home-for_buyers = For industrial firms
+home-for_buyers_text = Post the parts you import with drawings and specifications; your name can stay hidden until an introduction.
+home-featured = Featured needs
+home-latest = Latest needs
+home-all_needs = All needs
+home-empty = No needs have been published yet.
+home-categories = Industrial categories
+
+## Catalogue
+catalogue-title = Catalogue of needs
+catalogue-categories = Categories
+catalogue-all = All categories
+catalogue-count = { $n ->
+        [one] { $n } need
+       *[other] { $n } needs
+    }
+catalogue-empty = There are no public needs in this category yet.
+catalogue-past_end = This page is past the end of the list.
+catalogue-first_page = Back to the first page
+
+## About
+about-title = About the exhibition of industry needs
+about-lead = Every year East Azerbaijan's Industry, Mine and Trade organization holds an exhibition where factories show the parts they import and inventors and domestic manufacturers step forward to make them. Niaz is that exhibition, always open.
+about-how_title = How it works
+about-step1 = A firm posts an imported part with its part number, drawings, yearly quantity and import price.
+about-step2 = The exhibition's organizers review and publish the need.
+about-step3 = Makers search the catalogue and say which parts they can make.
+about-step4 = Niaz introduces both sides by email; contact details are revealed only when both agree.
+about-buyers = Every part made at home saves foreign currency and shortens line stoppages. You may publish a need without your firm's name.
+about-suppliers = You see each part's yearly quantity and import value, so you can judge whether making it pays.
+about-privacy_title = Privacy
+about-privacy = No user's email address or phone number is shown on public pages.
+about-organizer_title = Organizer
+about-organizer = The Industry, Mine and Trade organization of East Azerbaijan province, Tabriz.
+
+## Search
+search-title = Search needs
+search-label = Search the needs
+search-placeholder = Part name, part number or HS code
+search-button = Search
+search-results_for = Results for “{ $q }”
+search-sort = Sort by
+search-sort_relevance = Best match
+search-sort_newest = Newest
+search-sort_value = Highest import value
+search-sort_deadline = Soonest deadline
+search-facets = Refine results
+search-filters = Filters
+search-remove_filter = Remove this filter
+search-clear = Clear all filters
+search-facet_category = Category
+search-facet_status = Status
+search-facet_province = Province
+search-facet_city = City
+search-facet_origin = Imported from
+search-facet_drawing = Drawing
+search-drawing_yes = With drawing
+search-drawing_no = Without drawing
+search-did_you_mean = Did you mean
+search-relaxed = No need matches every word; showing needs that match some of them.
+search-no_results = No needs match this search.
+search-tip_fewer = Try fewer or more general words.
+search-tip_code = Try the part number without the maker's prefix (6205 instead of SKF-6205).
+search-tip_browse = Or browse by category:
+need-similar = Similar needs
+
+## Accounts
+nav-login = Log in
+nav-signup = Sign up
+nav-account = My account
+nav-logout = Log out
+nav-admin = Admin
+nav-find_work = Find work
+role-buyer = Industrial firm (buyer)
+role-supplier = Maker (supplier)
+role-organizer = Organizer
+role-admin = Administrator
+form-has_errors = Some fields need fixing; see the message next to each.
+auth-signup = Sign up
+auth-signup_lead = Create an account to post needs or offer to make parts. After signing up, confirm your email address with the link we send.
+auth-i_am = I am
+auth-role_supplier = a maker, workshop or inventor
+auth-role_buyer = posting needs for an industrial firm
+auth-name = Full name
+auth-email = Email
+auth-password = Password
+auth-password_help = At least 10 characters; a long sentence in any language works well.
+auth-phone_optional = Phone (optional)
+auth-organization = Firm or workshop name
+auth-organization_help = Required for industrial firms; individual makers may leave it empty.
+auth-supplier_kind = Kind of maker
+auth-signup_button = Create account
+auth-have_account = Have an account?
+auth-login = Log in
+auth-login_button = Log in
+auth-forgot = Forgot your password?
+auth-forgot_lead = Enter your account's email address and we will send a link to set a new password.
+auth-reset_button = Send the link
+auth-reset_sent = If this address has a Niaz account, a link to set a new password is on its way. The link works for one hour.
+auth-new_password = New password
+auth-save_password = Save password
+auth-second_factor = Two-step sign-in
+auth-second_factor_lead = Enter the six-digit code from your authenticator app, or one of your recovery codes.
+auth-code = Code
+auth-verify = Confirm your email address
+auth-verify_lead = Press the button below to confirm your email address.
+auth-verify_button = Confirm email
+auth-verify_again = Ask for a new link from your account page
+auth-invite_title = Join your colleagues
+auth-invite_lead = An account will be created for:
+auth-invite_button = Join
+account-title = My account
+account-unverified = Your email address is not confirmed yet; until it is, you cannot post needs or offer to make parts.
+account-resend = Send the confirmation link again
+account-profile = Profile
+account-language = Language
+account-notifications = Email notifications
+account-notify_alerts = New needs that fit my capabilities
+account-notify_news = Exhibition news
+account-save = Save
+account-password = Change password
+account-current_password = Current password
+account-security = Security
+account-totp_on = Two-step sign-in is on.
+account-totp_off = Two-step sign-in is off.
+account-totp_manage = Manage two-step sign-in
+account-logout_everywhere = Log out of all devices
+account-invite = Invite a colleague
+account-invite_email = Colleague's email
+account-invite_button = Send the invitation
+account-delete = Delete account
+account-delete_help = Your name, email and phone are erased; your firm's published needs stay.
+account-delete_button = Delete my account for good
+totp-title = Two-step sign-in
+totp-lead = Scan this QR code with an authenticator app (such as Google Authenticator or Aegis) and enter its six-digit code.
+totp-secret = Or enter this key by hand:
+totp-enable = Turn on
+totp-disable = Turn off two-step sign-in
+totp-enabled = Two-step sign-in is now on.
+totp-recovery = Recovery codes
+totp-recovery_help = Keep these codes somewhere safe; each works once instead of an app code, and they will not be shown again.
+admin-title = Exhibition admin
+admin-organizations = Organizations awaiting verification
+admin-no_organizations = No organization is waiting.
+admin-verify = Verify
+admin-users = Users and roles
+admin-grant = Make organizer
+admin-revoke = Revoke organizer
+admin-dead_mail = Undeliverable mail
+admin-no_dead_mail = All mail has been delivered.
+admin-retry = Retry
+admin-settings = Settings
+admin-require_2fa = Require two-step sign-in for organizers and admins
+flash-welcome = Your account is ready. A confirmation link is on its way to your email.
+flash-verified = Your email address is confirmed.
+flash-resent = A new confirmation link is on its way.
+flash-saved = Your changes are saved.
+flash-password = Your password is changed and your other sessions are ended.
+flash-everywhere = You are logged out everywhere.
+flash-reset = Your new password is saved; please log in.
+flash-invited = The invitation is on its way.
+flash-joined = You have joined your colleagues.
+flash-totp_off = Two-step sign-in is off.
+flash-required = Organizers and admins must use two-step sign-in; please turn it on.
+flash-deleted = Your account has been deleted.
+flash-role = The user's role is changed.
+flash-retried = The mail is queued again.
+flash-settings = Settings saved.
+email-greeting = Dear { $name },
+email-footer = This message was sent by Niaz, the East Azerbaijan exhibition of industry needs.
+email-ignore = If you did not ask for this, you can ignore this message.
+email-verify_subject = Confirm your email address for Niaz
+email-verify_text = Open the link below to confirm your email address. It works once, for { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }.
+email-verify_button = Confirm email
+email-reset_subject = Set a new Niaz password
+email-reset_text = Open the link below to set a new password. It works once, for { $hours ->
+        [one] { $hours } hour
+       *[other] { $hours } hours
+    }.
+email-reset_button = Set a new password
+email-changed_subject = Your Niaz password was changed
+email-changed_text = Your password was just changed and your other sessions were ended. If this was not you, set a new password at once with the link below.
+email-invite_subject = An invitation to join a firm's account on Niaz
+email-invite_text = A member of a firm verified on Niaz invited this address to join the firm's account. The invitation works for { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }; if you did not expect it, ignore this mail.
+email-invite_firm = The firm, as registered:
+email-invite_button = Accept the invitation
+
+## Posting and review
+nav-my_needs = Our needs
+nav-review = Review
+my-title = Our needs
+my-new = Post a need
+my-edit = Edit need
+my-empty = You have not posted any need yet.
+my-view = View
+my-duplicate = Duplicate
+my-withdraw = Withdraw
+my-rejected = Sent back
+my-form_lead = A draft can be saved incomplete; to send it for review, the description, category and yearly quantity are needed.
+my-organization_id = Firm (posting on its behalf)
+my-title_fa = Part title (Persian)
+my-title_en = English title
+my-hs_help = Four to ten digits, like 8482.10.10
+my-specs_help = One per line, as “name: value”, e.g. “inner diameter: 25 mm”
+my-unit = Unit
+my-currency = Currency
+my-origin_help = Two-letter code or name, like DE or Germany
+my-deadline_help = Like 1405/06/31 or 2026-09-22
+my-anonymous = Keep our name hidden until an introduction
+my-submit = Send for review
+my-publish = Publish
+my-save_draft = Save draft
+review-title = Needs awaiting review
+review-reason = Reason (required to reject; mailed to the firm)
+review-approve = Approve and publish
+review-reject = Send back
+review-empty = Nothing is waiting for review.
+flash-submitted = The need has been sent for review.
+flash-draft_saved = The draft is saved.
+flash-withdrawn = The need has been withdrawn.
+flash-approved = The need is approved and published.
+flash-rejected = The need was sent back with the reason.
+email-approved_subject = Your need is published on Niaz
+email-approved_text = Your need “{ $title }” is approved and published; makers can see it now.
+email-rejected_subject = Your need needs changes
+email-rejected_text = An organizer sent your need “{ $title }” back with this note:
+my-expires = until
+my-renew = Renew
+flash-renewed = The need is renewed for another period.
+email-expiring_subject = Your need will soon leave the catalogue
+email-expiring_text = Your need “{ $title }” expires on { $date }. If you still need it, renew it with one click:
+error-not_renewable = Only published or expired needs can be renewed
+import-title = Import a list of needs
+import-lead = A CSV or XLSX file with a header row; columns in any order, only title and organization are required. Before anything is written you see every problem with its row and column.
+import-file = File
+import-status = Status of rows without a status
+import-encoding = CSV text encoding
+import-encoding_auto = Detect
+import-check = Check the file
+import-preview = Preview
+import-counts = { $rows ->
+        [one] { $rows } row read
+       *[other] { $rows } rows read
+    }: { $valid } valid, { $invalid } with problems.
+import-problems = Problems (nothing is written until they are fixed):
+import-more = and { $n ->
+        [one] { $n } more problem
+       *[other] { $n } more problems
+    }.
+import-skip_invalid = Import only the valid rows and leave the others out
+import-confirm = Import { $n ->
+        [one] { $n } row
+       *[other] { $n } rows
+    }
+import-again = Upload another file
+flash-imported = The list is imported and its needs are searchable.
+nav-import = Import
+error-upload_failed = The file did not arrive correctly
+error-file_unreadable = The file could not be read; send CSV or XLSX
+error-upload_gone = The uploaded file is gone; upload it again
+error-import_has_errors = The file has problems; import the valid rows by choosing to leave the others out
+error-image_invalid = The image could not be read
+error-file_type = Only images (JPEG, PNG, WebP), PDF and CAD files (DXF, DWG, STEP, IGES) are accepted
+error-too_many_files = A need can have at most 10 files
+error-visibility_invalid = Visibility must be public or after an introduction
+files-title = Drawings and photos
+files-add = Add a file
+files-visibility = Who may see it
+files-public = Everyone
+files-introduced = Only after an introduction (confidential)
+files-upload = Upload
+files-delete = Delete
+files-help = Up to 20 MB and 10 files per need; images are saved again without their metadata.
+files-hidden = Confidential drawings are shown after an introduction.
+files-save_first = Save the draft first, then add drawings and photos.
+flash-file_added = The file has been added.
+flash-file_removed = The file has been removed.
+join-offer = Another firm already needs this part:
+join-offer_help = Joining that need shows makers the province's whole demand in one place.
+join-button = We need this too
+join-post_anyway = Post our own need anyway
+join-demand = { $n } firms need this part; { $q } a year together
+join-done = Your firm has joined this need.
+join-title = We need this part too
+error-cannot_join = This need cannot be joined
+
+## Errors
+error-not_found = Page not found
+error-not_found_help = The need may have been closed or removed, or the address is wrong. Try the catalogue.
+error-internal = Something went wrong on our side
+error-internal_help = The error has been logged. Please try again in a moment.
+error-invalid = The input is not valid
+error-bad_request = The request is not valid
+error-unauthorized = Please log in to do this
+error-forbidden = You are not allowed to do this
+error-too_many_requests = Too many requests; please try again a little later
+error-method_not_allowed = This request method is not allowed here
+error-too_large = What was sent is too large
+error-too_many_fields = The form carries more than one file or unknown fields
+error-sheet_too_large = The file is larger than an import may be
+error-sheet_too_many_rows = The sheet has more rows than one import may hold; split it into several files
+error-sheet_too_many_columns = The sheet has a filled cell beyond the columns of the format (more than 64)
+error-sheet_too_large_unpacked = The XLSX file unpacks to more than an import may hold
+error-image_too_large = The image is too large; send it at a lower resolution
+error-need_final = This need is closed or localized and can no longer be changed; you can duplicate it instead
+error-code_reused = This code has been used already; enter the app's next code
+error-code_locked = Too many wrong codes; please try again a little later
+error-invite_not_allowed = Only members of a verified firm can invite colleagues
+totp-start_lead = To turn it on, create a new key and scan it with an authenticator app.
+totp-start = Create a two-step sign-in key
+error-email_invalid = This is not a valid email address
+error-email_taken = An account with this email already exists
+error-password_short = The password must have at least 10 characters
+error-password_long = The password is longer than 256 characters
+error-password_common = This password is too common; choose another
+error-password_wrong = The password is not correct
+error-phone_invalid = This is not a valid phone number
+error-role_choose = Choose one of the options
+error-organization_required = The firm's name is required
+error-login_failed = The email or password is not correct
+error-code_invalid = The code is not correct or has expired
+error-token_invalid = This link is not valid, has expired or was already used
+error-email_unverified = Please confirm your email address first
+error-totp_already = Two-step sign-in is already on
+error-totp_not_started = Scan the QR code first
+error-totp_required = This area needs two-step sign-in; turn it on from your account page
+error-own_role = This role cannot be changed here
+error-category_choose = Choose the part's category
+error-reason_required = Write the reason, so the firm knows what to fix
+error-not_pending = This need is not awaiting review
+error-format_invalid = format must be csv or xlsx
+search-export = Download the results:
+error-column_unknown = unknown column
+error-column_missing = this column is required and missing
+error-ref_duplicate = this ref appears more than once in the file
+error-unit_unknown = unknown unit (e.g. piece, kg, meter)
+error-currency_unknown = currency must be one of IRR, USD, EUR, CNY, AED
+error-status_unknown = unknown status
+error-date_invalid = not a valid date; write it like 1403/07/15 or 2024-10-06
+error-limit_invalid = limit must be a whole number from 1 to 100
+error-query_too_long = The search text is longer than 500 characters
+error-category_unknown = There is no such category
+error-status_invalid = status must be one of published, in_talks, localized
+error-country_unknown = Unknown country; use a two-letter code such as DE
+error-boolean_invalid = The value must be true or false
+error-sort_invalid = sort must be one of relevance, newest, value, deadline
+error-page_invalid = The page number must be a positive whole number
+error-lang = That language is not supported
+error-required = This is required
+error-number_invalid = This is not a valid number
+error-number_positive = The number must be greater than zero
+error-number_too_large = The number is too large
+error-too_many_decimals = Too many decimal places for this currency
+error-too_long = The text is too long
+error-part_number_invalid = The part number must contain a letter or digit
+error-hs_code_invalid = The HS code must have 4 to 10 digits, e.g. 8482.10.10
+
+## Import problems
+import-row_error = row { $row }, column { $column }: { $reason }{ $value }

@@ -84,16 +84,23 @@ pub fn sort_value_usd_cents(minor: i64, currency: Currency) -> i64 {
     cents.round() as i64
 }
 
-/// Parses an amount typed by a person ("1,250.50", "۱٬۲۵۰٫۵", "12500") into minor units.
-pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, &'static str> {
-    let folded = super::text::normalize(input);
-    let cleaned: String = folded
+/// A number as a person types it, in any digits, without its thousands separators; an empty
+/// one is missing.
+fn typed_number(input: &str) -> Result<String, &'static str> {
+    let cleaned: String = super::text::normalize(input)
         .chars()
         .filter(|c| !matches!(c, ',' | ' ' | '\''))
         .collect();
     if cleaned.is_empty() {
-        return Err("error.required");
+        Err("error.required")
+    } else {
+        Ok(cleaned)
     }
+}
+
+/// Parses an amount typed by a person ("1,250.50", "۱٬۲۵۰٫۵", "12500") into minor units.
+pub fn parse_amount(input: &str, currency: Currency) -> Result<i64, &'static str> {
+    let cleaned = typed_number(input)?;
     let (whole, frac) = match cleaned.split_once('.') {
         Some((w, f)) => (w, f),
         None => (cleaned.as_str(), ""),
@@ -148,14 +155,7 @@ pub const MAX_AMOUNT_MINOR: i64 = 1_000_000_000_000_000;
 
 /// Parses a whole quantity with any digit system and thousands separators.
 pub fn parse_quantity(input: &str) -> Result<i64, &'static str> {
-    let folded = super::text::normalize(input);
-    let cleaned: String = folded
-        .chars()
-        .filter(|c| !matches!(c, ',' | ' ' | '\''))
-        .collect();
-    if cleaned.is_empty() {
-        return Err("error.required");
-    }
+    let cleaned = typed_number(input)?;
     if !cleaned.chars().all(|c| c.is_ascii_digit()) {
         return Err("error.number_invalid");
     }

@@ -14,11 +14,6 @@ use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
 
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 #[derive(Serialize)]
 struct DashboardPage {
     #[serde(flatten)]
@@ -30,7 +25,7 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    query: web::Query<DoneQuery>,
+    query: web::Query<super::form::DoneQuery>,
 ) -> Page {
     let me = viewer.require_staff()?;
     let dashboard = Staff::of(&state).dashboard(me).await?;

@@ -30,11 +30,6 @@ pub async fn list(
     render(&state, &req, "needs/list.html", view)
 }
 
-#[derive(serde::Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 #[derive(serde::Serialize)]
 struct NeedPage {
     need: crate::services::catalogue::NeedView,
@@ -50,7 +45,7 @@ pub async fn show(
     req: HttpRequest,
     viewer: super::session::Viewer,
     id: web::Path<String>,
-    query: web::Query<DoneQuery>,
+    query: web::Query<super::form::DoneQuery>,
 ) -> Result<HttpResponse, AppError> {
     let need = catalogue::need(&state.db, parse_id(&id)?).await?;
     let (org, need_id) = (need.organization_id, need.id);

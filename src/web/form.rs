@@ -109,6 +109,12 @@ pub fn check_csrf_query(req: &HttpRequest, viewer: &Viewer) -> Result<(), AppErr
     }
 }
 
+/// The `?done=` of a page reached after a form, naming its confirmation message.
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    pub done: Option<String>,
+}
+
 /// A 303 redirect to a path of this site.
 pub fn see_other(to: &str) -> HttpResponse {
     HttpResponse::SeeOther()

@@ -17,16 +17,11 @@ use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
 
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 pub async fn form(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    query: web::Query<DoneQuery>,
+    query: web::Query<super::form::DoneQuery>,
 ) -> Page {
     viewer.require_staff()?;
     let page = ImportPage {

@@ -24,11 +24,6 @@ type Page = Result<HttpResponse, AppError>;
 /// other.
 type Cells = BTreeMap<String, String>;
 
-#[derive(Deserialize)]
-pub struct DoneQuery {
-    done: Option<String>,
-}
-
 #[derive(Serialize)]
 struct DashboardPage {
     #[serde(flatten)]
@@ -41,7 +36,7 @@ pub async fn dashboard(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    query: web::Query<DoneQuery>,
+    query: web::Query<super::form::DoneQuery>,
 ) -> Page {
     let user = viewer.require_verified()?;
     let org = user.organization_id.ok_or(AppError::Forbidden)?;
@@ -223,7 +218,7 @@ pub async fn edit_form(
     req: HttpRequest,
     viewer: Viewer,
     id: web::Path<String>,
-    query: web::Query<DoneQuery>,
+    query: web::Query<super::form::DoneQuery>,
 ) -> Page {
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
@@ -433,7 +428,7 @@ pub async fn review_queue(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
-    query: web::Query<DoneQuery>,
+    query: web::Query<super::form::DoneQuery>,
 ) -> Page {
     viewer.require_staff()?;
     let page = ReviewPage {

@@ -233,7 +233,7 @@ pub struct OutboxMessage {
     pub template: String,
     pub lang: String,
     pub context: String,
-    pub status: String,
+    pub status: crate::domain::mail::MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: String,
@@ -246,7 +246,7 @@ pub struct OutboxMessage {
 pub struct Attachment {
     pub id: i32,
     pub need_id: i32,
-    pub kind: String,
+    pub kind: crate::domain::files::FileGroup,
     pub content_type: String,
     pub original_name: String,
     #[serde(skip)]
@@ -264,7 +264,7 @@ pub struct Attachment {
 #[diesel(table_name = super::schema::attachments)]
 pub struct NewAttachment {
     pub need_id: i32,
-    pub kind: String,
+    pub kind: crate::domain::files::FileGroup,
     pub content_type: String,
     pub original_name: String,
     pub stored_name: String,

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use super::models::OutboxMessage;
 use super::schema::outbox;
 use super::Conn;
+use crate::domain::mail::MailStatus;
 
 pub struct NewMail<'a> {
     pub to_email: &'a str,
@@ -24,7 +25,7 @@ pub fn enqueue(conn: &mut Conn, mail: NewMail<'_>) -> QueryResult<i32> {
             outbox::template.eq(mail.template),
             outbox::lang.eq(mail.lang),
             outbox::context.eq(mail.context.to_string()),
-            outbox::status.eq("pending"),
+            outbox::status.eq(MailStatus::Pending),
             outbox::next_attempt_at.eq(now),
             outbox::created_at.eq(now),
         ))
@@ -38,7 +39,7 @@ pub fn enqueue(conn: &mut Conn, mail: NewMail<'_>) -> QueryResult<i32> {
 pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>> {
     let now = Utc::now().naive_utc();
     let candidates: Vec<OutboxMessage> = outbox::table
-        .filter(outbox::status.eq_any(["pending", "sending"]))
+        .filter(outbox::status.eq_any([MailStatus::Pending, MailStatus::Sending]))
         .filter(outbox::next_attempt_at.le(now))
         .order(outbox::id)
         .limit(limit)
@@ -50,11 +51,11 @@ pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>>
         let n = diesel::update(
             outbox::table
                 .find(msg.id)
-                .filter(outbox::status.eq(&msg.status))
+                .filter(outbox::status.eq(msg.status))
                 .filter(outbox::next_attempt_at.eq(msg.next_attempt_at)),
         )
         .set((
-            outbox::status.eq("sending"),
+            outbox::status.eq(MailStatus::Sending),
             outbox::next_attempt_at.eq(lease),
         ))
         .execute(conn)?;
@@ -68,7 +69,7 @@ pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>>
 pub fn mark_sent(conn: &mut Conn, id: i32) -> QueryResult<()> {
     diesel::update(outbox::table.find(id))
         .set((
-            outbox::status.eq("sent"),
+            outbox::status.eq(MailStatus::Sent),
             outbox::sent_at.eq(Some(Utc::now().naive_utc())),
         ))
         .execute(conn)
@@ -78,7 +79,11 @@ pub fn mark_sent(conn: &mut Conn, id: i32) -> QueryResult<()> {
 /// Records a failed attempt: retried later with exponential backoff, or dead after `max`.
 pub fn mark_failed(conn: &mut Conn, msg: &OutboxMessage, error: &str, max: i32) -> QueryResult<()> {
     let attempts = msg.attempts + 1;
-    let status = if attempts >= max { "dead" } else { "pending" };
+    let status = if attempts >= max {
+        MailStatus::Dead
+    } else {
+        MailStatus::Pending
+    };
     let delay = Duration::seconds((5_i64 << attempts.min(10)).min(3600));
     let next: NaiveDateTime = Utc::now().naive_utc() + delay;
     let error: String = error.chars().take(500).collect();
@@ -95,7 +100,7 @@ pub fn mark_failed(conn: &mut Conn, msg: &OutboxMessage, error: &str, max: i32) 
 
 pub fn dead(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {
     outbox::table
-        .filter(outbox::status.eq("dead"))
+        .filter(outbox::status.eq(MailStatus::Dead))
         .order(outbox::id.desc())
         .limit(200)
         .select(OutboxMessage::as_select())
@@ -104,13 +109,17 @@ pub fn dead(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {
 
 /// Puts a dead message back in the queue, due now.
 pub fn retry(conn: &mut Conn, id: i32) -> QueryResult<bool> {
-    let n = diesel::update(outbox::table.find(id).filter(outbox::status.eq("dead")))
-        .set((
-            outbox::status.eq("pending"),
-            outbox::attempts.eq(0),
-            outbox::next_attempt_at.eq(Utc::now().naive_utc()),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        outbox::table
+            .find(id)
+            .filter(outbox::status.eq(MailStatus::Dead)),
+    )
+    .set((
+        outbox::status.eq(MailStatus::Pending),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(Utc::now().naive_utc()),
+    ))
+    .execute(conn)?;
     Ok(n > 0)
 }
 
@@ -127,13 +136,13 @@ pub fn all(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {
 pub fn purge_old(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<usize> {
     let sent = diesel::delete(
         outbox::table
-            .filter(outbox::status.eq("sent"))
+            .filter(outbox::status.eq(MailStatus::Sent))
             .filter(outbox::sent_at.lt(before)),
     )
     .execute(conn)?;
     let dead = diesel::delete(
         outbox::table
-            .filter(outbox::status.eq("dead"))
+            .filter(outbox::status.eq(MailStatus::Dead))
             .filter(outbox::created_at.lt(before)),
     )
     .execute(conn)?;

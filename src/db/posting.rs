@@ -34,7 +34,7 @@ pub fn record_decision(
     conn: &mut Conn,
     need: i32,
     user: i32,
-    decision: &str,
+    decision: crate::domain::need::Decision,
     reason: &str,
 ) -> QueryResult<()> {
     diesel::insert_into(need_decisions::table)
@@ -120,8 +120,8 @@ pub fn joins(conn: &mut Conn, need: i32) -> QueryResult<Vec<(i64, Option<i64>, S
 pub fn last_decisions(
     conn: &mut Conn,
     needs: &[i32],
-) -> QueryResult<std::collections::HashMap<i32, (String, String)>> {
-    let rows: Vec<(i32, String, String)> = need_decisions::table
+) -> QueryResult<std::collections::HashMap<i32, (crate::domain::need::Decision, String)>> {
+    let rows: Vec<(i32, crate::domain::need::Decision, String)> = need_decisions::table
         .filter(need_decisions::need_id.eq_any(needs))
         .order((
             need_decisions::need_id,

@@ -89,6 +89,9 @@ stored_text!(
     crate::domain::account::Role,
     crate::domain::organization::OrgKind,
     crate::domain::files::Visibility,
+    crate::domain::files::FileGroup,
+    crate::domain::mail::MailStatus,
+    crate::domain::need::Decision,
 );
 
 #[cfg(test)]

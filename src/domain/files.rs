@@ -17,12 +17,12 @@ impl FileKind {
         matches!(self, FileKind::Jpeg | FileKind::Png | FileKind::Webp)
     }
 
-    /// `image`, `pdf` or `cad`.
-    pub fn group(self) -> &'static str {
+    /// What a reader sees it as.
+    pub fn group(self) -> FileGroup {
         match self {
-            FileKind::Jpeg | FileKind::Png | FileKind::Webp => "image",
-            FileKind::Pdf => "pdf",
-            _ => "cad",
+            FileKind::Jpeg | FileKind::Png | FileKind::Webp => FileGroup::Image,
+            FileKind::Pdf => FileGroup::Pdf,
+            _ => FileGroup::Cad,
         }
     }
 
@@ -37,6 +37,34 @@ impl FileKind {
             FileKind::Step => "step",
             FileKind::Iges => "igs",
         }
+    }
+}
+
+/// Files as readers tell them apart: pictures shown inline, PDFs and CAD drawings downloaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileGroup {
+    Image,
+    Pdf,
+    Cad,
+}
+
+impl FileGroup {
+    pub const ALL: [FileGroup; 3] = [FileGroup::Image, FileGroup::Pdf, FileGroup::Cad];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileGroup::Image => "image",
+            FileGroup::Pdf => "pdf",
+            FileGroup::Cad => "cad",
+        }
+    }
+}
+
+impl super::StoredText for FileGroup {
+    const ALL: &'static [Self] = &FileGroup::ALL;
+    fn stored(self) -> &'static str {
+        self.as_str()
     }
 }
 

@@ -5,6 +5,7 @@ pub mod account;
 pub mod codes;
 pub mod dates;
 pub mod files;
+pub mod mail;
 pub mod money;
 pub mod need;
 pub mod organization;

@@ -105,6 +105,32 @@ impl super::StoredText for Unit {
     }
 }
 
+/// An organizer's decision on a need awaiting review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Decision {
+    Approved,
+    Rejected,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 2] = [Decision::Approved, Decision::Rejected];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Approved => "approved",
+            Decision::Rejected => "rejected",
+        }
+    }
+}
+
+impl super::StoredText for Decision {
+    const ALL: &'static [Self] = &Decision::ALL;
+    fn stored(self) -> &'static str {
+        self.as_str()
+    }
+}
+
 /// Units a yearly quantity is counted in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -204,7 +204,7 @@ impl Attachments<'_> {
             .collect();
         let row = NewAttachment {
             need_id,
-            kind: kind.group().to_string(),
+            kind: kind.group(),
             content_type: content_type(kind).to_string(),
             original_name: if original.is_empty() {
                 format!("file.{}", kind.extension())
@@ -292,7 +292,7 @@ impl Attachments<'_> {
         Ok(Download {
             path: self.dir().join(stored),
             content_type: a.content_type.clone(),
-            inline: a.kind == "image",
+            inline: a.kind == crate::domain::files::FileGroup::Image,
             public: a.visibility == Visibility::Public && public_need,
             name: a.original_name,
         })

@@ -156,7 +156,10 @@ impl Posting<'_> {
                         *counts.entry(row.0.status.as_str()).or_default() += 1;
                         let rejected_reason = decisions
                             .remove(&row.0.id)
-                            .filter(|(d, _)| d == "rejected" && row.0.status == NeedStatus::Draft)
+                            .filter(|(d, _)| {
+                                *d == crate::domain::need::Decision::Rejected
+                                    && row.0.status == NeedStatus::Draft
+                            })
                             .map(|(_, reason)| reason);
                         DashboardNeed {
                             need: crate::services::catalogue::NeedView::from_row(row),
@@ -488,7 +491,11 @@ impl Posting<'_> {
                         conn,
                         id,
                         staff_id,
-                        if approve { "approved" } else { "rejected" },
+                        if approve {
+                            crate::domain::need::Decision::Approved
+                        } else {
+                            crate::domain::need::Decision::Rejected
+                        },
                         &reason,
                     )?;
                     for member in p::members(conn, need.organization_id)? {

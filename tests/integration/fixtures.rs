@@ -174,7 +174,7 @@ pub fn attach_png(app: &crate::helpers::TestApp, need: i32, name: &str, confiden
         &mut app.db.conn().unwrap(),
         &niaz::db::models::NewAttachment {
             need_id: need,
-            kind: "image".into(),
+            kind: niaz::domain::files::FileGroup::Image,
             content_type: "image/png".into(),
             original_name: name.into(),
             stored_name: stored,

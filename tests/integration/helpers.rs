@@ -94,7 +94,9 @@ impl TestApp {
                 .unwrap()
                 .iter()
                 .any(|m| {
-                    m.status == "sending" || (m.status == "pending" && m.next_attempt_at <= now)
+                    m.status == niaz::domain::mail::MailStatus::Sending
+                        || (m.status == niaz::domain::mail::MailStatus::Pending
+                            && m.next_attempt_at <= now)
                 });
             if !busy || std::time::Instant::now() > deadline {
                 break;

@@ -128,10 +128,10 @@ async fn settle(app: &TestApp) {
     loop {
         niaz::jobs::run_pending_once(&app.state).await.unwrap();
         let now = chrono::Utc::now().naive_utc();
-        if !rows(app)
-            .iter()
-            .any(|m| m.status == "sending" || (m.status == "pending" && m.next_attempt_at <= now))
-        {
+        if !rows(app).iter().any(|m| {
+            m.status == niaz::domain::mail::MailStatus::Sending
+                || (m.status == niaz::domain::mail::MailStatus::Pending && m.next_attempt_at <= now)
+        }) {
             return;
         }
         assert!(Instant::now() < deadline, "outbox did not settle");
@@ -163,7 +163,7 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once() {
     settle(&app).await;
     let r = rows(&app);
     assert_eq!(r.len(), 1);
-    assert_eq!(r[0].status, "pending");
+    assert_eq!(r[0].status.as_str(), "pending");
     assert!(
         r[0].attempts >= 1 && !r[0].last_error.is_empty(),
         "{:?}",
@@ -186,14 +186,14 @@ async fn mail_survives_an_smtp_outage_and_is_sent_once() {
     settle(&app).await;
     handle.join().unwrap();
     let r = rows(&app);
-    assert_eq!(r[0].status, "pending");
+    assert_eq!(r[0].status.as_str(), "pending");
     assert!(r[0].attempts >= 2);
 
     // The server returns: delivered exactly once.
     let smtpd = start_smtpd(port);
     make_due(&app);
     settle(&app).await;
-    assert_eq!(rows(&app)[0].status, "sent", "{:?}", rows(&app)[0]);
+    assert_eq!(rows(&app)[0].status.as_str(), "sent", "{:?}", rows(&app)[0]);
     let mails = smtpd.delivered();
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("arash@example.ir"));
@@ -238,7 +238,7 @@ async fn mail_that_keeps_failing_goes_dead_and_admins_can_retry_it() {
         .unwrap();
     settle(&app).await;
     let r = rows(&app);
-    assert_eq!(r[0].status, "dead");
+    assert_eq!(r[0].status.as_str(), "dead");
 
     let mut admin = app.browser();
     admin
@@ -262,6 +262,9 @@ async fn mail_that_keeps_failing_goes_dead_and_admins_can_retry_it() {
         .await;
     assert_eq!(res.status, 303);
     let r = rows(&app);
-    assert!(r[0].status == "pending" || r[0].status == "sending");
+    assert!(matches!(
+        r[0].status,
+        niaz::domain::mail::MailStatus::Pending | niaz::domain::mail::MailStatus::Sending
+    ));
     assert_eq!(r[0].attempts, 0);
 }

@@ -2,43 +2,25 @@
 
 use super::text::char_len;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// A member of an industrial firm that posts needs.
-    Buyer,
-    /// An inventor, workshop or manufacturer.
-    Supplier,
-    Organizer,
-    Admin,
+crate::domain::closed_set! {
+    pub enum Role {
+        /// A member of an industrial firm that posts needs.
+        Buyer = "buyer",
+        /// An inventor, workshop or manufacturer.
+        Supplier = "supplier",
+        Organizer = "organizer",
+        Admin = "admin",
+    }
 }
 
 impl Role {
-    pub const ALL: [Role; 4] = [Role::Buyer, Role::Supplier, Role::Organizer, Role::Admin];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Buyer => "buyer",
-            Role::Supplier => "supplier",
-            Role::Organizer => "organizer",
-            Role::Admin => "admin",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|r| r.as_str() == s.trim())
+        <Self as crate::domain::StoredText>::from_stored(s.trim())
     }
 
     /// Organizers and admins run the exhibition.
     pub fn is_staff(self) -> bool {
         matches!(self, Role::Organizer | Role::Admin)
-    }
-}
-
-impl super::StoredText for Role {
-    const ALL: &'static [Self] = &Role::ALL;
-    fn stored(self) -> &'static str {
-        self.as_str()
     }
 }
 

@@ -40,62 +40,27 @@ impl FileKind {
     }
 }
 
-/// Files as readers tell them apart: pictures shown inline, PDFs and CAD drawings downloaded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FileGroup {
-    Image,
-    Pdf,
-    Cad,
-}
-
-impl FileGroup {
-    pub const ALL: [FileGroup; 3] = [FileGroup::Image, FileGroup::Pdf, FileGroup::Cad];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FileGroup::Image => "image",
-            FileGroup::Pdf => "pdf",
-            FileGroup::Cad => "cad",
-        }
+crate::domain::closed_set! {
+    /// Files as readers tell them apart: pictures shown inline, PDFs and CAD drawings downloaded.
+    pub enum FileGroup {
+        Image = "image",
+        Pdf = "pdf",
+        Cad = "cad",
     }
 }
 
-impl super::StoredText for FileGroup {
-    const ALL: &'static [Self] = &FileGroup::ALL;
-    fn stored(self) -> &'static str {
-        self.as_str()
+crate::domain::closed_set! {
+    /// Who may see a file: anyone, or (confidential drawings) the firm and the staff until an
+    /// introduction opens it to a maker.
+    pub enum Visibility {
+        Public = "public",
+        Introduced = "introduced",
     }
-}
-
-/// Who may see a file: anyone, or (confidential drawings) the firm and the staff until an
-/// introduction opens it to a maker.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Visibility {
-    Public,
-    Introduced,
 }
 
 impl Visibility {
-    pub const ALL: [Visibility; 2] = [Visibility::Public, Visibility::Introduced];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Visibility::Public => "public",
-            Visibility::Introduced => "introduced",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|v| v.as_str() == s.trim())
-    }
-}
-
-impl super::StoredText for Visibility {
-    const ALL: &'static [Self] = &Visibility::ALL;
-    fn stored(self) -> &'static str {
-        self.as_str()
+        <Self as crate::domain::StoredText>::from_stored(s.trim())
     }
 }
 

@@ -12,6 +12,44 @@ pub mod organization;
 pub mod places;
 pub mod text;
 
+/// Declares a closed set stored as text, from one list of its values and their stored names:
+/// the enum (serialized under those names), `ALL`, `as_str` and its [`StoredText`]. Methods of
+/// its own (an exact or lenient `parse`, rules) are written beside it.
+macro_rules! closed_set {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $text:literal),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            /// Every value, in the order declared.
+            pub const ALL: [$name; [$($text),+].len()] = [$($name::$variant),+];
+
+            /// The stored (and serialized) name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+
+        impl $crate::domain::StoredText for $name {
+            const ALL: &'static [Self] = &$name::ALL;
+            fn stored(self) -> &'static str {
+                self.as_str()
+            }
+        }
+    };
+}
+pub(crate) use closed_set;
+
 /// A closed set stored as text: each value has exactly one stored form, and reading any other
 /// text is an error (never silently a default). The database layer maps every such type to its
 /// text column through this trait.

@@ -2,29 +2,19 @@
 
 use serde::Serialize;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum NeedStatus {
-    Draft,
-    PendingReview,
-    Published,
-    InTalks,
-    Localized,
-    Closed,
-    Expired,
+crate::domain::closed_set! {
+    pub enum NeedStatus {
+        Draft = "draft",
+        PendingReview = "pending_review",
+        Published = "published",
+        InTalks = "in_talks",
+        Localized = "localized",
+        Closed = "closed",
+        Expired = "expired",
+    }
 }
 
 impl NeedStatus {
-    pub const ALL: [NeedStatus; 7] = [
-        NeedStatus::Draft,
-        NeedStatus::PendingReview,
-        NeedStatus::Published,
-        NeedStatus::InTalks,
-        NeedStatus::Localized,
-        NeedStatus::Closed,
-        NeedStatus::Expired,
-    ];
-
     /// Statuses the public catalogue shows.
     pub const PUBLIC: [NeedStatus; 3] = [
         NeedStatus::Published,
@@ -32,20 +22,8 @@ impl NeedStatus {
         NeedStatus::Localized,
     ];
 
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NeedStatus::Draft => "draft",
-            NeedStatus::PendingReview => "pending_review",
-            NeedStatus::Published => "published",
-            NeedStatus::InTalks => "in_talks",
-            NeedStatus::Localized => "localized",
-            NeedStatus::Closed => "closed",
-            NeedStatus::Expired => "expired",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|st| st.as_str() == s.trim())
+        <Self as crate::domain::StoredText>::from_stored(s.trim())
     }
 
     pub fn is_public(self) -> bool {
@@ -91,88 +69,30 @@ impl NeedStatus {
     }
 }
 
-impl super::StoredText for NeedStatus {
-    const ALL: &'static [Self] = &NeedStatus::ALL;
-    fn stored(self) -> &'static str {
-        self.as_str()
+crate::domain::closed_set! {
+    /// An organizer's decision on a need awaiting review.
+    pub enum Decision {
+        Approved = "approved",
+        Rejected = "rejected",
     }
 }
 
-impl super::StoredText for Unit {
-    const ALL: &'static [Self] = &Unit::ALL;
-    fn stored(self) -> &'static str {
-        self.as_str()
+crate::domain::closed_set! {
+    /// Units a yearly quantity is counted in.
+    pub enum Unit {
+        Piece = "piece",
+        Set = "set",
+        Pair = "pair",
+        Kg = "kg",
+        Ton = "ton",
+        Meter = "meter",
+        SquareMeter = "square_meter",
+        Liter = "liter",
+        Roll = "roll",
     }
-}
-
-/// An organizer's decision on a need awaiting review.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Decision {
-    Approved,
-    Rejected,
-}
-
-impl Decision {
-    pub const ALL: [Decision; 2] = [Decision::Approved, Decision::Rejected];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Approved => "approved",
-            Decision::Rejected => "rejected",
-        }
-    }
-}
-
-impl super::StoredText for Decision {
-    const ALL: &'static [Self] = &Decision::ALL;
-    fn stored(self) -> &'static str {
-        self.as_str()
-    }
-}
-
-/// Units a yearly quantity is counted in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Unit {
-    Piece,
-    Set,
-    Pair,
-    Kg,
-    Ton,
-    Meter,
-    SquareMeter,
-    Liter,
-    Roll,
 }
 
 impl Unit {
-    pub const ALL: [Unit; 9] = [
-        Unit::Piece,
-        Unit::Set,
-        Unit::Pair,
-        Unit::Kg,
-        Unit::Ton,
-        Unit::Meter,
-        Unit::SquareMeter,
-        Unit::Liter,
-        Unit::Roll,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Piece => "piece",
-            Unit::Set => "set",
-            Unit::Pair => "pair",
-            Unit::Kg => "kg",
-            Unit::Ton => "ton",
-            Unit::Meter => "meter",
-            Unit::SquareMeter => "square_meter",
-            Unit::Liter => "liter",
-            Unit::Roll => "roll",
-        }
-    }
-
     pub fn parse(s: &str) -> Option<Self> {
         let s = super::text::normalize(s);
         Self::ALL

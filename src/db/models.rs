@@ -21,26 +21,25 @@ pub struct Category {
     pub position: i32,
 }
 
+/// An organization as stored: its id and its fields (the same struct that inserts it).
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
 #[diesel(table_name = organizations)]
 pub struct Organization {
     pub id: i32,
-    pub name: String,
-    pub name_en: String,
-    pub name_key: String,
-    pub kind: OrgKind,
-    pub province: String,
-    pub city: String,
-    pub address: String,
-    pub website: String,
-    pub phone: String,
-    pub description: String,
-    pub verified: bool,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
+    #[diesel(embed)]
+    pub fields: NewOrganization,
 }
 
-#[derive(Debug, Clone, Insertable)]
+/// The fields are read through the organization: `org.name` is `org.fields.name`.
+impl std::ops::Deref for Organization {
+    type Target = NewOrganization;
+    fn deref(&self) -> &NewOrganization {
+        &self.fields
+    }
+}
+
+/// An organization's fields: what inserting one takes, and what a stored one holds.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
 #[diesel(table_name = organizations)]
 pub struct NewOrganization {
     pub name: String,

@@ -248,8 +248,8 @@ impl Accounts<'_> {
             .await?;
         Ok(org.map(|o| crate::services::posting::FirmSummary {
             id: o.id,
-            name: o.name,
-            verified: o.verified,
+            name: o.fields.name,
+            verified: o.fields.verified,
         }))
     }
 

@@ -170,8 +170,8 @@ impl Posting<'_> {
                     .collect();
                 let organization = q::find_organization(conn, org)?.map(|o| FirmSummary {
                     id: o.id,
-                    name: o.name,
-                    verified: o.verified,
+                    name: o.fields.name,
+                    verified: o.fields.verified,
                 });
                 Ok(Dashboard {
                     needs,

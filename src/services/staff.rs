@@ -120,9 +120,9 @@ impl Staff<'_> {
                     .into_iter()
                     .map(|o| PendingOrganization {
                         id: o.id,
-                        name: o.name,
-                        kind: o.kind,
-                        city: o.city,
+                        name: o.fields.name,
+                        kind: o.fields.kind,
+                        city: o.fields.city,
                     })
                     .collect();
                 let dead_mail = if is_admin {

@@ -5,10 +5,10 @@ use std::collections::BTreeMap;
 
 use crate::domain::account::Role;
 use actix_web::http::{header, StatusCode};
-use actix_web::{web, HttpRequest, HttpResponse, HttpResponseBuilder};
+use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::form::{flash, safe_next as checked_next, Posted};
+use super::form::{flash, redirect, safe_next as checked_next, Posted};
 use super::session::{self, client_ip, Viewer};
 use super::{lang_of, render_status};
 use crate::auth::ratelimit::Action;
@@ -19,12 +19,6 @@ use crate::services::accounts::{self as svc, purpose, LoginOutcome, ProfileInput
 use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
-
-fn see_other(location: &str) -> HttpResponseBuilder {
-    let mut res = HttpResponse::SeeOther();
-    res.insert_header((header::LOCATION, location.to_string()));
-    res
-}
 
 fn error_map(lang: Lang, errors: &[FieldError]) -> BTreeMap<String, String> {
     errors
@@ -225,14 +219,32 @@ async fn sign_in_and_go(
     pending: Option<i32>,
     to: &str,
 ) -> Page {
-    let mut res = see_other(to);
+    let mut res = redirect(to);
     session::start(state, viewer.0.as_ref(), user, pending, &mut res).await?;
     Ok(res.finish())
 }
 
+/// After a form that creates an account: the new account is signed in and goes on, or the form
+/// comes back with its errors.
+async fn signed_in_or_form(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    created: Result<i32, AppError>,
+    to: &str,
+    template: &str,
+    data: impl Serialize,
+) -> Page {
+    let result = match created {
+        Ok(id) => sign_in_and_go(state, viewer, Some(id), None, to).await,
+        Err(e) => Err(e),
+    };
+    or_form(result, state, req, viewer, template, data).await
+}
+
 /// Ends the session (if any), clears its cookie and redirects.
 async fn sign_out_and_go(state: &web::Data<AppState>, viewer: &Viewer, to: &str) -> Page {
-    let mut res = see_other(to);
+    let mut res = redirect(to);
     if let Some(s) = &viewer.0 {
         session::end(state, s, &mut res).await?;
     }
@@ -248,7 +260,7 @@ async fn settings_or_form(
     to: &str,
 ) -> Page {
     match result {
-        Ok(()) => Ok(see_other(to).finish()),
+        Ok(()) => Ok(redirect(to).finish()),
         Err(AppError::Invalid(errors)) => {
             settings_page(state, req, viewer, None, None, &errors).await
         }
@@ -265,7 +277,7 @@ fn safe_next(next: Option<&str>) -> String {
 
 pub async fn signup_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
     if viewer.user().is_some() {
-        return Ok(see_other("/account").finish());
+        return Ok(redirect("/account").finish());
     }
     form_page(
         &state,
@@ -300,14 +312,20 @@ pub async fn signup(
     let values = SignupPage {
         values: form.input.clone(),
     };
-    let result = async {
-        let id = svc::Accounts::of(&state)
-            .signup(form.input, lang_of(&req))
-            .await?;
-        sign_in_and_go(&state, &viewer, Some(id), None, "/account?done=welcome").await
-    }
-    .await;
-    or_form(result, &state, &req, &viewer, "auth/signup.html", values).await
+    let created = svc::Accounts::of(&state)
+        .signup(form.input, lang_of(&req))
+        .await;
+    let to = "/account?done=welcome";
+    signed_in_or_form(
+        &state,
+        &req,
+        &viewer,
+        created,
+        to,
+        "auth/signup.html",
+        values,
+    )
+    .await
 }
 
 // Email verification
@@ -366,7 +384,7 @@ pub async fn verify(state: web::Data<AppState>, viewer: Viewer, form: Posted<Tok
     } else {
         "/login?done=verified"
     };
-    Ok(see_other(to).finish())
+    Ok(redirect(to).finish())
 }
 
 pub async fn resend_verification(
@@ -377,11 +395,11 @@ pub async fn resend_verification(
 ) -> Page {
     let user = viewer.require_user()?;
     if user.email_verified_at.is_some() {
-        return Ok(see_other("/account?done=verified").finish());
+        return Ok(redirect("/account?done=verified").finish());
     }
     limited(&state, &req, Action::VerificationResend, Some(&user.email))?;
     svc::Accounts::of(&state).resend_verification(user).await?;
-    Ok(see_other("/account?done=resent").finish())
+    Ok(redirect("/account?done=resent").finish())
 }
 
 // Login and logout
@@ -393,7 +411,7 @@ pub async fn login_form(
     query: web::Query<NextQuery>,
 ) -> Page {
     if viewer.user().is_some() {
-        return Ok(see_other(&safe_next(query.next.as_deref())).finish());
+        return Ok(redirect(&safe_next(query.next.as_deref())).finish());
     }
     let data = LoginPage {
         next: checked_next(query.next.as_deref()),
@@ -463,7 +481,7 @@ pub async fn second_factor_form(
     query: web::Query<NextQuery>,
 ) -> Page {
     if viewer.0.as_ref().and_then(|s| s.pending_user_id).is_none() {
-        return Ok(see_other("/login").finish());
+        return Ok(redirect("/login").finish());
     }
     form_page(
         &state,
@@ -625,7 +643,7 @@ pub async fn reset(
         svc::Accounts::of(&state)
             .reset_password(&form.token, form.password)
             .await?;
-        Ok(see_other("/login?done=reset").finish())
+        Ok(redirect("/login?done=reset").finish())
     }
     .await;
     or_form(result, &state, &req, &viewer, "auth/reset.html", data).await
@@ -702,7 +720,7 @@ pub async fn update_profile(
     {
         Ok(()) => {
             // The account's language becomes the site's language too.
-            let mut res = see_other("/account?done=saved");
+            let mut res = redirect("/account?done=saved");
             if let Some(lang) = Lang::parse(&form.input.lang) {
                 res.cookie(
                     actix_web::cookie::Cookie::build(super::LANG_COOKIE, lang.code())
@@ -845,14 +863,11 @@ pub async fn accept_invite(
             name: Some(form.name.clone()),
         },
     };
-    let result = async {
-        let id = svc::Accounts::of(&state)
-            .accept_invite(&form.token, &form.name, form.password, lang_of(&req))
-            .await?;
-        sign_in_and_go(&state, &viewer, Some(id), None, "/account?done=joined").await
-    }
-    .await;
-    or_form(result, &state, &req, &viewer, "auth/invite.html", data).await
+    let created = svc::Accounts::of(&state)
+        .accept_invite(&form.token, &form.name, form.password, lang_of(&req))
+        .await;
+    let to = "/account?done=joined";
+    signed_in_or_form(&state, &req, &viewer, created, to, "auth/invite.html", data).await
 }
 
 // Two-factor sign-in
@@ -944,7 +959,7 @@ pub async fn totp_disable(
         .disable_totp(user, form.into_inner().password)
         .await
     {
-        Ok(()) => Ok(see_other("/account?done=totp_off").finish()),
+        Ok(()) => Ok(redirect("/account?done=totp_off").finish()),
         Err(AppError::Invalid(errors)) => {
             form_page(
                 &state,

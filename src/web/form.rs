@@ -115,11 +115,16 @@ pub struct DoneQuery {
     pub done: Option<String>,
 }
 
+/// A 303 redirect to a path of this site, still open for cookies.
+pub fn redirect(to: &str) -> actix_web::HttpResponseBuilder {
+    let mut res = HttpResponse::SeeOther();
+    res.insert_header((header::LOCATION, to.to_string()));
+    res
+}
+
 /// A 303 redirect to a path of this site.
 pub fn see_other(to: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, to.to_string()))
-        .finish()
+    redirect(to).finish()
 }
 
 /// A confirmation message key from `?done=`, only if it names one.

@@ -74,7 +74,8 @@ pub struct Dashboard {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RoleChange {
     GrantOrganizer,
-    /// Back to what the account was before: a buyer when it belongs to a firm, else a supplier.
+    /// Back to what the account's organization makes it: a buyer in an industrial firm, else a
+    /// supplier (an inventor alone, a workshop, a manufacturer, a lab).
     Revoke,
 }
 
@@ -164,9 +165,19 @@ impl Staff<'_> {
                 if user.role == Role::Admin {
                     return Err(AppError::Conflict("error.own_role"));
                 }
+                // Revoking returns the account to what its organization makes it: a member of
+                // an industrial firm is a buyer; an inventor, a workshop or a lab supplies.
+                let firm = match user.organization_id {
+                    Some(org) => crate::db::catalogue::find_organization(conn, org)?,
+                    None => None,
+                };
                 let role = match change {
                     RoleChange::GrantOrganizer => Role::Organizer,
-                    RoleChange::Revoke if user.organization_id.is_some() => Role::Buyer,
+                    RoleChange::Revoke
+                        if firm.is_some_and(|o| o.kind == OrgKind::IndustrialFirm) =>
+                    {
+                        Role::Buyer
+                    }
                     RoleChange::Revoke => Role::Supplier,
                 };
                 Ok(crate::db::accounts::set_role(conn, id, role)?)

@@ -608,3 +608,65 @@ async fn admins_grant_roles_and_can_require_two_factor_for_staff() {
         "the admin is now stopped too until 2FA is on"
     );
 }
+
+#[actix_web::test]
+async fn revoking_the_organizer_role_returns_a_workshop_to_supplying() {
+    use diesel::prelude::*;
+    use niaz::db::schema::{organizations, users};
+    let app = spawn_app().await;
+    let workshop = OrgBuilder::new("کارگاه تراش").insert(&app.db);
+    let firm = OrgBuilder::new("کارخانه").insert(&app.db);
+    diesel::update(organizations::table.find(workshop))
+        .set(organizations::kind.eq(niaz::domain::organization::OrgKind::Workshop))
+        .execute(&mut *app.db.conn().unwrap())
+        .unwrap();
+    let mut admin = browser_for(&app, "admin", firm, firm).await;
+    let mut conn = app.db.conn().unwrap();
+    let maker = create_user_cli(
+        &mut conn,
+        "maker@example.ir",
+        "سازنده",
+        Role::Organizer,
+        PASSWORD,
+    )
+    .unwrap();
+    let member = create_user_cli(
+        &mut conn,
+        "member@example.ir",
+        "عضو",
+        Role::Organizer,
+        PASSWORD,
+    )
+    .unwrap();
+    diesel::update(users::table.find(maker))
+        .set(users::organization_id.eq(Some(workshop)))
+        .execute(&mut *conn)
+        .unwrap();
+    diesel::update(users::table.find(member))
+        .set(users::organization_id.eq(Some(firm)))
+        .execute(&mut *conn)
+        .unwrap();
+    drop(conn);
+    for id in [maker, member] {
+        let res = admin
+            .submit(
+                "/admin",
+                &format!("/admin/users/{id}/role"),
+                &[("role", "member")],
+            )
+            .await;
+        assert_eq!(res.status, 303);
+    }
+    let role = |id: i32| {
+        niaz::db::accounts::find_user(&mut app.db.conn().unwrap(), id)
+            .unwrap()
+            .unwrap()
+            .role
+    };
+    assert_eq!(
+        role(maker),
+        Role::Supplier,
+        "a workshop's maker supplies again"
+    );
+    assert_eq!(role(member), Role::Buyer, "a firm's member buys again");
+}

@@ -238,7 +238,10 @@ fn load_demo(db: &Db, count: Option<usize>, seed: u64) -> anyhow::Result<()> {
         demo::Loaded::Done {
             organizations,
             needs,
-        } => tracing::info!("loaded demo data: {organizations} organizations, {needs} needs"),
+            makers,
+        } => tracing::info!(
+            "loaded demo data: {organizations} organizations, {needs} needs, {makers} makers"
+        ),
     }
     Ok(())
 }

@@ -3,13 +3,15 @@
 use actix_web::web;
 
 use crate::api;
-use crate::web::{account, admin, catalogue, import, pages, posting, search};
+use crate::web::{account, admin, catalogue, import, pages, posting, search, suppliers};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
         .route("/needs", web::get().to(catalogue::list))
         .route("/needs/{id}", web::get().to(catalogue::show))
         .route("/firms/{id}", web::get().to(catalogue::firm))
+        .route("/suppliers", web::get().to(suppliers::directory))
+        .route("/suppliers/{id}", web::get().to(suppliers::show))
         .route("/search", web::get().to(search::page))
         .route("/search/export", web::get().to(search::export))
         .route("/about", web::get().to(pages::about))
@@ -45,6 +47,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/account/delete", web::post().to(account::delete_account))
         .route("/account/invite", web::post().to(account::invite))
+        .route("/account/profile", web::get().to(suppliers::profile_form))
+        .route("/account/profile", web::post().to(suppliers::save_profile))
         .route("/account/2fa", web::get().to(account::totp_page))
         .route("/account/2fa/setup", web::post().to(account::totp_setup))
         .route("/account/2fa/enable", web::post().to(account::totp_enable))

@@ -18,6 +18,7 @@ pub mod posting;
 pub mod schema;
 pub mod search;
 mod sql;
+pub mod suppliers;
 pub mod types;
 
 use std::path::PathBuf;

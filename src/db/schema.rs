@@ -79,8 +79,42 @@ diesel::allow_tables_to_appear_in_same_query!(
     settings,
     need_decisions,
     attachments,
-    need_joins
+    need_joins,
+    supplier_profiles,
+    supplier_processes,
+    supplier_certifications
 );
+
+diesel::table! {
+    supplier_profiles (user_id) {
+        user_id -> Integer,
+        summary -> Text,
+        materials -> Text,
+        machines -> Text,
+        capacity -> Text,
+        city -> Text,
+        localized_parts -> Text,
+        verified -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    supplier_processes (user_id, process) {
+        user_id -> Integer,
+        process -> Text,
+    }
+}
+
+diesel::table! {
+    supplier_certifications (user_id, certification) {
+        user_id -> Integer,
+        certification -> Text,
+    }
+}
+
+diesel::joinable!(supplier_profiles -> users (user_id));
 
 diesel::table! {
     search_changes (id) {

@@ -92,6 +92,8 @@ stored_text!(
     crate::domain::files::FileGroup,
     crate::domain::mail::MailStatus,
     crate::domain::need::Decision,
+    crate::domain::supplier::Process,
+    crate::domain::supplier::Certification,
 );
 
 #[cfg(test)]

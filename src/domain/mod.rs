@@ -10,6 +10,7 @@ pub mod money;
 pub mod need;
 pub mod organization;
 pub mod places;
+pub mod supplier;
 pub mod text;
 
 /// Declares a closed set stored as text, from one list of its values and their stored names:

@@ -479,3 +479,77 @@ error-hs_code_invalid = The HS code must have 4 to 10 digits, e.g. 8482.10.10
 
 ## Import problems
 import-row_error = row { $row }, column { $column }: { $reason }{ $value }
+
+## Processes
+process-cnc_turning = CNC turning
+process-cnc_milling = CNC milling
+process-five_axis_machining = Five-axis machining
+process-grinding = Grinding
+process-edm = EDM and wire cutting
+process-sand_casting = Sand casting
+process-die_casting = Die casting
+process-investment_casting = Investment casting
+process-forging = Forging
+process-sheet_metal = Sheet metal and pressing
+process-laser_cutting = Laser cutting
+process-welding = Welding
+process-heat_treatment = Heat treatment
+process-surface_coating = Coating and plating
+process-injection_moulding = Injection moulding
+process-rubber_moulding = Rubber moulding
+process-extrusion = Extrusion
+process-gear_cutting = Gear cutting
+process-spring_making = Spring making
+process-fasteners = Bolts and fasteners
+process-electronics_assembly = Electronics assembly
+process-pcb_design = PCB design
+process-electrical_panels = Electrical panels
+process-hydraulics = Hydraulic and pneumatic parts
+process-reverse_engineering = Reverse engineering
+process-3d_printing = 3D printing
+process-mould_making = Mould and die making
+process-composites = Composites
+process-powder_metallurgy = Powder metallurgy
+process-industrial_design = Industrial design
+
+## Certifications
+certification-iso_9001 = ISO 9001
+certification-iso_14001 = ISO 14001
+certification-iatf_16949 = IATF 16949
+certification-national_standard = National standard mark
+certification-ce = CE mark
+certification-knowledge_based = Knowledge-based company
+
+## Suppliers
+suppliers-title = Makers
+suppliers-lead = The province's workshops, manufacturers, inventors and labs, and what they can make.
+suppliers-count = { $n ->
+        [one] { $n } maker
+       *[other] { $n } makers
+    }
+suppliers-empty = No maker matches these filters.
+suppliers-filter = Filter
+suppliers-process = Process
+suppliers-city = City
+suppliers-certification = Certificate
+suppliers-any = Any
+suppliers-apply = Apply
+suppliers-verified = Verified
+suppliers-summary = About
+suppliers-materials = Materials
+suppliers-machines = Main machines
+suppliers-capacity = Capacity
+suppliers-localized = Parts it has already localized
+suppliers-no_contact = Makers' contact details are shared only when both sides agree, through an introduction by Niaz.
+nav-suppliers = Makers
+profile-title = Maker profile
+profile-lead = Say what you make, so that firms find you. Your phone number and address are never shown on your profile.
+profile-processes = Processes you do
+profile-certifications = Certificates
+profile-save = Save the profile
+profile-public = Your public profile
+profile-unverified = The profile becomes public once your email address is confirmed.
+flash-profile_saved = The profile has been saved.
+error-process_unknown = This process is not in the list
+error-certification_unknown = This certificate is not in the list
+error-profile_suppliers_only = Maker profiles are for maker accounts

@@ -450,3 +450,74 @@ error-hs_code_invalid = کد تعرفه باید ۴ تا ۱۰ رقم باشد، 
 
 ## Import problems
 import-row_error = ردیف { $row }، ستون { $column }: { $reason }{ $value }
+
+## Processes
+process-cnc_turning = تراشکاری CNC
+process-cnc_milling = فرزکاری CNC
+process-five_axis_machining = ماشین‌کاری پنج‌محور
+process-grinding = سنگ‌زنی
+process-edm = اسپارک و وایرکات
+process-sand_casting = ریخته‌گری ماسه‌ای
+process-die_casting = ریخته‌گری تحت فشار
+process-investment_casting = ریخته‌گری دقیق
+process-forging = آهنگری و فورج
+process-sheet_metal = ورق‌کاری و پرسکاری
+process-laser_cutting = برش لیزر
+process-welding = جوشکاری
+process-heat_treatment = عملیات حرارتی
+process-surface_coating = پوشش‌دهی و آبکاری
+process-injection_moulding = تزریق پلاستیک
+process-rubber_moulding = قطعات لاستیکی
+process-extrusion = اکستروژن
+process-gear_cutting = چرخ‌دنده‌سازی
+process-spring_making = فنرسازی
+process-fasteners = پیچ و مهره‌سازی
+process-electronics_assembly = مونتاژ الکترونیک
+process-pcb_design = طراحی برد مدار چاپی
+process-electrical_panels = تابلو برق
+process-hydraulics = قطعات هیدرولیک و پنوماتیک
+process-reverse_engineering = مهندسی معکوس
+process-3d_printing = چاپ سه‌بعدی
+process-mould_making = قالب‌سازی
+process-composites = کامپوزیت
+process-powder_metallurgy = متالورژی پودر
+process-industrial_design = طراحی صنعتی
+
+## Certifications
+certification-iso_9001 = ISO 9001
+certification-iso_14001 = ISO 14001
+certification-iatf_16949 = IATF 16949
+certification-national_standard = نشان استاندارد ملی
+certification-ce = نشان CE
+certification-knowledge_based = دانش‌بنیان
+
+## Suppliers
+suppliers-title = سازندگان
+suppliers-lead = کارگاه‌ها، تولیدکنندگان، مخترعان و آزمایشگاه‌های استان و آنچه می‌توانند بسازند.
+suppliers-count = { $n } سازنده
+suppliers-empty = سازنده‌ای با این مشخصات پیدا نشد.
+suppliers-filter = پالایش
+suppliers-process = فرایند
+suppliers-city = شهر
+suppliers-certification = گواهی
+suppliers-any = همه
+suppliers-apply = اعمال
+suppliers-verified = تأییدشده
+suppliers-summary = معرفی
+suppliers-materials = مواد
+suppliers-machines = ماشین‌آلات اصلی
+suppliers-capacity = ظرفیت
+suppliers-localized = قطعاتی که تاکنون بومی‌سازی کرده است
+suppliers-no_contact = اطلاعات تماس سازندگان تنها پس از موافقت دو طرف، با معرفی «نیاز» در اختیار قرار می‌گیرد.
+nav-suppliers = سازندگان
+profile-title = نمایه سازنده
+profile-lead = آنچه می‌سازید را بنویسید تا واحدهای صنعتی شما را پیدا کنند. شماره تماس و نشانی شما هرگز در نمایه نمایش داده نمی‌شود.
+profile-processes = فرایندهایی که انجام می‌دهید
+profile-certifications = گواهی‌ها
+profile-save = ذخیره نمایه
+profile-public = نمایه عمومی شما
+profile-unverified = نمایه پس از تأیید ایمیل عمومی می‌شود.
+flash-profile_saved = نمایه ذخیره شد.
+error-process_unknown = این فرایند در فهرست نیست
+error-certification_unknown = این گواهی در فهرست نیست
+error-profile_suppliers_only = نمایه سازنده فقط برای حساب‌های سازنده است

@@ -11,6 +11,7 @@ pub mod posting;
 pub mod search;
 pub mod spreadsheet;
 pub mod staff;
+pub mod suppliers;
 
 use serde::Serialize;
 

@@ -11,6 +11,7 @@ pub mod pages;
 pub mod posting;
 pub mod search;
 pub mod session;
+pub mod suppliers;
 
 use actix_web::http::header;
 use actix_web::{web, HttpMessage, HttpRequest, HttpResponse};

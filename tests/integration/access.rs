@@ -126,6 +126,21 @@ async fn site(require_2fa: bool) -> Site {
         PASSWORD,
     )
     .unwrap();
+    niaz::db::suppliers::save(
+        &mut app.db.conn().unwrap(),
+        member,
+        &niaz::db::suppliers::ProfileFields {
+            summary: "تراشکاری".into(),
+            materials: String::new(),
+            machines: String::new(),
+            capacity: String::new(),
+            city: "تبریز".into(),
+            localized_parts: String::new(),
+        },
+        &[niaz::domain::supplier::Process::CncTurning],
+        &[],
+    )
+    .unwrap();
     if require_2fa {
         niaz::db::accounts::set_setting(
             &mut app.db.conn().unwrap(),
@@ -213,6 +228,15 @@ fn table(s: &Site) -> Vec<Row> {
         get(format!("/needs/{d}"), [404; 7]),
         get(format!("/firms/{}", s.org), ALL_200),
         get("/search?q=x", ALL_200),
+        get("/suppliers", ALL_200),
+        get(
+            "/suppliers?process=cnc_turning&city=%D8%AA%D8%A8%D8%B1%DB%8C%D8%B2",
+            ALL_200,
+        ),
+        get("/suppliers?process=nothing", [400; 7]),
+        get(format!("/suppliers/{}", s.member), ALL_200),
+        get("/suppliers/99999", [404; 7]),
+        get("/account/profile", [303, 200, 409, 409, 200, 409, 409]),
         get("/search/export?format=csv", ALL_200),
         get("/search/export?format=xlsx", ALL_200),
         get("/about", ALL_200),
@@ -288,6 +312,11 @@ fn table(s: &Site) -> Vec<Row> {
             "/account/password",
             &[],
             [401, 400, 400, 400, 400, 400, 400],
+        ),
+        post(
+            "/account/profile",
+            &[("summary", "قطعه‌سازی"), ("processes", "welding")],
+            [401, 303, 409, 409, 303, 409, 409],
         ),
         post("/account/delete", &[], [401, 400, 400, 400, 400, 400, 400]),
         post(

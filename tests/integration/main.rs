@@ -15,3 +15,4 @@ mod search_index;
 mod security;
 mod site;
 mod spreadsheet;
+mod suppliers;

@@ -832,6 +832,17 @@ async fn a_populated_site_reveals_no_contact_and_no_anonymous_firm() {
         "/search/export?format=csv".into(),
         "/search/export?format=xlsx".into(),
     ];
+    for page in 1..=2 {
+        paths.push(format!("/suppliers?page={page}"));
+    }
+    let makers: Vec<i32> = niaz::db::schema::supplier_profiles::table
+        .select(niaz::db::schema::supplier_profiles::user_id)
+        .load(&mut *app.db.conn().unwrap())
+        .unwrap();
+    assert!(makers.len() >= 30);
+    for id in makers {
+        paths.push(format!("/suppliers/{id}"));
+    }
     for page in 1..=6 {
         paths.push(format!("/needs?page={page}"));
         paths.push(format!("/search?q=&page={page}"));

@@ -6,6 +6,7 @@
 //! Persian digits) so search can be exercised on them.
 
 mod data;
+mod suppliers;
 
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::Connection;
@@ -25,8 +26,14 @@ pub use data::{Part, FIRMS, PARTS};
 /// What loading demo data did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Loaded {
-    Skipped { existing: i64 },
-    Done { organizations: usize, needs: usize },
+    Skipped {
+        existing: i64,
+    },
+    Done {
+        organizations: usize,
+        needs: usize,
+        makers: usize,
+    },
 }
 
 const PROVINCE: &str = "آذربایجان شرقی";
@@ -285,9 +292,16 @@ pub fn load(
             bar.inc(chunk.len() as u64);
         }
         bar.finish_and_clear();
+        // The hand-written demo also shows makers; synthetic catalogues are for benchmarks.
+        let makers = if count.is_none() {
+            suppliers::load(conn, now)?
+        } else {
+            0
+        };
         Ok(Loaded::Done {
             organizations: org_ids.len(),
             needs: needs.len(),
+            makers,
         })
     })
 }

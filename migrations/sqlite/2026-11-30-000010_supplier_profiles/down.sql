@@ -1,0 +1,3 @@
+DROP TABLE supplier_certifications;
+DROP TABLE supplier_processes;
+DROP TABLE supplier_profiles;

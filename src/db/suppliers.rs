@@ -1,0 +1,257 @@
+//! Queries of supplier profiles: one row per supplier, its processes and certifications in
+//! rows of their own, so the directory can filter by them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{supplier_certifications, supplier_processes, supplier_profiles, users};
+use super::Conn;
+use crate::domain::account::Role;
+use crate::domain::supplier::{Certification, Process};
+
+/// A supplier's profile text, as stored.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = supplier_profiles)]
+pub struct ProfileFields {
+    pub summary: String,
+    pub materials: String,
+    pub machines: String,
+    pub capacity: String,
+    pub city: String,
+    pub localized_parts: String,
+}
+
+/// A profile with its owner's public name.
+#[derive(Debug, Clone)]
+pub struct ProfileRow {
+    pub user_id: i32,
+    pub name: String,
+    pub organization: Option<String>,
+    pub fields: ProfileFields,
+    pub verified: bool,
+    pub processes: Vec<Process>,
+    pub certifications: Vec<Certification>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Writes a profile and its lists, replacing what was there.
+pub fn save(
+    conn: &mut Conn,
+    user_id: i32,
+    fields: &ProfileFields,
+    processes: &[Process],
+    certifications: &[Certification],
+) -> QueryResult<()> {
+    conn.transaction(|conn| {
+        let now = chrono::Utc::now().naive_utc();
+        let exists = supplier_profiles::table
+            .find(user_id)
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if exists {
+            diesel::update(supplier_profiles::table.find(user_id))
+                .set((fields, supplier_profiles::updated_at.eq(now)))
+                .execute(conn)?;
+        } else {
+            diesel::insert_into(supplier_profiles::table)
+                .values((
+                    supplier_profiles::user_id.eq(user_id),
+                    fields,
+                    supplier_profiles::created_at.eq(now),
+                    supplier_profiles::updated_at.eq(now),
+                ))
+                .execute(conn)?;
+        }
+        diesel::delete(supplier_processes::table.filter(supplier_processes::user_id.eq(user_id)))
+            .execute(conn)?;
+        for p in processes {
+            diesel::insert_into(supplier_processes::table)
+                .values((
+                    supplier_processes::user_id.eq(user_id),
+                    supplier_processes::process.eq(*p),
+                ))
+                .execute(conn)?;
+        }
+        diesel::delete(
+            supplier_certifications::table.filter(supplier_certifications::user_id.eq(user_id)),
+        )
+        .execute(conn)?;
+        for c in certifications {
+            diesel::insert_into(supplier_certifications::table)
+                .values((
+                    supplier_certifications::user_id.eq(user_id),
+                    supplier_certifications::certification.eq(*c),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// What the directory may filter on.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub process: Option<Process>,
+    pub certification: Option<Certification>,
+    pub city: Option<String>,
+}
+
+fn public(filter: &Filter) -> supplier_profiles::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+    // Public once the account's address is confirmed; deleted accounts never.
+    let listed = users::table
+        .filter(users::role.eq(Role::Supplier))
+        .filter(users::email_verified_at.is_not_null())
+        .filter(users::deleted_at.is_null())
+        .select(users::id);
+    let mut q = supplier_profiles::table
+        .filter(supplier_profiles::user_id.eq_any(listed))
+        .into_boxed();
+    if let Some(p) = filter.process {
+        q = q.filter(
+            supplier_profiles::user_id.eq_any(
+                supplier_processes::table
+                    .filter(supplier_processes::process.eq(p))
+                    .select(supplier_processes::user_id),
+            ),
+        );
+    }
+    if let Some(c) = filter.certification {
+        q = q.filter(
+            supplier_profiles::user_id.eq_any(
+                supplier_certifications::table
+                    .filter(supplier_certifications::certification.eq(c))
+                    .select(supplier_certifications::user_id),
+            ),
+        );
+    }
+    if let Some(city) = &filter.city {
+        q = q.filter(supplier_profiles::city.eq(city.clone()));
+    }
+    q
+}
+
+/// One page of public profiles, most recently updated first, and the total.
+pub fn directory(
+    conn: &mut Conn,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<ProfileRow>, i64)> {
+    let total = public(filter).count().get_result(conn)?;
+    let ids: Vec<i32> = public(filter)
+        .order((
+            supplier_profiles::updated_at.desc(),
+            supplier_profiles::user_id.desc(),
+        ))
+        .offset(offset)
+        .limit(limit)
+        .select(supplier_profiles::user_id)
+        .load(conn)?;
+    Ok((load(conn, &ids)?, total))
+}
+
+/// Cities of public profiles with their counts, for the filter.
+pub fn cities(conn: &mut Conn) -> QueryResult<Vec<(String, i64)>> {
+    let cities: Vec<String> = public(&Filter::default())
+        .filter(supplier_profiles::city.ne(""))
+        .select(supplier_profiles::city)
+        .load(conn)?;
+    let mut counts: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
+    for c in cities {
+        *counts.entry(c).or_default() += 1;
+    }
+    let mut rows: Vec<(String, i64)> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    Ok(rows)
+}
+
+/// A profile by its owner, public or not.
+pub fn find(conn: &mut Conn, user_id: i32) -> QueryResult<Option<ProfileRow>> {
+    Ok(load(conn, &[user_id])?.into_iter().next())
+}
+
+/// Whether the profile of this user is in the public directory.
+pub fn is_public(conn: &mut Conn, user_id: i32) -> QueryResult<bool> {
+    Ok(public(&Filter::default())
+        .filter(supplier_profiles::user_id.eq(user_id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// Profiles with their owners' names and lists, in the order of `ids`.
+fn load(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ProfileRow>> {
+    use super::schema::organizations;
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows: Vec<(
+        i32,
+        ProfileFields,
+        bool,
+        NaiveDateTime,
+        String,
+        Option<String>,
+    )> = supplier_profiles::table
+        .inner_join(users::table)
+        .left_join(organizations::table.on(users::organization_id.eq(organizations::id.nullable())))
+        .filter(supplier_profiles::user_id.eq_any(ids))
+        .select((
+            supplier_profiles::user_id,
+            ProfileFields::as_select(),
+            supplier_profiles::verified,
+            supplier_profiles::updated_at,
+            users::name,
+            organizations::name.nullable(),
+        ))
+        .load(conn)?;
+    let processes: Vec<(i32, Process)> = supplier_processes::table
+        .filter(supplier_processes::user_id.eq_any(ids))
+        .select((supplier_processes::user_id, supplier_processes::process))
+        .load(conn)?;
+    let certifications: Vec<(i32, Certification)> = supplier_certifications::table
+        .filter(supplier_certifications::user_id.eq_any(ids))
+        .select((
+            supplier_certifications::user_id,
+            supplier_certifications::certification,
+        ))
+        .load(conn)?;
+    let mut out: Vec<ProfileRow> = rows
+        .into_iter()
+        .map(
+            |(user_id, fields, verified, updated_at, name, organization)| {
+                let mut processes: Vec<Process> = processes
+                    .iter()
+                    .filter(|(u, _)| *u == user_id)
+                    .map(|(_, p)| *p)
+                    .collect();
+                processes.sort_by_key(|p| Process::ALL.iter().position(|x| x == p));
+                ProfileRow {
+                    user_id,
+                    name,
+                    organization,
+                    fields,
+                    verified,
+                    processes,
+                    certifications: certifications
+                        .iter()
+                        .filter(|(u, _)| *u == user_id)
+                        .map(|(_, c)| *c)
+                        .collect(),
+                    updated_at,
+                }
+            },
+        )
+        .collect();
+    out.sort_by_key(|r| ids.iter().position(|id| *id == r.user_id));
+    Ok(out)
+}
+
+/// Marks a profile verified by the organizers (a badge).
+pub fn set_verified(conn: &mut Conn, user_id: i32, verified: bool) -> QueryResult<bool> {
+    Ok(diesel::update(supplier_profiles::table.find(user_id))
+        .set(supplier_profiles::verified.eq(verified))
+        .execute(conn)?
+        > 0)
+}

@@ -1,0 +1,181 @@
+//! The makers: the public directory, a maker's public profile, and the maker's own profile form.
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::form::{flash, see_other, DoneQuery, Posted};
+use super::session::Viewer;
+use super::{lang_of, parse_id, render, render_status};
+use crate::domain::supplier::{Certification, Process};
+use crate::error::AppError;
+use crate::i18n;
+use crate::services::suppliers::{DirectoryParams, ProfileView, Suppliers};
+use crate::state::AppState;
+
+type Page = Result<HttpResponse, AppError>;
+
+#[derive(Serialize)]
+struct DirectoryPage {
+    #[serde(flatten)]
+    directory: crate::services::suppliers::Directory,
+    /// Query string of the current filters without the page, ending in `&` or `?`.
+    page_base: String,
+}
+
+pub async fn directory(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<Vec<(String, String)>>,
+) -> Page {
+    let params = DirectoryParams::parse(&query)?;
+    let mut page_base = String::from("/suppliers?");
+    for (k, v) in query.iter().filter(|(k, v)| k != "page" && !v.is_empty()) {
+        page_base.push_str(&format!(
+            "{}={}&",
+            crate::domain::text::url_encode(k),
+            crate::domain::text::url_encode(v)
+        ));
+    }
+    let directory = Suppliers::of(&state).directory(params).await?;
+    render(
+        &state,
+        &req,
+        "suppliers/list.html",
+        DirectoryPage {
+            directory,
+            page_base,
+        },
+    )
+}
+
+#[derive(Serialize)]
+struct ProfilePage {
+    supplier: ProfileView,
+}
+
+pub async fn show(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Page {
+    let supplier = Suppliers::of(&state).public_profile(parse_id(&id)?).await?;
+    render(
+        &state,
+        &req,
+        "suppliers/show.html",
+        ProfilePage { supplier },
+    )
+}
+
+/// The profile form: the values (saved or typed), which boxes are ticked, and the errors.
+#[derive(Serialize)]
+struct ProfileFormPage {
+    values: std::collections::BTreeMap<String, String>,
+    processes: Vec<(Process, bool)>,
+    certifications: Vec<(Certification, bool)>,
+    errors: std::collections::BTreeMap<String, String>,
+    public: bool,
+    user_id: i32,
+    done: Option<String>,
+}
+
+fn profile_page(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &crate::db::models::User,
+    pairs: &[(String, String)],
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+) -> Page {
+    let lang = lang_of(req);
+    let chosen = |name: &str, value: &str| pairs.iter().any(|(k, v)| k == name && v == value);
+    let page = ProfileFormPage {
+        values: pairs
+            .iter()
+            .filter(|(k, _)| k != "processes" && k != "certifications")
+            .cloned()
+            .collect(),
+        processes: Process::ALL
+            .iter()
+            .map(|p| (*p, chosen("processes", p.as_str())))
+            .collect(),
+        certifications: Certification::ALL
+            .iter()
+            .map(|c| (*c, chosen("certifications", c.as_str())))
+            .collect(),
+        errors: errors
+            .iter()
+            .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
+            .collect(),
+        public: user.is_verified(),
+        user_id: user.id,
+        done,
+    };
+    let status = if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::BAD_REQUEST
+    };
+    render_status(state, req, "account/profile.html", page, status)
+}
+
+/// A saved profile as the cells of its form.
+fn as_pairs(p: &ProfileView) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> = [
+        ("summary", &p.summary),
+        ("materials", &p.materials),
+        ("machines", &p.machines),
+        ("capacity", &p.capacity),
+        ("city", &p.city),
+        ("localized_parts", &p.localized_parts),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect();
+    pairs.extend(
+        p.processes
+            .iter()
+            .map(|x| ("processes".into(), x.as_str().into())),
+    );
+    pairs.extend(
+        p.certifications
+            .iter()
+            .map(|x| ("certifications".into(), x.as_str().into())),
+    );
+    pairs
+}
+
+pub async fn profile_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    let user = viewer.require_user()?;
+    if user.role != crate::domain::account::Role::Supplier {
+        return Err(AppError::Conflict("error.profile_suppliers_only"));
+    }
+    let pairs = Suppliers::of(&state)
+        .own_profile(user)
+        .await?
+        .map(|p| as_pairs(&p))
+        .unwrap_or_default();
+    profile_page(
+        &state,
+        &req,
+        user,
+        &pairs,
+        &[],
+        flash(query.done.as_deref()),
+    )
+}
+
+pub async fn save_profile(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<Vec<(String, String)>>,
+) -> Page {
+    let user = viewer.require_user()?;
+    match Suppliers::of(&state).save_profile(user, &form).await {
+        Ok(()) => Ok(see_other("/account/profile?done=profile_saved")),
+        Err(AppError::Invalid(errors)) => profile_page(&state, &req, user, &form, &errors, None),
+        Err(e) => Err(e),
+    }
+}

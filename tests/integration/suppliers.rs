@@ -1,0 +1,157 @@
+//! Makers' profiles and the public directory.
+
+use crate::access::{browser_for, PASSWORD};
+use crate::helpers::{spawn_app, spawn_demo_app};
+
+#[actix_web::test]
+async fn a_maker_describes_itself_and_is_found_by_process_and_city() {
+    let app = spawn_app().await;
+    let mut maker = browser_for(&app, "supplier", 0, 0).await;
+    let form = maker.get("/account/profile").await;
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("تراشکاری CNC"),
+        "the process list, in Persian"
+    );
+    let res = maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[
+                ("summary", "ساخت بوش و شفت بر اساس نمونه"),
+                ("processes", "cnc_turning"),
+                ("processes", "grinding"),
+                ("certifications", "iso_9001"),
+                // A city typed with an Arabic yeh is the same city.
+                ("city", "تبريز"),
+                ("materials", "فولاد ۴۱۴۰"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let again = maker.get("/account/profile?done=profile_saved").await;
+    assert!(again.body.contains("نمایه ذخیره شد"));
+    assert!(again.body.contains(r#"value="cnc_turning" checked"#));
+
+    let id =
+        niaz::db::accounts::find_user_by_email(&mut app.db.conn().unwrap(), "supplier@example.ir")
+            .unwrap()
+            .unwrap()
+            .id;
+    for query in [
+        "",
+        "?process=cnc_turning",
+        "?process=grinding&city=%D8%AA%D8%A8%D8%B1%DB%8C%D8%B2",
+        "?certification=iso_9001",
+    ] {
+        let page = app.get(&format!("/suppliers{query}")).await;
+        assert_eq!(page.status, 200);
+        assert!(
+            page.body.contains(&format!("/suppliers/{id}")),
+            "found with {query:?}"
+        );
+    }
+    for query in ["?process=welding", "?city=%D9%85%D8%B1%D8%A7%D8%BA%D9%87"] {
+        let page = app.get(&format!("/suppliers{query}")).await;
+        assert!(
+            !page.body.contains(&format!("/suppliers/{id}")),
+            "not found with {query:?}"
+        );
+        assert!(
+            page.body.contains("سازنده‌ای با این مشخصات پیدا نشد"),
+            "empty state"
+        );
+    }
+    let profile = app.get(&format!("/suppliers/{id}")).await;
+    assert_eq!(profile.status, 200);
+    assert!(profile.body.contains("ساخت بوش و شفت"));
+    assert!(
+        !profile.body.contains("supplier@example.ir"),
+        "never the email address"
+    );
+    let en = app.get_en(&format!("/suppliers/{id}")).await;
+    assert!(en.body.contains("CNC turning") && en.body.contains("ISO 9001"));
+}
+
+#[actix_web::test]
+async fn a_bad_profile_names_its_fields_and_keeps_what_was_typed() {
+    let app = spawn_app().await;
+    let mut maker = browser_for(&app, "supplier", 0, 0).await;
+    let long = "الف".repeat(2001);
+    let res = maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[
+                ("summary", &long),
+                ("processes", "alchemy"),
+                ("materials", "برنج"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("این فرایند در فهرست نیست"));
+    assert!(
+        res.body.contains(r#"id="e-summary""#),
+        "the summary's error next to it"
+    );
+    assert!(res.body.contains(r#"value="برنج""#), "typed values kept");
+    let page = app.get("/suppliers?process=alchemy").await;
+    assert_eq!(page.status, 400, "an unknown filter names its parameter");
+}
+
+#[actix_web::test]
+async fn unconfirmed_makers_are_not_listed_and_buyers_have_no_maker_profile() {
+    let app = spawn_app().await;
+    let mut newcomer = app.browser();
+    newcomer
+        .submit(
+            "/signup",
+            "/signup",
+            &[
+                ("role", "supplier"),
+                ("name", "تازه‌کار"),
+                ("email", "new@example.ir"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    let res = newcomer
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("summary", "جوشکاری"), ("processes", "welding")],
+        )
+        .await;
+    assert_eq!(
+        res.status, 303,
+        "an unconfirmed maker may prepare its profile"
+    );
+    let page = newcomer.get("/account/profile").await;
+    assert!(page.body.contains("پس از تأیید ایمیل عمومی می‌شود"));
+    let listing = app.get("/suppliers?process=welding").await;
+    assert!(
+        !listing.body.contains("جوشکاری</p>")
+            && listing.body.contains("سازنده‌ای با این مشخصات پیدا نشد")
+    );
+    let id = niaz::db::accounts::find_user_by_email(&mut app.db.conn().unwrap(), "new@example.ir")
+        .unwrap()
+        .unwrap()
+        .id;
+    assert_eq!(app.get(&format!("/suppliers/{id}")).await.status, 404);
+}
+
+#[actix_web::test]
+async fn the_demo_has_thirty_makers_across_processes_and_cities() {
+    let app = spawn_demo_app().await;
+    let page = app.get_en("/suppliers").await;
+    assert!(
+        page.body.contains("30 makers"),
+        "{}",
+        &page.body[..200.min(page.body.len())]
+    );
+    let cities = page.body.matches("<option value=\"").count();
+    assert!(cities > 40, "process, city and certificate choices");
+    let casting = app.get("/suppliers?process=sand_casting").await;
+    assert!(casting.body.contains("ریخته‌گری سهند"));
+}

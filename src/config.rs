@@ -98,6 +98,10 @@ pub struct ServeArgs {
     /// Most invitations one account may send a day.
     #[arg(long, env = "NIAZ_INVITES_PER_DAY", default_value_t = 20)]
     pub invites_per_day: u32,
+
+    /// Most offers ("I can make this") one maker may make a day.
+    #[arg(long, env = "NIAZ_INTERESTS_PER_DAY", default_value_t = 10)]
+    pub interests_per_day: u32,
 }
 
 impl ServeArgs {
@@ -146,6 +150,8 @@ pub struct Config {
     pub mail_retention: chrono::Duration,
     /// Most invitations per account and day.
     pub invites_per_day: u32,
+    /// Most offers per maker and day.
+    pub interests_per_day: u32,
 }
 
 impl Config {
@@ -217,6 +223,7 @@ impl Config {
                 serve_or_default.mail_retention_days.clamp(1, 3650),
             ),
             invites_per_day: serve_or_default.invites_per_day.clamp(1, 10_000),
+            interests_per_day: serve_or_default.interests_per_day.clamp(1, 10_000),
         })
     }
 

@@ -3,7 +3,7 @@
 use actix_web::web;
 
 use crate::api;
-use crate::web::{account, admin, catalogue, import, pages, posting, search, suppliers};
+use crate::web::{account, admin, catalogue, import, interests, pages, posting, search, suppliers};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
@@ -74,6 +74,22 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/files/{id}/{size}", web::get().to(posting::serve_file))
         .route("/needs/{id}/join", web::post().to(posting::join))
+        .route("/needs/{id}/interest", web::get().to(interests::offer_form))
+        .route("/needs/{id}/interest", web::post().to(interests::offer))
+        .route(
+            "/needs/{id}/interest/withdraw",
+            web::post().to(interests::withdraw),
+        )
+        .route("/my/needs/{id}/interests", web::get().to(interests::offers))
+        .route(
+            "/my/interests/{id}/accept",
+            web::post().to(interests::accept),
+        )
+        .route(
+            "/my/interests/{id}/decline",
+            web::post().to(interests::decline),
+        )
+        .route("/introductions", web::get().to(interests::introductions))
         .route("/admin/import", web::get().to(import::form))
         .route("/admin/import", web::post().to(import::preview))
         .route("/admin/import/confirm", web::post().to(import::confirm))

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod catalogue;
+pub mod interests;
 pub mod lifecycle;
 pub mod models;
 pub mod outbox;

@@ -82,8 +82,43 @@ diesel::allow_tables_to_appear_in_same_query!(
     need_joins,
     supplier_profiles,
     supplier_processes,
-    supplier_certifications
+    supplier_certifications,
+    interests,
+    introductions
 );
+
+diesel::table! {
+    interests (id) {
+        id -> Integer,
+        need_id -> Integer,
+        supplier_id -> Integer,
+        message -> Text,
+        processes -> Text,
+        lead_time_days -> Nullable<Integer>,
+        sample -> Bool,
+        unit_price -> Nullable<BigInt>,
+        currency -> Text,
+        status -> Text,
+        decline_reason -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    introductions (id) {
+        id -> Integer,
+        need_id -> Integer,
+        supplier_id -> Integer,
+        interest_id -> Nullable<Integer>,
+        introduced_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(interests -> needs (need_id));
+diesel::joinable!(introductions -> needs (need_id));
 
 diesel::table! {
     supplier_profiles (user_id) {

@@ -94,6 +94,7 @@ stored_text!(
     crate::domain::need::Decision,
     crate::domain::supplier::Process,
     crate::domain::supplier::Certification,
+    crate::domain::supplier::InterestStatus,
 );
 
 #[cfg(test)]

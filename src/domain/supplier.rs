@@ -61,3 +61,13 @@ impl Certification {
         <Self as crate::domain::StoredText>::from_stored(s.trim())
     }
 }
+
+crate::domain::closed_set! {
+    /// Where a maker's offer on a need stands.
+    pub enum InterestStatus {
+        Open = "open",
+        Withdrawn = "withdrawn",
+        Accepted = "accepted",
+        Declined = "declined",
+    }
+}

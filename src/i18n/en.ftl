@@ -553,3 +553,57 @@ flash-profile_saved = The profile has been saved.
 error-process_unknown = This process is not in the list
 error-certification_unknown = This certificate is not in the list
 error-profile_suppliers_only = Maker profiles are for maker accounts
+
+## Offers and introductions
+interest-title = I can make this
+interest-lead = Tell the firm how you would make this part. Your contact details reach the firm only if it accepts your offer, through an introduction by Niaz.
+interest-message = Your message
+interest-message_help = Briefly: similar work, machines and how you would make it.
+interest-processes = Processes you would use
+interest-lead_time = Lead time (days)
+interest-sample = I can make a sample
+interest-sample_yes = Yes
+interest-unit_price = Indicative unit price (optional)
+interest-send = Send the offer
+interest-update = Update the offer
+interest-withdraw = Withdraw the offer
+interest-accepted = Your offer was accepted and the introduction is made.
+interest-cta = I can make this
+interest_status-open = Awaiting an answer
+interest_status-withdrawn = Withdrawn
+interest_status-accepted = Accepted
+interest_status-declined = Declined
+offers-title = Makers' offers
+offers-accept = Accept and introduce
+offers-decline = Decline
+offers-reason = Reason (optional, sent politely to the maker)
+offers-empty = No offer yet.
+offers-privacy = On acceptance Niaz introduces you and the maker by email and gives each side the other's contact details; before that, neither is shown.
+offers-count = { $n ->
+        [one] { $n } offer
+       *[other] { $n } offers
+    }
+nav-introductions = Introductions
+introductions-lead = The firms and makers Niaz introduced to you, with both sides' agreement.
+introductions-empty = No introduction yet.
+introductions-firm = Firm
+introductions-maker = Maker
+introductions-phone = Phone
+flash-interest_sent = Your offer is recorded and sent to the firm.
+flash-interest_withdrawn = Your offer has been withdrawn.
+flash-introduced = Offer accepted; the introduction has been mailed to both sides.
+flash-declined = Offer declined; the maker has been told.
+error-days_invalid = The number of days must be between 1 and 3650
+error-need_not_open = This need no longer takes offers
+error-already_introduced = The introduction for this need has been made
+error-interest_not_open = This offer no longer awaits an answer
+email-interest_new_subject = A new offer for “{ $title }”
+email-interest_new_text = { $supplier } offers to make “{ $title }”. See the offer, and accept it if you wish, so that Niaz introduces you:
+email-interest_declined_subject = The firm's answer to your offer
+email-interest_declined_text = Thank you for your offer to make “{ $title }”. The firm is following another offer this time.
+email-interest_declined_more = Other needs are waiting for makers like you:
+email-introduction_subject = Niaz introduction: { $title }
+email-introduction_text = Both sides agreed: Niaz introduces you to each other for making “{ $title }”. The other side's contact details:
+email-introduction_name = Name
+email-introduction_organization = Organization
+email-introduction_phone = Phone

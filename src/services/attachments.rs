@@ -237,6 +237,17 @@ impl Attachments<'_> {
     }
 
     /// The attachments of a need this viewer may see.
+    /// Whether the viewer is a maker that Niaz introduced to this need.
+    async fn introduced(&self, viewer: Option<&User>, need_id: i32) -> Result<bool, AppError> {
+        let Some(user) = viewer.filter(|u| u.role == crate::domain::account::Role::Supplier) else {
+            return Ok(false);
+        };
+        let id = user.id;
+        self.db
+            .run(move |conn| Ok(crate::db::interests::introduced(conn, need_id, id)?))
+            .await
+    }
+
     /// The files of a need this viewer may see, and whether others are held back (shown
     /// after an introduction).
     pub async fn visible(
@@ -250,10 +261,11 @@ impl Attachments<'_> {
             .run(move |conn| Ok(q::of_need(conn, need_id)?))
             .await?;
         let insider = viewer.is_some_and(|u| u.is_staff() || u.organization_id == Some(need_org));
+        let introduced = !insider && self.introduced(viewer, need_id).await?;
         let total = all.len();
         let files: Vec<Attachment> = all
             .into_iter()
-            .filter(|a| insider || a.visibility == Visibility::Public)
+            .filter(|a| insider || introduced || a.visibility == Visibility::Public)
             .collect();
         Ok(VisibleFiles {
             hidden: files.len() < total,
@@ -280,8 +292,10 @@ impl Attachments<'_> {
             .await?;
         let insider = viewer.is_some_and(|u| super::posting::may_manage(u, &need));
         let public_need = need.status.is_public();
+        // A maker introduced to the need sees its confidential drawings too.
+        let introduced = !insider && public_need && self.introduced(viewer, need.id).await?;
         // Outsiders see public files of public needs only; anything else is simply not there.
-        if !insider && (a.visibility != Visibility::Public || !public_need) {
+        if !insider && !introduced && (a.visibility != Visibility::Public || !public_need) {
             return Err(AppError::NotFound);
         }
         let stored = if thumb {

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod catalogue;
 pub mod demo;
 pub mod import;
+pub mod interests;
 pub mod need_form;
 pub mod posting;
 pub mod search;

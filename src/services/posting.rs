@@ -104,6 +104,8 @@ pub struct DashboardNeed {
     pub expires_at: Option<chrono::NaiveDateTime>,
     /// Why organizers sent it back, while it is a draft again.
     pub rejected_reason: Option<String>,
+    /// Makers' offers awaiting the firm's answer.
+    pub offers: i64,
 }
 
 /// The firm named on its dashboard.
@@ -149,6 +151,10 @@ impl Posting<'_> {
                 let rows = p::needs_of_organization(conn, org)?;
                 let ids: Vec<i32> = rows.iter().map(|r| r.0.id).collect();
                 let mut decisions = p::last_decisions(conn, &ids)?;
+                let offers: std::collections::HashMap<i32, i64> =
+                    crate::db::interests::open_counts(conn, org)?
+                        .into_iter()
+                        .collect();
                 let mut counts = std::collections::BTreeMap::new();
                 let needs = rows
                     .iter()
@@ -165,6 +171,7 @@ impl Posting<'_> {
                             need: crate::services::catalogue::NeedView::from_row(row),
                             expires_at: row.0.expires_at,
                             rejected_reason,
+                            offers: offers.get(&row.0.id).copied().unwrap_or(0),
                         }
                     })
                     .collect();

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod errors;
 pub mod form;
 pub mod import;
+pub mod interests;
 pub mod pages;
 pub mod posting;
 pub mod search;

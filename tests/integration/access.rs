@@ -86,8 +86,11 @@ struct Site {
     confidential_file: i32,
     /// A file of `to_withdraw`, to delete.
     spare_file: i32,
-    /// An account whose role the admins change.
+    /// An account whose role the admins change; also a maker with a public profile.
     member: i32,
+    /// The maker's open offers: on `need` (to accept) and on `to_withdraw` (to decline).
+    offer_to_accept: i32,
+    offer_to_decline: i32,
 }
 
 async fn site(require_2fa: bool) -> Site {
@@ -141,6 +144,19 @@ async fn site(require_2fa: bool) -> Site {
         &[],
     )
     .unwrap();
+    let offer = niaz::db::interests::Offer {
+        message: "می‌توانم بسازم".into(),
+        processes: "cnc_turning".into(),
+        lead_time_days: Some(30),
+        sample: true,
+        unit_price: None,
+        currency: niaz::domain::money::Currency::Irr,
+    };
+    let offer_to_accept =
+        niaz::db::interests::insert(&mut app.db.conn().unwrap(), need, member, &offer).unwrap();
+    let offer_to_decline =
+        niaz::db::interests::insert(&mut app.db.conn().unwrap(), to_withdraw, member, &offer)
+            .unwrap();
     if require_2fa {
         niaz::db::accounts::set_setting(
             &mut app.db.conn().unwrap(),
@@ -164,6 +180,8 @@ async fn site(require_2fa: bool) -> Site {
         confidential_file,
         spare_file,
         member,
+        offer_to_accept,
+        offer_to_decline,
     }
 }
 
@@ -237,6 +255,16 @@ fn table(s: &Site) -> Vec<Row> {
         get(format!("/suppliers/{}", s.member), ALL_200),
         get("/suppliers/99999", [404; 7]),
         get("/account/profile", [303, 200, 409, 409, 200, 409, 409]),
+        get(
+            format!("/needs/{n}/interest"),
+            [303, 409, 403, 403, 200, 403, 403],
+        ),
+        get(
+            format!("/my/needs/{n}/interests"),
+            [303, 409, 200, 403, 403, 200, 200],
+        )
+        .staff_2fa(403, 403),
+        get("/introductions", [303, 409, 200, 200, 200, 200, 200]),
         get("/search/export?format=csv", ALL_200),
         get("/search/export?format=xlsx", ALL_200),
         get("/about", ALL_200),
@@ -364,6 +392,31 @@ fn table(s: &Site) -> Vec<Row> {
             &[("quantity_per_year", "10")],
             [401, 409, 409, 303, 403, 403, 403],
         ),
+        post(
+            format!("/needs/{n}/interest"),
+            &[
+                ("message", "می‌توانم این را بسازم"),
+                ("processes", "welding"),
+            ],
+            [401, 409, 403, 403, 303, 403, 403],
+        ),
+        post(
+            format!("/needs/{n}/interest/withdraw"),
+            &[],
+            [401, 404, 403, 403, 303, 403, 403],
+        ),
+        post(
+            format!("/my/interests/{}/accept", s.offer_to_accept),
+            &[],
+            [401, 409, 303, 403, 403, 303, 303],
+        )
+        .staff_2fa(403, 403),
+        post(
+            format!("/my/interests/{}/decline", s.offer_to_decline),
+            &[("reason", "سازنده دیگری")],
+            [401, 409, 303, 403, 403, 303, 303],
+        )
+        .staff_2fa(403, 403),
         post(
             format!("/my/needs/{n}/duplicate"),
             &[],

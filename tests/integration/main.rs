@@ -7,6 +7,7 @@ mod catalogue;
 mod files;
 mod fixtures;
 mod helpers;
+mod interests;
 mod mail;
 mod posting;
 mod search;

@@ -421,8 +421,10 @@ const MAKERS: &[Maker] = &[
 ];
 
 /// Inserts the demo makers: an account (that cannot sign in), an organization when it has one,
-/// and a profile. Returns how many.
+/// and a profile; then their offers on published needs, in every state, with the
+/// introductions the accepted ones led to. Returns how many makers.
 pub fn load(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, AppError> {
+    let mut makers = Vec::new();
     for (i, m) in MAKERS.iter().enumerate() {
         let (
             org,
@@ -506,6 +508,74 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, AppError> {
         if verified {
             crate::db::suppliers::set_verified(conn, user, true)?;
         }
+        makers.push((user, processes));
     }
+    offers(conn, &makers)?;
     Ok(MAKERS.len())
+}
+
+/// Offers of the demo makers on the first published needs: open, accepted (introduced, the
+/// need in talks), declined with a reason, and withdrawn.
+fn offers(conn: &mut Conn, makers: &[(i32, Vec<Process>)]) -> Result<(), AppError> {
+    use crate::domain::need::NeedStatus;
+    use crate::domain::supplier::InterestStatus;
+    let needs: Vec<i32> = crate::db::catalogue::all_need_rows(conn, None)?
+        .into_iter()
+        .filter(|(n, _, _)| n.status == NeedStatus::Published)
+        .map(|(n, _, _)| n.id)
+        .take(16)
+        .collect();
+    let states = [
+        InterestStatus::Open,
+        InterestStatus::Accepted,
+        InterestStatus::Open,
+        InterestStatus::Declined,
+        InterestStatus::Withdrawn,
+    ];
+    for (i, need) in needs.iter().enumerate() {
+        for k in 0..2 {
+            let (maker, processes) = &makers[(i * 2 + k) % makers.len()];
+            let state = states[(i + k * 2) % states.len()];
+            let offer = crate::db::interests::Offer {
+                message: "نمونه مشابه این قطعه را پیش‌تر برای صنایع استان ساخته‌ایم و می‌توانیم با نقشه یا نمونه شما بسازیم."
+                    .to_string(),
+                processes: processes
+                    .iter()
+                    .take(2)
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+                lead_time_days: Some(20 + 10 * (k as i32)),
+                sample: k == 0,
+                unit_price: None,
+                currency: crate::domain::money::Currency::Irr,
+            };
+            let id = crate::db::interests::insert(conn, *need, *maker, &offer)?;
+            let open = InterestStatus::Open;
+            match state {
+                InterestStatus::Open => {}
+                InterestStatus::Accepted => {
+                    // One introduction per need and maker.
+                    if !crate::db::interests::introduced(conn, *need, *maker)? {
+                        crate::db::interests::decide(conn, id, open, state, "")?;
+                        crate::db::interests::introduce(conn, *need, *maker, Some(id))?;
+                        crate::db::catalogue::set_status(conn, *need, NeedStatus::InTalks)?;
+                    }
+                }
+                InterestStatus::Declined => {
+                    crate::db::interests::decide(
+                        conn,
+                        id,
+                        open,
+                        state,
+                        "این بار با سازنده‌ای نزدیک‌تر به کارخانه ادامه می‌دهیم.",
+                    )?;
+                }
+                InterestStatus::Withdrawn => {
+                    crate::db::interests::decide(conn, id, open, state, "")?;
+                }
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,2 @@
+DROP TABLE introductions;
+DROP TABLE interests;

@@ -1,0 +1,196 @@
+//! Queries of makers' offers ("I can make this") and of the introductions they lead to.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::schema::{interests, introductions, needs, users};
+use super::Conn;
+use crate::domain::money::Currency;
+use crate::domain::supplier::InterestStatus;
+
+/// An offer as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = interests)]
+pub struct Interest {
+    pub id: i32,
+    pub need_id: i32,
+    pub supplier_id: i32,
+    #[diesel(embed)]
+    pub offer: Offer,
+    pub status: InterestStatus,
+    pub decline_reason: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub decided_at: Option<NaiveDateTime>,
+}
+
+/// What a maker offers: written by its form, shown to the firm.
+#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = interests, treat_none_as_null = true)]
+pub struct Offer {
+    pub message: String,
+    /// The processes it would use, as stored names separated by commas.
+    pub processes: String,
+    pub lead_time_days: Option<i32>,
+    pub sample: bool,
+    pub unit_price: Option<i64>,
+    pub currency: Currency,
+}
+
+/// The maker's open or accepted offer on a need, if any.
+pub fn current(conn: &mut Conn, need: i32, supplier: i32) -> QueryResult<Option<Interest>> {
+    interests::table
+        .filter(interests::need_id.eq(need))
+        .filter(interests::supplier_id.eq(supplier))
+        .filter(interests::status.eq_any([InterestStatus::Open, InterestStatus::Accepted]))
+        .select(Interest::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find(conn: &mut Conn, id: i32) -> QueryResult<Option<Interest>> {
+    interests::table
+        .find(id)
+        .select(Interest::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn insert(conn: &mut Conn, need: i32, supplier: i32, offer: &Offer) -> QueryResult<i32> {
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(interests::table)
+        .values((
+            interests::need_id.eq(need),
+            interests::supplier_id.eq(supplier),
+            offer,
+            interests::status.eq(InterestStatus::Open),
+            interests::created_at.eq(now),
+            interests::updated_at.eq(now),
+        ))
+        .returning(interests::id)
+        .get_result(conn)
+}
+
+pub fn update_offer(conn: &mut Conn, id: i32, offer: &Offer) -> QueryResult<()> {
+    diesel::update(interests::table.find(id))
+        .set((offer, interests::updated_at.eq(Utc::now().naive_utc())))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Moves an offer from `from` to `to`; false when it was no longer in `from`.
+pub fn decide(
+    conn: &mut Conn,
+    id: i32,
+    from: InterestStatus,
+    to: InterestStatus,
+    reason: &str,
+) -> QueryResult<bool> {
+    let now = Utc::now().naive_utc();
+    Ok(
+        diesel::update(interests::table.find(id).filter(interests::status.eq(from)))
+            .set((
+                interests::status.eq(to),
+                interests::decline_reason.eq(reason),
+                interests::decided_at.eq(Some(now)),
+                interests::updated_at.eq(now),
+            ))
+            .execute(conn)?
+            == 1,
+    )
+}
+
+/// The offers on a need, newest first.
+pub fn of_need(conn: &mut Conn, need: i32) -> QueryResult<Vec<Interest>> {
+    interests::table
+        .filter(interests::need_id.eq(need))
+        .order(interests::id.desc())
+        .select(Interest::as_select())
+        .load(conn)
+}
+
+/// Open offers per need of an organization: (need id, count).
+pub fn open_counts(conn: &mut Conn, org: i32) -> QueryResult<Vec<(i32, i64)>> {
+    let rows: Vec<i32> = interests::table
+        .inner_join(needs::table)
+        .filter(needs::organization_id.eq(org))
+        .filter(interests::status.eq(InterestStatus::Open))
+        .select(interests::need_id)
+        .load(conn)?;
+    let mut counts: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
+    for n in rows {
+        *counts.entry(n).or_default() += 1;
+    }
+    Ok(counts.into_iter().collect())
+}
+
+/// Offers a maker made since `since` (for its daily limit).
+pub fn count_since(conn: &mut Conn, supplier: i32, since: NaiveDateTime) -> QueryResult<i64> {
+    interests::table
+        .filter(interests::supplier_id.eq(supplier))
+        .filter(interests::created_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Records an introduction between a need and a maker.
+pub fn introduce(
+    conn: &mut Conn,
+    need: i32,
+    supplier: i32,
+    interest: Option<i32>,
+) -> QueryResult<i32> {
+    let now = Utc::now().naive_utc();
+    diesel::insert_into(introductions::table)
+        .values((
+            introductions::need_id.eq(need),
+            introductions::supplier_id.eq(supplier),
+            introductions::interest_id.eq(interest),
+            introductions::introduced_at.eq(now),
+            introductions::created_at.eq(now),
+        ))
+        .returning(introductions::id)
+        .get_result(conn)
+}
+
+/// Whether this maker was introduced to this need (confidential drawings open to it then).
+pub fn introduced(conn: &mut Conn, need: i32, supplier: i32) -> QueryResult<bool> {
+    Ok(introductions::table
+        .filter(introductions::need_id.eq(need))
+        .filter(introductions::supplier_id.eq(supplier))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// An introduction: (id, need id, maker id, when).
+pub type IntroductionRow = (i32, i32, i32, NaiveDateTime);
+
+/// Introductions a user is a side of: as the maker, or as a member of the need's firm.
+pub fn of_user(conn: &mut Conn, user: i32, org: Option<i32>) -> QueryResult<Vec<IntroductionRow>> {
+    let mut q = introductions::table
+        .inner_join(needs::table)
+        .filter(introductions::supplier_id.eq(user))
+        .into_boxed();
+    if let Some(org) = org {
+        q = q.or_filter(needs::organization_id.eq(org));
+    }
+    q.order(introductions::introduced_at.desc())
+        .select((
+            introductions::id,
+            introductions::need_id,
+            introductions::supplier_id,
+            introductions::introduced_at,
+        ))
+        .load(conn)
+}
+
+/// A maker's public name and its contacts (shared only inside an introduction).
+pub fn contact(conn: &mut Conn, user: i32) -> QueryResult<Option<(String, String, String)>> {
+    users::table
+        .find(user)
+        .filter(users::deleted_at.is_null())
+        .select((users::name, users::email, users::phone))
+        .first(conn)
+        .optional()
+}

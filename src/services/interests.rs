@@ -1,0 +1,514 @@
+//! "I can make this" and the introduction Niaz makes by email.
+//!
+//! A verified maker offers to make a firm's part; the firm's members are mailed and see the
+//! offer with the maker's public profile, never its contacts. When the firm accepts, Niaz
+//! introduces both sides in one transaction: each is mailed the other's name, organization,
+//! email and phone, the maker may open the need's confidential drawings, and a published need
+//! moves to "in talks". Until then nothing anywhere shows either side's contacts to the other.
+
+use chrono::{Duration, Utc};
+use diesel::Connection;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::config::Config;
+use crate::db::interests::{self as q, Interest, Offer};
+use crate::db::models::User;
+use crate::db::outbox::{self, NewMail};
+use crate::db::{Conn, Db};
+use crate::domain::account::Role;
+use crate::domain::money::{parse_amount, Currency};
+use crate::domain::need::NeedStatus;
+use crate::domain::supplier::{InterestStatus, Process};
+use crate::domain::text::char_len;
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::search::SearchIndex;
+use crate::services::catalogue::NeedView;
+use crate::state::{AppState, Outbox};
+
+/// The handles this service uses: nothing more of the application state.
+#[derive(Clone, Copy)]
+pub struct Interests<'a> {
+    pub db: &'a Db,
+    pub search: &'a SearchIndex,
+    pub outbox: &'a Outbox,
+    pub config: &'a Config,
+}
+
+impl<'a> Interests<'a> {
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            db: &state.db,
+            search: &state.search,
+            outbox: &state.outbox,
+            config: &state.config,
+        }
+    }
+}
+
+/// An offer as the maker and the firm see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct InterestView {
+    pub id: i32,
+    pub need_id: i32,
+    pub message: String,
+    pub processes: Vec<Process>,
+    pub lead_time_days: Option<i32>,
+    pub sample: bool,
+    pub unit_price: Option<i64>,
+    pub currency: Currency,
+    pub status: InterestStatus,
+    pub decline_reason: String,
+    pub created_at: chrono::NaiveDateTime,
+    /// The maker's public name and profile; never its contacts.
+    pub supplier_id: i32,
+    pub supplier_name: String,
+    pub supplier_has_profile: bool,
+}
+
+fn parse_processes(stored: &str) -> Result<Vec<Process>, AppError> {
+    stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            Process::parse(s).ok_or_else(|| {
+                AppError::Internal(anyhow::anyhow!("an offer holds an unknown process {s:?}"))
+            })
+        })
+        .collect()
+}
+
+fn view(conn: &mut Conn, i: Interest) -> Result<InterestView, AppError> {
+    let supplier = q::contact(conn, i.supplier_id)?;
+    let has_profile = crate::db::suppliers::is_public(conn, i.supplier_id)?;
+    Ok(InterestView {
+        id: i.id,
+        need_id: i.need_id,
+        processes: parse_processes(&i.offer.processes)?,
+        message: i.offer.message,
+        lead_time_days: i.offer.lead_time_days,
+        sample: i.offer.sample,
+        unit_price: i.offer.unit_price,
+        currency: i.offer.currency,
+        status: i.status,
+        decline_reason: i.decline_reason,
+        created_at: i.created_at,
+        supplier_id: i.supplier_id,
+        supplier_name: supplier.map(|(name, _, _)| name).unwrap_or_default(),
+        supplier_has_profile: has_profile,
+    })
+}
+
+/// Parses an offer form; every problem at once, each naming its field.
+pub fn parse_offer(pairs: &[(String, String)]) -> Result<Offer, AppError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let mut errors = Vec::new();
+    let message = get("message");
+    if message.is_empty() {
+        errors.push(FieldError::new("message", "error.required"));
+    } else if char_len(&message) > 2000 {
+        errors.push(FieldError::new("message", "error.too_long"));
+    }
+    let mut processes = Vec::new();
+    for (k, v) in pairs.iter().filter(|(k, _)| k == "processes") {
+        match Process::parse(v) {
+            Some(p) if !processes.contains(&p) => processes.push(p),
+            Some(_) => {}
+            None => errors.push(FieldError::new(k.clone(), "error.process_unknown")),
+        }
+    }
+    let lead_time_days = match get("lead_time_days").as_str() {
+        "" => None,
+        v => match crate::domain::codes::digits_to_latin(v).parse::<i32>() {
+            Ok(d) if (1..=3650).contains(&d) => Some(d),
+            _ => {
+                errors.push(FieldError::new("lead_time_days", "error.days_invalid"));
+                None
+            }
+        },
+    };
+    let currency = match get("currency").as_str() {
+        "" => Currency::Irr,
+        v => Currency::parse(v).unwrap_or_else(|| {
+            errors.push(FieldError::new("currency", "error.currency_unknown"));
+            Currency::Irr
+        }),
+    };
+    let unit_price = match get("unit_price").as_str() {
+        "" => None,
+        v => parse_amount(v, currency)
+            .map_err(|k| errors.push(FieldError::new("unit_price", k)))
+            .ok(),
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(Offer {
+        message,
+        processes: processes
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>()
+            .join(","),
+        lead_time_days,
+        sample: !get("sample").is_empty(),
+        unit_price,
+        currency,
+    })
+}
+
+/// A maker may offer on an open public need once its address is confirmed.
+fn may_offer(user: &User) -> Result<(), AppError> {
+    if user.role != Role::Supplier {
+        return Err(AppError::Forbidden);
+    }
+    if !user.is_verified() {
+        return Err(AppError::Conflict("error.email_unverified"));
+    }
+    Ok(())
+}
+
+/// What the offer form shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct OfferPage {
+    pub need: NeedView,
+    pub current: Option<InterestView>,
+}
+
+/// One introduction, as its two sides see it: the other side's contacts, shared because both
+/// agreed.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntroductionView {
+    pub id: i32,
+    pub need: NeedView,
+    pub introduced_at: chrono::NaiveDateTime,
+    /// Whether the viewer is the maker (else a member of the firm).
+    pub as_maker: bool,
+    pub other_name: String,
+    pub other_organization: Option<String>,
+    pub other_email: String,
+    pub other_phone: String,
+}
+
+impl Interests<'_> {
+    /// The open public need and the maker's current offer on it.
+    pub async fn offer_page(&self, user: &User, need_id: i32) -> Result<OfferPage, AppError> {
+        may_offer(user)?;
+        let supplier = user.id;
+        self.db
+            .run(move |conn| {
+                let row =
+                    crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
+                if !row.0.status.is_public() {
+                    return Err(AppError::NotFound);
+                }
+                let current = match q::current(conn, need_id, supplier)? {
+                    Some(i) => Some(view(conn, i)?),
+                    None => None,
+                };
+                Ok(OfferPage {
+                    need: NeedView::from_row(&row),
+                    current,
+                })
+            })
+            .await
+    }
+
+    /// Makes or changes the maker's offer, and mails the firm's members about a new one.
+    pub async fn offer(
+        &self,
+        user: &User,
+        need_id: i32,
+        pairs: &[(String, String)],
+    ) -> Result<i32, AppError> {
+        may_offer(user)?;
+        let offer = parse_offer(pairs)?;
+        let (supplier, supplier_name) = (user.id, user.name.clone());
+        let per_day = i64::from(self.config.interests_per_day);
+        let base_url = self.config.base_url.clone();
+        let (id, created) = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let (need, _, _) = crate::db::catalogue::find_need(conn, need_id)?
+                        .ok_or(AppError::NotFound)?;
+                    if !need.status.is_open() {
+                        return Err(AppError::Conflict("error.need_not_open"));
+                    }
+                    if let Some(existing) = q::current(conn, need_id, supplier)? {
+                        if existing.status == InterestStatus::Accepted {
+                            return Err(AppError::Conflict("error.already_introduced"));
+                        }
+                        q::update_offer(conn, existing.id, &offer)?;
+                        return Ok((existing.id, false));
+                    }
+                    let since = Utc::now().naive_utc() - Duration::days(1);
+                    if q::count_since(conn, supplier, since)? >= per_day {
+                        return Err(AppError::TooManyRequests);
+                    }
+                    let id = q::insert(conn, need_id, supplier, &offer)?;
+                    for member in crate::db::posting::members(conn, need.organization_id)? {
+                        outbox::enqueue(
+                            conn,
+                            NewMail {
+                                to_email: &member.email,
+                                to_name: &member.name,
+                                template: "interest_new",
+                                lang: &member.lang,
+                                context: json!({
+                                    "title": need.title,
+                                    "supplier": supplier_name,
+                                    "link": format!("{base_url}/my/needs/{need_id}/interests"),
+                                }),
+                            },
+                        )?;
+                    }
+                    Ok((id, true))
+                })
+            })
+            .await?;
+        if created {
+            self.outbox.wake();
+        }
+        Ok(id)
+    }
+
+    /// Withdraws the maker's open offer on a need.
+    pub async fn withdraw(&self, user: &User, need_id: i32) -> Result<(), AppError> {
+        if user.role != Role::Supplier {
+            return Err(AppError::Forbidden);
+        }
+        let supplier = user.id;
+        self.db
+            .run(move |conn| {
+                let current = q::current(conn, need_id, supplier)?.ok_or(AppError::NotFound)?;
+                if !q::decide(
+                    conn,
+                    current.id,
+                    InterestStatus::Open,
+                    InterestStatus::Withdrawn,
+                    "",
+                )? {
+                    return Err(AppError::Conflict("error.already_introduced"));
+                }
+                Ok(())
+            })
+            .await
+    }
+
+    /// The offers on a need of the user's firm (or any need, for staff).
+    pub async fn for_need(
+        &self,
+        user: &User,
+        need_id: i32,
+    ) -> Result<(NeedView, Vec<InterestView>), AppError> {
+        crate::services::posting::managed(self.db, user, need_id).await?;
+        self.db
+            .run(move |conn| {
+                let row =
+                    crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
+                let offers = q::of_need(conn, need_id)?
+                    .into_iter()
+                    .filter(|i| i.status != InterestStatus::Withdrawn)
+                    .map(|i| view(conn, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok((NeedView::from_row(&row), offers))
+            })
+            .await
+    }
+
+    /// The firm accepts an offer: Niaz introduces both sides.
+    pub async fn accept(&self, user: &User, interest_id: i32) -> Result<i32, AppError> {
+        let interest = self.interest_of_firm(user, interest_id).await?;
+        let need_id = interest.need_id;
+        let buyer = user.clone();
+        let base_url = self.config.base_url.clone();
+        self.db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    if !q::decide(
+                        conn,
+                        interest.id,
+                        InterestStatus::Open,
+                        InterestStatus::Accepted,
+                        "",
+                    )? {
+                        return Err(AppError::Conflict("error.interest_not_open"));
+                    }
+                    q::introduce(conn, need_id, interest.supplier_id, Some(interest.id))?;
+                    let (need, org, _) = crate::db::catalogue::find_need(conn, need_id)?
+                        .ok_or(AppError::NotFound)?;
+                    if need.status == NeedStatus::Published {
+                        crate::db::catalogue::set_status(conn, need_id, NeedStatus::InTalks)?;
+                    }
+                    let maker = crate::db::accounts::find_user(conn, interest.supplier_id)?
+                        .ok_or(AppError::NotFound)?;
+                    let maker_org = match maker.organization_id {
+                        Some(o) => {
+                            crate::db::catalogue::find_organization(conn, o)?.map(|o| o.fields.name)
+                        }
+                        None => None,
+                    };
+                    let link = format!("{base_url}/needs/{need_id}");
+                    // To the maker: the firm's contact (the member who accepted).
+                    outbox::enqueue(
+                        conn,
+                        NewMail {
+                            to_email: &maker.email,
+                            to_name: &maker.name,
+                            template: "introduction",
+                            lang: &maker.lang,
+                            context: json!({
+                                "title": need.title,
+                                "link": link,
+                                "other_name": buyer.name,
+                                "other_organization": org.fields.name,
+                                "other_email": buyer.email,
+                                "other_phone": buyer.phone,
+                            }),
+                        },
+                    )?;
+                    // To every member of the firm: the maker's contact.
+                    for member in crate::db::posting::members(conn, need.organization_id)? {
+                        outbox::enqueue(
+                            conn,
+                            NewMail {
+                                to_email: &member.email,
+                                to_name: &member.name,
+                                template: "introduction",
+                                lang: &member.lang,
+                                context: json!({
+                                    "title": need.title,
+                                    "link": link,
+                                    "other_name": maker.name,
+                                    "other_organization": maker_org,
+                                    "other_email": maker.email,
+                                    "other_phone": maker.phone,
+                                }),
+                            },
+                        )?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+        self.search.notify();
+        self.outbox.wake();
+        Ok(need_id)
+    }
+
+    /// The firm declines an offer, with an optional reason mailed politely to the maker.
+    pub async fn decline(
+        &self,
+        user: &User,
+        interest_id: i32,
+        reason: &str,
+    ) -> Result<i32, AppError> {
+        let interest = self.interest_of_firm(user, interest_id).await?;
+        let reason = crate::domain::text::clean(reason);
+        if char_len(&reason) > 1000 {
+            return Err(AppError::invalid("reason", "error.too_long"));
+        }
+        let need_id = interest.need_id;
+        let base_url = self.config.base_url.clone();
+        self.db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    if !q::decide(
+                        conn,
+                        interest.id,
+                        InterestStatus::Open,
+                        InterestStatus::Declined,
+                        &reason,
+                    )? {
+                        return Err(AppError::Conflict("error.interest_not_open"));
+                    }
+                    let (need, _, _) = crate::db::catalogue::find_need(conn, need_id)?
+                        .ok_or(AppError::NotFound)?;
+                    let maker = crate::db::accounts::find_user(conn, interest.supplier_id)?
+                        .ok_or(AppError::NotFound)?;
+                    outbox::enqueue(
+                        conn,
+                        NewMail {
+                            to_email: &maker.email,
+                            to_name: &maker.name,
+                            template: "interest_declined",
+                            lang: &maker.lang,
+                            context: json!({
+                                "title": need.title,
+                                "reason": reason,
+                                "link": format!("{base_url}/search"),
+                            }),
+                        },
+                    )?;
+                    Ok(())
+                })
+            })
+            .await?;
+        self.outbox.wake();
+        Ok(need_id)
+    }
+
+    /// An offer on a need the user's firm manages.
+    async fn interest_of_firm(&self, user: &User, interest_id: i32) -> Result<Interest, AppError> {
+        let interest = self
+            .db
+            .run(move |conn| q::find(conn, interest_id)?.ok_or(AppError::NotFound))
+            .await?;
+        crate::services::posting::managed(self.db, user, interest.need_id).await?;
+        Ok(interest)
+    }
+
+    /// The introductions the user is a side of, with the other side's contacts.
+    pub async fn introductions(&self, user: &User) -> Result<Vec<IntroductionView>, AppError> {
+        let (me, org) = (user.id, user.organization_id);
+        self.db
+            .run(move |conn| {
+                let mut out = Vec::new();
+                for (id, need_id, supplier, at) in q::of_user(conn, me, org)? {
+                    let row = crate::db::catalogue::find_need(conn, need_id)?
+                        .ok_or(AppError::NotFound)?;
+                    let as_maker = supplier == me;
+                    let (other_name, other_organization, other_email, other_phone) = if as_maker {
+                        // The firm's side: its first member who can be mailed.
+                        let firm = crate::db::posting::members(conn, row.0.organization_id)?;
+                        let contact = firm.first();
+                        (
+                            contact.map(|u| u.name.clone()).unwrap_or_default(),
+                            Some(row.1.fields.name.clone()),
+                            contact.map(|u| u.email.clone()).unwrap_or_default(),
+                            contact.map(|u| u.phone.clone()).unwrap_or_default(),
+                        )
+                    } else {
+                        let maker = crate::db::accounts::find_user(conn, supplier)?
+                            .ok_or(AppError::NotFound)?;
+                        let maker_org = match maker.organization_id {
+                            Some(o) => crate::db::catalogue::find_organization(conn, o)?
+                                .map(|o| o.fields.name),
+                            None => None,
+                        };
+                        (maker.name, maker_org, maker.email, maker.phone)
+                    };
+                    out.push(IntroductionView {
+                        id,
+                        need: NeedView::from_row(&row),
+                        introduced_at: at,
+                        as_maker,
+                        other_name,
+                        other_organization,
+                        other_email,
+                        other_phone,
+                    });
+                }
+                Ok(out)
+            })
+            .await
+    }
+}

@@ -1,0 +1,220 @@
+//! "I can make this" (the maker's offer), the firm's list of offers with accept and decline,
+//! and the introductions page of both sides.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::form::{flash, see_other, DoneQuery, Posted};
+use super::session::Viewer;
+use super::{lang_of, parse_id, render, render_status};
+use crate::domain::money::Currency;
+use crate::domain::supplier::Process;
+use crate::error::AppError;
+use crate::i18n;
+use crate::services::catalogue::NeedView;
+use crate::services::interests::{InterestView, Interests, IntroductionView};
+use crate::state::AppState;
+
+type Page = Result<HttpResponse, AppError>;
+
+#[derive(Serialize)]
+struct OfferFormPage {
+    need: NeedView,
+    current: Option<InterestView>,
+    values: BTreeMap<String, String>,
+    processes: Vec<(Process, bool)>,
+    currencies: Vec<&'static str>,
+    errors: BTreeMap<String, String>,
+    done: Option<String>,
+}
+
+/// The cells of a saved offer, as its form shows them.
+fn offer_cells(i: &InterestView) -> Vec<(String, String)> {
+    let mut pairs = vec![
+        ("message".to_string(), i.message.clone()),
+        (
+            "lead_time_days".to_string(),
+            i.lead_time_days.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        (
+            "unit_price".to_string(),
+            i.unit_price
+                .map(|p| crate::domain::money::format_plain(p, i.currency))
+                .unwrap_or_default(),
+        ),
+        ("currency".to_string(), i.currency.code().to_string()),
+    ];
+    if i.sample {
+        pairs.push(("sample".into(), "yes".into()));
+    }
+    pairs.extend(
+        i.processes
+            .iter()
+            .map(|p| ("processes".into(), p.as_str().into())),
+    );
+    pairs
+}
+
+async fn offer_page(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    need_id: i32,
+    typed: Option<&[(String, String)]>,
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+) -> Page {
+    let user = viewer.require_user()?;
+    let page = Interests::of(state).offer_page(user, need_id).await?;
+    let pairs = match typed {
+        Some(t) => t.to_vec(),
+        None => page.current.as_ref().map(offer_cells).unwrap_or_default(),
+    };
+    let chosen = |p: &Process| {
+        pairs
+            .iter()
+            .any(|(k, v)| k == "processes" && v == p.as_str())
+    };
+    let lang = lang_of(req);
+    let data = OfferFormPage {
+        values: pairs
+            .iter()
+            .filter(|(k, _)| k != "processes")
+            .cloned()
+            .collect(),
+        processes: Process::ALL.iter().map(|p| (*p, chosen(p))).collect(),
+        currencies: Currency::ALL.iter().map(|c| c.code()).collect(),
+        errors: errors
+            .iter()
+            .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
+            .collect(),
+        need: page.need,
+        current: page.current,
+        done,
+    };
+    let status = if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::BAD_REQUEST
+    };
+    render_status(state, req, "needs/interest.html", data, status)
+}
+
+pub async fn offer_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    let done = flash(query.done.as_deref());
+    offer_page(&state, &req, &viewer, parse_id(&id)?, None, &[], done).await
+}
+
+pub async fn offer(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: Posted<Vec<(String, String)>>,
+) -> Page {
+    let user = viewer.require_user()?;
+    let need = parse_id(&id)?;
+    match Interests::of(&state).offer(user, need, &form).await {
+        Ok(_) => Ok(see_other(&format!(
+            "/needs/{need}/interest?done=interest_sent"
+        ))),
+        Err(AppError::Invalid(errors)) => {
+            offer_page(&state, &req, &viewer, need, Some(&form), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn withdraw(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    let user = viewer.require_user()?;
+    let need = parse_id(&id)?;
+    Interests::of(&state).withdraw(user, need).await?;
+    Ok(see_other(&format!("/needs/{need}?done=interest_withdrawn")))
+}
+
+#[derive(Serialize)]
+struct OffersPage {
+    need: NeedView,
+    offers: Vec<InterestView>,
+    done: Option<String>,
+}
+
+pub async fn offers(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let (need, offers) = Interests::of(&state).for_need(user, parse_id(&id)?).await?;
+    let page = OffersPage {
+        need,
+        offers,
+        done: flash(query.done.as_deref()),
+    };
+    render(&state, &req, "my/interests.html", page)
+}
+
+pub async fn accept(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let need = Interests::of(&state).accept(user, parse_id(&id)?).await?;
+    Ok(see_other(&format!(
+        "/my/needs/{need}/interests?done=introduced"
+    )))
+}
+
+#[derive(Deserialize)]
+pub struct DeclineForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn decline(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: Posted<DeclineForm>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let need = Interests::of(&state)
+        .decline(user, parse_id(&id)?, &form.reason)
+        .await?;
+    Ok(see_other(&format!(
+        "/my/needs/{need}/interests?done=declined"
+    )))
+}
+
+#[derive(Serialize)]
+struct IntroductionsPage {
+    introductions: Vec<IntroductionView>,
+}
+
+pub async fn introductions(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+    let user = viewer.require_verified()?;
+    let introductions = Interests::of(&state).introductions(user).await?;
+    render(
+        &state,
+        &req,
+        "introductions.html",
+        IntroductionsPage { introductions },
+    )
+}

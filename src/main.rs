@@ -85,6 +85,10 @@ enum UserCommand {
         /// Display name (defaults to the email address).
         #[arg(long, default_value = "")]
         name: String,
+        /// The organization the account belongs to (required for a buyer; a maker's workshop
+        /// is optional). Found however its name is spelled, or created.
+        #[arg(long)]
+        organization: Option<String>,
     },
 }
 
@@ -198,19 +202,25 @@ fn run() -> anyhow::Result<()> {
             let db = Db::open(&config.database_url)?;
             export(&db, format.as_deref(), output.as_deref(), status.as_deref())?;
         }
-        Command::User(UserCommand::Create { email, role, name }) => {
+        Command::User(UserCommand::Create {
+            email,
+            role,
+            name,
+            organization,
+        }) => {
             let config = Config::new(&cli.data, None)?;
             let db = Db::open(&config.database_url)?;
             let role = niaz::domain::account::Role::parse(&role).ok_or_else(|| {
                 anyhow::anyhow!("--role must be admin, organizer, buyer or supplier")
             })?;
             let password = read_password()?;
-            let id = niaz::services::accounts::create_user_cli(
+            let id = niaz::services::accounts::create_user_cli_in(
                 &mut *db.conn()?,
                 &email,
                 &name,
                 role,
                 &password,
+                organization.as_deref(),
             )?;
             println!(
                 "created {} account #{id} for {}",

@@ -204,6 +204,24 @@ pub fn create_user_cli(
     role: Role,
     password: &str,
 ) -> anyhow::Result<i32> {
+    create_user_cli_in(conn, email, name, role, password, None)
+}
+
+/// Like [`create_user_cli`], in an organization named by `organization` (found however its
+/// name is spelled, or created: an industrial firm for a buyer, a workshop for a maker). A buyer
+/// needs one.
+pub fn create_user_cli_in(
+    conn: &mut Conn,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+    organization: Option<&str>,
+) -> anyhow::Result<i32> {
+    let organization = organization.map(clean).filter(|o| !o.is_empty());
+    if role == Role::Buyer && organization.is_none() {
+        anyhow::bail!("a buyer belongs to a firm: give --organization NAME");
+    }
     let email = Email::parse(email)
         .map_err(|k| anyhow::anyhow!("email: {}", crate::i18n::t(Lang::En, k)))?;
     check_password(password)
@@ -212,6 +230,36 @@ pub fn create_user_cli(
         anyhow::bail!("an account with {} already exists", email.as_str());
     }
     let hash = auth::hash_password(password)?;
+    let organization_id = match organization {
+        None => None,
+        Some(org) => Some(
+            match crate::db::catalogue::find_organization_by_key(conn, &compact_key(&org))? {
+                Some(found) => found.id,
+                None => crate::db::catalogue::insert_organization(
+                    conn,
+                    &NewOrganization {
+                        name_key: compact_key(&org),
+                        name: org,
+                        name_en: String::new(),
+                        kind: if role == Role::Buyer {
+                            OrgKind::IndustrialFirm
+                        } else {
+                            OrgKind::Workshop
+                        },
+                        province: "آذربایجان شرقی".to_string(),
+                        city: String::new(),
+                        address: String::new(),
+                        website: String::new(),
+                        phone: String::new(),
+                        description: String::new(),
+                        verified: false,
+                        created_at: now(),
+                        updated_at: now(),
+                    },
+                )?,
+            },
+        ),
+    };
     Ok(q::insert_user(
         conn,
         &NewUser {
@@ -226,7 +274,7 @@ pub fn create_user_cli(
             phone: String::new(),
             lang: "fa".into(),
             role,
-            organization_id: None,
+            organization_id,
             created_at: now(),
             updated_at: now(),
         },

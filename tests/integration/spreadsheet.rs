@@ -277,3 +277,77 @@ fn ten_thousand_rows_with_some_bad_ones_then_fixed() {
     assert_eq!(count_needs(dir.path()), 10_000);
     assert_eq!(hits(dir.path(), "PN-9999"), 1);
 }
+
+/// Runs `niaz` with `input` on its standard input.
+fn niaz_with_input(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_niaz"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env("NIAZ_LOG", "warn")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("niaz runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn scripts_create_buyers_in_their_firm_and_makers() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = "a long enough passphrase\n";
+    let out = niaz_with_input(
+        dir.path(),
+        &[
+            "user",
+            "create",
+            "--email",
+            "b@example.ir",
+            "--role",
+            "buyer",
+        ],
+        password,
+    );
+    assert!(!out.status.success(), "a buyer needs a firm");
+    assert!(text(&out).contains("--organization"), "{}", text(&out));
+    for (email, role, org) in [
+        ("b@example.ir", "buyer", Some("ماشین سازی نمونه")),
+        ("c@example.ir", "buyer", Some("ماشين‌سازي نمونه")),
+        ("m@example.ir", "supplier", None),
+    ] {
+        let mut args = vec!["user", "create", "--email", email, "--role", role];
+        if let Some(o) = org {
+            args.extend(["--organization", o]);
+        }
+        let out = niaz_with_input(dir.path(), &args, password);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let config = Config::for_data_dir(dir.path()).unwrap();
+    let db = niaz::db::Db::open(&config.database_url).unwrap();
+    let mut conn = db.conn().unwrap();
+    let find = |conn: &mut niaz::db::Conn, e: &str| {
+        niaz::db::accounts::find_user_by_email(conn, e)
+            .unwrap()
+            .unwrap()
+    };
+    let (b, c, m) = (
+        find(&mut conn, "b@example.ir"),
+        find(&mut conn, "c@example.ir"),
+        find(&mut conn, "m@example.ir"),
+    );
+    assert!(b.organization_id.is_some());
+    assert_eq!(
+        b.organization_id, c.organization_id,
+        "the same firm however it is spelled"
+    );
+    assert_eq!(m.role, niaz::domain::account::Role::Supplier);
+    assert!(m.organization_id.is_none());
+}

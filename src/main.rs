@@ -213,6 +213,11 @@ fn run() -> anyhow::Result<()> {
             let role = niaz::domain::account::Role::parse(&role).ok_or_else(|| {
                 anyhow::anyhow!("--role must be admin, organizer, buyer or supplier")
             })?;
+            if role == niaz::domain::account::Role::Buyer
+                && organization.as_deref().is_none_or(|o| o.trim().is_empty())
+            {
+                anyhow::bail!("a buyer belongs to a firm: give --organization NAME");
+            }
             let password = read_password()?;
             let id = niaz::services::accounts::create_user_cli_in(
                 &mut *db.conn()?,

@@ -208,8 +208,7 @@ pub fn create_user_cli(
 }
 
 /// Like [`create_user_cli`], in an organization named by `organization` (found however its
-/// name is spelled, or created: an industrial firm for a buyer, a workshop for a maker). A buyer
-/// needs one.
+/// name is spelled, or created: an industrial firm for a buyer, a workshop for a maker).
 pub fn create_user_cli_in(
     conn: &mut Conn,
     email: &str,
@@ -219,9 +218,6 @@ pub fn create_user_cli_in(
     organization: Option<&str>,
 ) -> anyhow::Result<i32> {
     let organization = organization.map(clean).filter(|o| !o.is_empty());
-    if role == Role::Buyer && organization.is_none() {
-        anyhow::bail!("a buyer belongs to a firm: give --organization NAME");
-    }
     let email = Email::parse(email)
         .map_err(|k| anyhow::anyhow!("email: {}", crate::i18n::t(Lang::En, k)))?;
     check_password(password)

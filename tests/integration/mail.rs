@@ -82,6 +82,25 @@ fn serve(stream: std::net::TcpStream, handler: Collect) -> std::io::Result<()> {
     }
 }
 
+/// The plain-text part of a raw message, decoded from base64.
+fn plain_text(raw: &str) -> String {
+    use base64::Engine;
+    let Some(start) = raw.find("Content-Type: text/plain") else {
+        return String::new();
+    };
+    let part = &raw[start..];
+    let body_start = part.find("\r\n\r\n").map(|i| i + 4).unwrap_or(0);
+    let body: String = part[body_start..]
+        .lines()
+        .take_while(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .concat();
+    base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default()
+}
+
 fn start_smtpd(port: u16) -> Smtpd {
     let listener = TcpListener::bind(("127.0.0.1", port)).unwrap();
     listener.set_nonblocking(true).unwrap();
@@ -267,4 +286,64 @@ async fn mail_that_keeps_failing_goes_dead_and_admins_can_retry_it() {
         niaz::domain::mail::MailStatus::Pending | niaz::domain::mail::MailStatus::Sending
     ));
     assert_eq!(r[0].attempts, 0);
+}
+
+#[actix_web::test]
+async fn an_introduction_goes_through_a_real_smtp_server() {
+    let port = free_port();
+    let smtpd = start_smtpd(port);
+    let app =
+        spawn_app_with(|c| c.mail = MailConfig::Smtp(format!("smtp://127.0.0.1:{port}"))).await;
+    let firm = crate::fixtures::OrgBuilder::new("کارخانه نمونه").insert(&app.db);
+    let need = crate::fixtures::NeedBuilder::new(firm, "پروانه پمپ").insert(&app.db);
+    app.sync();
+    let mut buyer = crate::access::browser_for(&app, "buyer", firm, firm).await;
+    let mut maker = crate::access::browser_for(&app, "supplier", firm, firm).await;
+    let res = maker
+        .submit(
+            &format!("/needs/{need}/interest"),
+            &format!("/needs/{need}/interest"),
+            &[("message", "می‌سازیم")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let id = niaz::db::interests::of_need(&mut app.db.conn().unwrap(), need).unwrap()[0].id;
+    let res = buyer
+        .submit(
+            &format!("/my/needs/{need}/interests"),
+            &format!("/my/interests/{id}/accept"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    settle(&app).await;
+    // Each delivered message as (recipient header, decoded plain-text part).
+    let delivered: Vec<(String, String)> = smtpd
+        .delivered()
+        .iter()
+        .map(|raw| {
+            let to = raw
+                .lines()
+                .find(|l| l.starts_with("To: "))
+                .unwrap_or_default()
+                .to_string();
+            (to, plain_text(raw))
+        })
+        .collect();
+    let introduced = |to: &str, contact: &str| {
+        delivered
+            .iter()
+            .any(|(h, text)| h.contains(to) && text.contains(contact))
+    };
+    assert!(
+        introduced("<supplier@example.ir>", "buyer@example.ir"),
+        "the maker gets the firm's address: {delivered:?}"
+    );
+    assert!(
+        introduced("<buyer@example.ir>", "supplier@example.ir"),
+        "the firm gets the maker's address"
+    );
+    assert!(rows(&app)
+        .iter()
+        .all(|m| m.status == niaz::domain::mail::MailStatus::Sent));
 }

@@ -102,6 +102,10 @@ pub struct ServeArgs {
     /// Most offers ("I can make this") one maker may make a day.
     #[arg(long, env = "NIAZ_INTERESTS_PER_DAY", default_value_t = 10)]
     pub interests_per_day: u32,
+
+    /// Days after an introduction when both sides are asked how it went.
+    #[arg(long, env = "NIAZ_FOLLOWUP_DAYS", default_value_t = 21)]
+    pub followup_days: i64,
 }
 
 impl ServeArgs {
@@ -152,6 +156,8 @@ pub struct Config {
     pub invites_per_day: u32,
     /// Most offers per maker and day.
     pub interests_per_day: u32,
+    /// When both sides of an introduction are asked how it went.
+    pub followup_after: chrono::Duration,
 }
 
 impl Config {
@@ -224,6 +230,7 @@ impl Config {
             ),
             invites_per_day: serve_or_default.invites_per_day.clamp(1, 10_000),
             interests_per_day: serve_or_default.interests_per_day.clamp(1, 10_000),
+            followup_after: chrono::Duration::days(serve_or_default.followup_days.clamp(1, 3650)),
         })
     }
 

@@ -90,6 +90,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(interests::decline),
         )
         .route("/introductions", web::get().to(interests::introductions))
+        .route(
+            "/introductions/{id}/outcome",
+            web::post().to(interests::set_outcome),
+        )
+        .route("/followup", web::get().to(interests::followup_form))
+        .route("/followup", web::post().to(interests::followup))
         .route("/admin/import", web::get().to(import::form))
         .route("/admin/import", web::post().to(import::preview))
         .route("/admin/import/confirm", web::post().to(import::confirm))

@@ -194,3 +194,120 @@ pub fn contact(conn: &mut Conn, user: i32) -> QueryResult<Option<(String, String
         .first(conn)
         .optional()
 }
+
+/// Introductions made before `before` whose sides were not yet asked how it went.
+pub fn due_followups(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<Vec<(i32, i32, i32)>> {
+    introductions::table
+        .filter(introductions::followup_sent_at.is_null())
+        .filter(introductions::introduced_at.le(before))
+        .select((
+            introductions::id,
+            introductions::need_id,
+            introductions::supplier_id,
+        ))
+        .load(conn)
+}
+
+pub fn mark_followup_sent(conn: &mut Conn, id: i32) -> QueryResult<()> {
+    diesel::update(introductions::table.find(id))
+        .set(introductions::followup_sent_at.eq(Some(Utc::now().naive_utc())))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn insert_followup_token(
+    conn: &mut Conn,
+    hash: &str,
+    introduction: i32,
+    user: i32,
+    expires_at: NaiveDateTime,
+) -> QueryResult<()> {
+    use super::schema::followup_tokens as t;
+    diesel::insert_into(t::table)
+        .values((
+            t::token_hash.eq(hash),
+            t::introduction_id.eq(introduction),
+            t::user_id.eq(user),
+            t::expires_at.eq(expires_at),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// A usable follow-up token: (introduction id, user id). With `take`, it is used up in the same
+/// statement, so two clicks cannot both count.
+pub fn followup_token(conn: &mut Conn, hash: &str, take: bool) -> QueryResult<Option<(i32, i32)>> {
+    use super::schema::followup_tokens as t;
+    let now = Utc::now().naive_utc();
+    let usable = t::table
+        .find(hash)
+        .filter(t::used_at.is_null())
+        .filter(t::expires_at.gt(now));
+    if take {
+        let n = diesel::update(usable)
+            .set(t::used_at.eq(Some(now)))
+            .execute(conn)?;
+        if n == 0 {
+            return Ok(None);
+        }
+        return t::table
+            .find(hash)
+            .select((t::introduction_id, t::user_id))
+            .first(conn)
+            .optional();
+    }
+    usable
+        .select((t::introduction_id, t::user_id))
+        .first(conn)
+        .optional()
+}
+
+/// An introduction: (need id, maker id, firm of the need).
+pub fn introduction(conn: &mut Conn, id: i32) -> QueryResult<Option<(i32, i32, i32)>> {
+    introductions::table
+        .inner_join(needs::table)
+        .filter(introductions::id.eq(id))
+        .select((
+            introductions::need_id,
+            introductions::supplier_id,
+            needs::organization_id,
+        ))
+        .first(conn)
+        .optional()
+}
+
+/// Records one side's outcome.
+pub fn set_outcome(
+    conn: &mut Conn,
+    id: i32,
+    maker_side: bool,
+    outcome: crate::domain::supplier::Outcome,
+) -> QueryResult<()> {
+    let q = diesel::update(introductions::table.find(id));
+    if maker_side {
+        q.set(introductions::maker_outcome.eq(Some(outcome)))
+            .execute(conn)
+    } else {
+        q.set(introductions::buyer_outcome.eq(Some(outcome)))
+            .execute(conn)
+    }
+    .map(|_| ())
+}
+
+/// The outcomes told so far: (buyer's, maker's).
+pub fn outcomes(
+    conn: &mut Conn,
+    id: i32,
+) -> QueryResult<(
+    Option<crate::domain::supplier::Outcome>,
+    Option<crate::domain::supplier::Outcome>,
+)> {
+    introductions::table
+        .find(id)
+        .select((introductions::buyer_outcome, introductions::maker_outcome))
+        .first(conn)
+}
+
+pub fn count_introductions(conn: &mut Conn) -> QueryResult<i64> {
+    introductions::table.count().get_result(conn)
+}

@@ -84,7 +84,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     supplier_processes,
     supplier_certifications,
     interests,
-    introductions
+    introductions,
+    followup_tokens
 );
 
 diesel::table! {
@@ -114,6 +115,19 @@ diesel::table! {
         interest_id -> Nullable<Integer>,
         introduced_at -> Timestamp,
         created_at -> Timestamp,
+        followup_sent_at -> Nullable<Timestamp>,
+        buyer_outcome -> Nullable<Text>,
+        maker_outcome -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    followup_tokens (token_hash) {
+        token_hash -> Text,
+        introduction_id -> Integer,
+        user_id -> Integer,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 

@@ -95,6 +95,7 @@ stored_text!(
     crate::domain::supplier::Process,
     crate::domain::supplier::Certification,
     crate::domain::supplier::InterestStatus,
+    crate::domain::supplier::Outcome,
 );
 
 #[cfg(test)]

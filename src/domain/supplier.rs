@@ -71,3 +71,20 @@ crate::domain::closed_set! {
         Declined = "declined",
     }
 }
+
+crate::domain::closed_set! {
+    /// How an introduction went, as one side tells it.
+    pub enum Outcome {
+        Negotiating = "negotiating",
+        SampleMade = "sample_made",
+        ContractSigned = "contract_signed",
+        Localized = "localized",
+        NoDeal = "no_deal",
+    }
+}
+
+impl Outcome {
+    pub fn parse(s: &str) -> Option<Self> {
+        <Self as crate::domain::StoredText>::from_stored(s.trim())
+    }
+}

@@ -607,3 +607,27 @@ email-introduction_text = Both sides agreed: Niaz introduces you to each other f
 email-introduction_name = Name
 email-introduction_organization = Organization
 email-introduction_phone = Phone
+
+## Follow-ups
+outcome-negotiating = Negotiating
+outcome-sample_made = A sample was made
+outcome-contract_signed = A contract was signed
+outcome-localized = The part is made here now
+outcome-no_deal = No deal
+followup-title = How did the introduction go?
+followup-confirm = Your answer about “{ $title }”:
+followup-record = Record the answer
+followup-thanks = Your answer is recorded; thank you.
+followup-invalid = This link no longer works (it was used or has expired). You can give the answer on the introductions page.
+introductions-how = How did it go?
+introductions-save = Save
+introductions-they_say = The other side says
+flash-outcome_recorded = Your answer is recorded.
+error-outcome_unknown = This answer is not in the list
+email-followup_subject = How did the introduction for “{ $title }” go?
+email-followup_text = A few weeks ago Niaz introduced you for making “{ $title }”. Where does it stand? Choose one:
+email-followup_site = You can change the answer later on this page:
+home-introductions = { $n ->
+        [one] introduction made
+       *[other] introductions made
+    }

@@ -572,3 +572,26 @@ email-introduction_text = هر دو طرف موافقت کرده‌اند؛ «ن
 email-introduction_name = نام
 email-introduction_organization = واحد
 email-introduction_phone = تلفن
+
+## Follow-ups
+outcome-negotiating = در حال مذاکره
+outcome-sample_made = نمونه ساخته شد
+outcome-contract_signed = قرارداد بسته شد
+outcome-localized = قطعه بومی‌سازی شد
+outcome-no_deal = به توافق نرسیدیم
+followup-title = معرفی چطور پیش رفت؟
+followup-confirm = پاسخ شما درباره «{ $title }»:
+followup-record = ثبت پاسخ
+followup-thanks = پاسخ شما ثبت شد؛ سپاسگزاریم.
+followup-invalid = این پیوند دیگر کار نمی‌کند (استفاده شده یا منقضی شده است). پاسخ را می‌توانید در صفحه معرفی‌ها ثبت کنید.
+introductions-how = چطور پیش رفت؟
+introductions-save = ثبت
+introductions-they_say = به گفته طرف دیگر
+flash-outcome_recorded = پاسخ شما ثبت شد.
+error-outcome_unknown = این پاسخ در فهرست نیست
+email-followup_subject = معرفی «{ $title }» چطور پیش رفت؟
+email-followup_text = چند هفته پیش «نیاز» شما را برای ساخت «{ $title }» معرفی کرد. کار به کجا رسید؟ یکی را انتخاب کنید:
+email-followup_site = پاسخ را بعداً هم در این صفحه می‌توانید تغییر دهید:
+home-introductions = { $n ->
+       *[other] معرفی انجام‌شده
+    }

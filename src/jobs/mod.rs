@@ -96,6 +96,21 @@ pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usiz
     Ok(result)
 }
 
+/// Asks both sides of introductions made `NIAZ_FOLLOWUP_DAYS` ago how it went. Returns how
+/// many introductions were followed up.
+pub async fn run_followups_once(state: &AppState) -> anyhow::Result<usize> {
+    let config = state.config.clone();
+    let n = state
+        .db
+        .run(move |conn| crate::services::interests::followup_due(conn, &config))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if n > 0 {
+        state.outbox.wake();
+    }
+    Ok(n)
+}
+
 /// What [`run_housekeeping_once`] removed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Swept {
@@ -162,6 +177,9 @@ pub async fn outbox_worker(state: Arc<AppState>) {
             }
             if let Err(e) = run_housekeeping_once(&state).await {
                 tracing::error!("housekeeping: {e:#}");
+            }
+            if let Err(e) = run_followups_once(&state).await {
+                tracing::error!("follow-ups: {e:#}");
             }
             last_lifecycle = Some(std::time::Instant::now());
         }

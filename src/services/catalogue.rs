@@ -143,6 +143,8 @@ impl NeedView {
 pub struct HomeView {
     pub open_needs: i64,
     pub localized_needs: i64,
+    /// Introductions Niaz made, from the records.
+    pub introductions: i64,
     pub firms: i64,
     pub value_by_currency: Vec<CurrencyTotal>,
     pub featured: Vec<NeedView>,
@@ -216,6 +218,7 @@ pub async fn home(db: &Db) -> Result<HomeView, AppError> {
         let cats = q::all_categories(conn)?;
         let counts = q::public_counts_by_category(conn)?;
         Ok(HomeView {
+            introductions: crate::db::interests::count_introductions(conn)?,
             open_needs,
             localized_needs,
             firms,

@@ -19,7 +19,7 @@ use crate::db::{Conn, Db};
 use crate::domain::account::Role;
 use crate::domain::money::{parse_amount, Currency};
 use crate::domain::need::NeedStatus;
-use crate::domain::supplier::{InterestStatus, Process};
+use crate::domain::supplier::{InterestStatus, Outcome, Process};
 use crate::domain::text::char_len;
 use crate::domain::FieldError;
 use crate::error::AppError;
@@ -195,6 +195,9 @@ pub struct IntroductionView {
     pub other_organization: Option<String>,
     pub other_email: String,
     pub other_phone: String,
+    /// How it went, as the viewer's side and the other side told it.
+    pub my_outcome: Option<Outcome>,
+    pub their_outcome: Option<Outcome>,
 }
 
 impl Interests<'_> {
@@ -496,7 +499,15 @@ impl Interests<'_> {
                         };
                         (maker.name, maker_org, maker.email, maker.phone)
                     };
+                    let (buyer_says, maker_says) = q::outcomes(conn, id)?;
+                    let (my_outcome, their_outcome) = if as_maker {
+                        (maker_says, buyer_says)
+                    } else {
+                        (buyer_says, maker_says)
+                    };
                     out.push(IntroductionView {
+                        my_outcome,
+                        their_outcome,
                         id,
                         need: NeedView::from_row(&row),
                         introduced_at: at,
@@ -511,4 +522,154 @@ impl Interests<'_> {
             })
             .await
     }
+}
+
+/// How long a follow-up mail's links work.
+pub const FOLLOWUP_LINK_DAYS: i64 = 30;
+
+/// Asks both sides of every introduction made `followup_after` ago how it went: one mail each,
+/// with a one-click link per answer. Returns how many introductions were followed up. Each is
+/// marked in the same transaction as its mails, so it is asked once.
+pub fn followup_due(conn: &mut Conn, config: &Config) -> Result<usize, AppError> {
+    let now = Utc::now().naive_utc();
+    let due = q::due_followups(conn, now - config.followup_after)?;
+    for (intro, need_id, maker_id) in &due {
+        conn.transaction(|conn| -> Result<(), AppError> {
+            let (need, _, _) =
+                crate::db::catalogue::find_need(conn, *need_id)?.ok_or(AppError::NotFound)?;
+            let mut people = crate::db::posting::members(conn, need.organization_id)?;
+            if let Some(maker) = crate::db::accounts::find_user(conn, *maker_id)? {
+                people.push(maker);
+            }
+            for person in people.iter().filter(|p| p.deleted_at.is_none()) {
+                let token = crate::auth::random_token();
+                q::insert_followup_token(
+                    conn,
+                    &crate::auth::token_hash(&token),
+                    *intro,
+                    person.id,
+                    now + Duration::days(FOLLOWUP_LINK_DAYS),
+                )?;
+                let links: Vec<serde_json::Value> = Outcome::ALL
+                    .iter()
+                    .map(|o| {
+                        json!({
+                            "outcome": o.as_str(),
+                            "link": format!(
+                                "{}/followup?token={token}&outcome={}",
+                                config.base_url,
+                                o.as_str()
+                            ),
+                        })
+                    })
+                    .collect();
+                outbox::enqueue(
+                    conn,
+                    NewMail {
+                        to_email: &person.email,
+                        to_name: &person.name,
+                        template: "followup",
+                        lang: &person.lang,
+                        context: json!({
+                            "title": need.title,
+                            "links": links,
+                            "site": format!("{}/introductions", config.base_url),
+                        }),
+                    },
+                )?;
+            }
+            q::mark_followup_sent(conn, *intro)?;
+            Ok(())
+        })?;
+    }
+    Ok(due.len())
+}
+
+/// What a follow-up link shows before it is confirmed.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowupPage {
+    pub need: NeedView,
+    pub outcome: Outcome,
+}
+
+impl Interests<'_> {
+    /// The need and answer a follow-up link would record, if the link still works.
+    pub async fn followup_page(
+        &self,
+        token: &str,
+        outcome: &str,
+    ) -> Result<FollowupPage, AppError> {
+        let outcome = Outcome::parse(outcome)
+            .ok_or_else(|| AppError::invalid("outcome", "error.outcome_unknown"))?;
+        let hash = crate::auth::token_hash(token);
+        self.db
+            .run(move |conn| {
+                let (intro, _) = q::followup_token(conn, &hash, false)?
+                    .ok_or(AppError::Conflict("error.token_invalid"))?;
+                let (need_id, _, _) = q::introduction(conn, intro)?.ok_or(AppError::NotFound)?;
+                let row =
+                    crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
+                Ok(FollowupPage {
+                    need: NeedView::from_row(&row),
+                    outcome,
+                })
+            })
+            .await
+    }
+
+    /// Records the answer of a follow-up link (once: the link is used up).
+    pub async fn record_followup(&self, token: &str, outcome: &str) -> Result<(), AppError> {
+        let outcome = Outcome::parse(outcome)
+            .ok_or_else(|| AppError::invalid("outcome", "error.outcome_unknown"))?;
+        let hash = crate::auth::token_hash(token);
+        self.db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let (intro, user) = q::followup_token(conn, &hash, true)?
+                        .ok_or(AppError::Conflict("error.token_invalid"))?;
+                    record(conn, intro, user, outcome)
+                })
+            })
+            .await?;
+        self.search.notify();
+        Ok(())
+    }
+
+    /// A side of an introduction tells, or changes, how it went on the site.
+    pub async fn set_outcome(
+        &self,
+        user: &User,
+        intro: i32,
+        outcome: &str,
+    ) -> Result<(), AppError> {
+        let outcome = Outcome::parse(outcome)
+            .ok_or_else(|| AppError::invalid("outcome", "error.outcome_unknown"))?;
+        let (me, org) = (user.id, user.organization_id);
+        self.db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let (_, maker, firm) =
+                        q::introduction(conn, intro)?.ok_or(AppError::NotFound)?;
+                    if maker != me && org != Some(firm) {
+                        return Err(AppError::NotFound);
+                    }
+                    record(conn, intro, me, outcome)
+                })
+            })
+            .await?;
+        self.search.notify();
+        Ok(())
+    }
+}
+
+/// Records `user`'s side of an introduction. The firm saying the part is localized marks the
+/// need localized: that is what the home page and firm pages count.
+fn record(conn: &mut Conn, intro: i32, user: i32, outcome: Outcome) -> Result<(), AppError> {
+    let (need_id, maker, _) = q::introduction(conn, intro)?.ok_or(AppError::NotFound)?;
+    let maker_side = user == maker;
+    q::set_outcome(conn, intro, maker_side, outcome)?;
+    if !maker_side && outcome == Outcome::Localized {
+        crate::db::catalogue::set_status(conn, need_id, NeedStatus::Localized)?;
+    }
+    Ok(())
 }

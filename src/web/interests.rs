@@ -206,15 +206,126 @@ pub async fn decline(
 #[derive(Serialize)]
 struct IntroductionsPage {
     introductions: Vec<IntroductionView>,
+    outcomes: &'static [crate::domain::supplier::Outcome],
+    done: Option<String>,
 }
 
-pub async fn introductions(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+pub async fn introductions(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<DoneQuery>,
+) -> Page {
     let user = viewer.require_verified()?;
     let introductions = Interests::of(&state).introductions(user).await?;
-    render(
-        &state,
-        &req,
-        "introductions.html",
-        IntroductionsPage { introductions },
-    )
+    let page = IntroductionsPage {
+        introductions,
+        outcomes: &crate::domain::supplier::Outcome::ALL,
+        done: flash(query.done.as_deref()),
+    };
+    render(&state, &req, "introductions.html", page)
+}
+
+#[derive(Deserialize)]
+pub struct FollowupQuery {
+    #[serde(default)]
+    token: String,
+    #[serde(default)]
+    outcome: String,
+}
+
+#[derive(Serialize)]
+struct FollowupPageView {
+    page: Option<crate::services::interests::FollowupPage>,
+    token: String,
+    outcome: String,
+    recorded: bool,
+    form_csrf: String,
+}
+
+fn followup_render(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    view: FollowupPageView,
+) -> Page {
+    let mut builder = HttpResponse::Ok();
+    let form_csrf = super::session::ensure(state, req, viewer, &mut builder);
+    let page = render_status(
+        state,
+        req,
+        "followup.html",
+        FollowupPageView { form_csrf, ..view },
+        actix_web::http::StatusCode::OK,
+    )?;
+    for (name, value) in page.headers() {
+        builder.insert_header((name.clone(), value.clone()));
+    }
+    builder.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
+    Ok(builder.body(page.into_body()))
+}
+
+/// A follow-up link: shows what it would record; changes nothing.
+pub async fn followup_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<FollowupQuery>,
+) -> Page {
+    let page = match Interests::of(&state)
+        .followup_page(&query.token, &query.outcome)
+        .await
+    {
+        Ok(p) => Some(p),
+        Err(AppError::Conflict(_)) => None,
+        Err(e) => return Err(e),
+    };
+    let view = FollowupPageView {
+        page,
+        token: query.token.clone(),
+        outcome: query.outcome.clone(),
+        recorded: false,
+        form_csrf: String::new(),
+    };
+    followup_render(&state, &req, &viewer, view)
+}
+
+/// The confirmation of a follow-up link records the answer.
+pub async fn followup(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<FollowupQuery>,
+) -> Page {
+    Interests::of(&state)
+        .record_followup(&form.token, &form.outcome)
+        .await?;
+    let view = FollowupPageView {
+        page: None,
+        token: String::new(),
+        outcome: form.outcome.clone(),
+        recorded: true,
+        form_csrf: String::new(),
+    };
+    followup_render(&state, &req, &viewer, view)
+}
+
+#[derive(Deserialize)]
+pub struct OutcomeForm {
+    #[serde(default)]
+    outcome: String,
+}
+
+/// A side tells (or changes) how an introduction went.
+pub async fn set_outcome(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: Posted<OutcomeForm>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    Interests::of(&state)
+        .set_outcome(user, parse_id(&id)?, &form.outcome)
+        .await?;
+    Ok(see_other("/introductions?done=outcome_recorded"))
 }

@@ -265,6 +265,7 @@ fn table(s: &Site) -> Vec<Row> {
         )
         .staff_2fa(403, 403),
         get("/introductions", [303, 409, 200, 200, 200, 200, 200]),
+        get("/followup?token=nope&outcome=localized", ALL_200),
         get("/search/export?format=csv", ALL_200),
         get("/search/export?format=xlsx", ALL_200),
         get("/about", ALL_200),
@@ -391,6 +392,16 @@ fn table(s: &Site) -> Vec<Row> {
             format!("/needs/{n}/join"),
             &[("quantity_per_year", "10")],
             [401, 409, 409, 303, 403, 403, 403],
+        ),
+        post(
+            "/followup",
+            &[("token", "nope"), ("outcome", "localized")],
+            [409; 7],
+        ),
+        post(
+            "/introductions/99999/outcome",
+            &[("outcome", "negotiating")],
+            [401, 409, 404, 404, 404, 404, 404],
         ),
         post(
             format!("/needs/{n}/interest"),

@@ -226,3 +226,144 @@ async fn a_declined_maker_is_told_politely_and_offers_are_limited() {
         .await;
     assert_eq!(again.status, 409);
 }
+
+/// The path and query of the first link in a text that contains `needle`.
+fn link_with(text: &str, needle: &str) -> String {
+    let start = text.find(needle).expect("a link");
+    let from = text[..start].rfind("http").unwrap();
+    let url: String = text[from..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap()
+}
+
+#[actix_web::test]
+async fn both_sides_are_asked_how_it_went_and_one_click_marks_the_part_localized() {
+    let app = spawn_app_with(|c| c.followup_after = chrono::Duration::days(21)).await;
+    let firm = OrgBuilder::new("کارخانه الف").insert(&app.db);
+    let need = NeedBuilder::new(firm, "شیر کنترل").insert(&app.db);
+    app.sync();
+    let mut buyer = browser_for(&app, "buyer", firm, firm).await;
+    let mut maker = browser_for(&app, "supplier", firm, firm).await;
+    maker
+        .submit(
+            &format!("/needs/{need}/interest"),
+            &format!("/needs/{need}/interest"),
+            &[("message", "می‌سازیم")],
+        )
+        .await;
+    let id = niaz::db::interests::of_need(&mut app.db.conn().unwrap(), need).unwrap()[0].id;
+    buyer
+        .submit(
+            &format!("/my/needs/{need}/interests"),
+            &format!("/my/interests/{id}/accept"),
+            &[],
+        )
+        .await;
+    app.drain_mail().await;
+    assert_eq!(
+        niaz::jobs::run_followups_once(&app.state).await.unwrap(),
+        0,
+        "not yet"
+    );
+
+    // Three weeks pass (the clock is moved, not waited for).
+    {
+        use niaz::db::schema::introductions;
+        diesel::update(introductions::table)
+            .set(
+                introductions::introduced_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::days(22)),
+            )
+            .execute(&mut *app.db.conn().unwrap())
+            .unwrap();
+    }
+    assert_eq!(niaz::jobs::run_followups_once(&app.state).await.unwrap(), 1);
+    assert_eq!(
+        niaz::jobs::run_followups_once(&app.state).await.unwrap(),
+        0,
+        "asked once"
+    );
+    let mail = app.drain_mail().await;
+    // The memory transport keeps every mail sent so far: the follow-ups are those with links.
+    let asked = |to: &str| {
+        mail.iter()
+            .find(|m| m.to == to && m.text.contains("/followup?token="))
+    };
+    let to_buyer = asked("buyer@example.ir").expect("the firm is asked");
+    assert!(asked("supplier@example.ir").is_some(), "the maker is asked");
+    let link = link_with(&to_buyer.text, "outcome=localized");
+
+    // Opening the link changes nothing; confirming records it, once.
+    let mut reader = app.browser();
+    let page = reader.get(&link).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("قطعه بومی‌سازی شد"));
+    let status = |app: &TestApp| {
+        niaz::db::catalogue::find_need(&mut app.db.conn().unwrap(), need)
+            .unwrap()
+            .unwrap()
+            .0
+            .status
+    };
+    assert_eq!(status(&app), niaz::domain::need::NeedStatus::InTalks);
+    let token = link
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap()
+        .to_string();
+    let t = crate::helpers::csrf_of(&page.body);
+    let done = reader
+        .post(
+            "/followup",
+            &[("csrf", &t), ("token", &token), ("outcome", "localized")],
+        )
+        .await;
+    assert_eq!(done.status, 200);
+    assert!(done.body.contains("پاسخ شما ثبت شد"));
+    assert_eq!(status(&app), niaz::domain::need::NeedStatus::Localized);
+    let again = reader
+        .post(
+            "/followup",
+            &[("csrf", &t), ("token", &token), ("outcome", "no_deal")],
+        )
+        .await;
+    assert_eq!(again.status, 409, "single use");
+    let used = reader.get(&link).await;
+    assert!(used.body.contains("این پیوند دیگر کار نمی‌کند"));
+    let tampered = reader.get("/followup?token=0000&outcome=localized").await;
+    assert_eq!(tampered.status, 200);
+    assert!(tampered.body.contains("این پیوند دیگر کار نمی‌کند"));
+    let unknown = reader
+        .get(&link.replace("outcome=localized", "outcome=magic"))
+        .await;
+    assert_eq!(unknown.status, 400, "an unknown answer names its parameter");
+
+    // The figures count from the records.
+    let home = app.get_en("/").await;
+    assert!(
+        home.body
+            .contains("1</span><span class=\"stat-label\">part localized"),
+        "{}",
+        home.body.len()
+    );
+    assert!(home.body.contains("introduction made"));
+
+    // The maker tells its side on the site; the firm sees it.
+    let intro_id =
+        niaz::db::interests::of_user(&mut app.db.conn().unwrap(), 0, Some(firm)).unwrap()[0].0;
+    let res = maker
+        .submit(
+            "/introductions",
+            &format!("/introductions/{intro_id}/outcome"),
+            &[("outcome", "contract_signed")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let page = buyer.get("/introductions").await;
+    assert!(page.body.contains("به گفته طرف دیگر") && page.body.contains("قرارداد بسته شد"));
+}

@@ -558,8 +558,16 @@ fn offers(conn: &mut Conn, makers: &[(i32, Vec<Process>)]) -> Result<(), AppErro
                     // One introduction per need and maker.
                     if !crate::db::interests::introduced(conn, *need, *maker)? {
                         crate::db::interests::decide(conn, id, open, state, "")?;
-                        crate::db::interests::introduce(conn, *need, *maker, Some(id))?;
+                        let intro = crate::db::interests::introduce(conn, *need, *maker, Some(id))?;
                         crate::db::catalogue::set_status(conn, *need, NeedStatus::InTalks)?;
+                        // Some sides already told how it went.
+                        use crate::domain::supplier::Outcome;
+                        let told = [
+                            Outcome::Negotiating,
+                            Outcome::SampleMade,
+                            Outcome::ContractSigned,
+                        ];
+                        crate::db::interests::set_outcome(conn, intro, true, told[i % told.len()])?;
                     }
                 }
                 InterestStatus::Declined => {

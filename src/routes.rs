@@ -112,6 +112,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/needs", web::get().to(api::needs::list))
         .route("/api/v1/needs/{id}", web::get().to(api::needs::show))
         .route("/api/v1/suggest", web::get().to(api::needs::suggest))
+        .route("/api/v1/suppliers", web::get().to(api::suppliers::list))
+        .route(
+            "/api/v1/suppliers/{id}",
+            web::get().to(api::suppliers::show),
+        )
         .route("/healthz", web::get().to(pages::healthz))
         .route("/assets/{path:.*}", web::get().to(pages::asset));
 }

@@ -40,6 +40,8 @@ pub struct AppState {
     pub templates: Templates,
     /// The search index, a cache of the public needs.
     pub search: Arc<SearchIndex>,
+    /// The makers' directory index, a cache of the public profiles (in memory).
+    pub suppliers: Arc<crate::search::suppliers::SupplierIndex>,
     /// The category taxonomy (seeded by migrations, read-only while running).
     pub categories: Arc<Vec<Category>>,
     /// Renders and sends mail from the outbox.
@@ -76,6 +78,7 @@ impl AppState {
             categories,
             mailer,
             outbox: Outbox::default(),
+            suppliers: Arc::default(),
             limits: Limits::new(config.invites_per_day),
             heavy_work: tokio::sync::Semaphore::new(config.max_heavy_jobs),
             config,

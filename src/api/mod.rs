@@ -2,6 +2,7 @@
 //! same services the HTML pages use. Errors are `{"error": {"code", "message", "field"}}`.
 
 pub mod needs;
+pub mod suppliers;
 
 use actix_web::HttpRequest;
 

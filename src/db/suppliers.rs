@@ -131,41 +131,6 @@ fn public(filter: &Filter) -> supplier_profiles::BoxedQuery<'static, diesel::sql
     q
 }
 
-/// One page of public profiles, most recently updated first, and the total.
-pub fn directory(
-    conn: &mut Conn,
-    filter: &Filter,
-    offset: i64,
-    limit: i64,
-) -> QueryResult<(Vec<ProfileRow>, i64)> {
-    let total = public(filter).count().get_result(conn)?;
-    let ids: Vec<i32> = public(filter)
-        .order((
-            supplier_profiles::updated_at.desc(),
-            supplier_profiles::user_id.desc(),
-        ))
-        .offset(offset)
-        .limit(limit)
-        .select(supplier_profiles::user_id)
-        .load(conn)?;
-    Ok((load(conn, &ids)?, total))
-}
-
-/// Cities of public profiles with their counts, for the filter.
-pub fn cities(conn: &mut Conn) -> QueryResult<Vec<(String, i64)>> {
-    let cities: Vec<String> = public(&Filter::default())
-        .filter(supplier_profiles::city.ne(""))
-        .select(supplier_profiles::city)
-        .load(conn)?;
-    let mut counts: std::collections::BTreeMap<String, i64> = std::collections::BTreeMap::new();
-    for c in cities {
-        *counts.entry(c).or_default() += 1;
-    }
-    let mut rows: Vec<(String, i64)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    Ok(rows)
-}
-
 /// A profile by its owner, public or not.
 pub fn find(conn: &mut Conn, user_id: i32) -> QueryResult<Option<ProfileRow>> {
     Ok(load(conn, &[user_id])?.into_iter().next())
@@ -254,4 +219,32 @@ pub fn set_verified(conn: &mut Conn, user_id: i32, verified: bool) -> QueryResul
         .set(supplier_profiles::verified.eq(verified))
         .execute(conn)?
         > 0)
+}
+
+/// What the directory index was built from: (profiles, last profile change, public makers).
+/// When any of these changes, the index is rebuilt.
+pub type Fingerprint = (i64, Option<NaiveDateTime>, i64);
+
+pub fn fingerprint(conn: &mut Conn) -> QueryResult<Fingerprint> {
+    let (count, last): (i64, Option<NaiveDateTime>) = supplier_profiles::table
+        .select((
+            diesel::dsl::count_star(),
+            diesel::dsl::max(supplier_profiles::updated_at),
+        ))
+        .first(conn)?;
+    let public = public(&Filter::default()).count().get_result(conn)?;
+    Ok((count, last, public))
+}
+
+/// Every public profile (to build the directory index).
+pub fn all_public(conn: &mut Conn) -> QueryResult<Vec<ProfileRow>> {
+    let ids: Vec<i32> = public(&Filter::default())
+        .select(supplier_profiles::user_id)
+        .load(conn)?;
+    load(conn, &ids)
+}
+
+/// Profiles by id, in that order (public or not: callers found them in the index).
+pub fn by_ids(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ProfileRow>> {
+    load(conn, ids)
 }

@@ -631,3 +631,5 @@ home-introductions = { $n ->
         [one] introduction made
        *[other] introductions made
     }
+suppliers-q = Search the makers
+need-makers = Makers who could make this

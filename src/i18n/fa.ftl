@@ -595,3 +595,5 @@ email-followup_site = پاسخ را بعداً هم در این صفحه می‌
 home-introductions = { $n ->
        *[other] معرفی انجام‌شده
     }
+suppliers-q = جستجو در سازندگان
+need-makers = سازندگانی که می‌توانند این را بسازند

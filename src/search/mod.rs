@@ -11,6 +11,7 @@
 
 pub mod analyzer;
 pub mod query;
+pub mod suppliers;
 pub mod tokenizers;
 
 use std::path::{Path, PathBuf};

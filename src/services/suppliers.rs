@@ -7,24 +7,30 @@ use serde::Serialize;
 
 use super::{Page, PAGE_SIZE};
 use crate::db::models::User;
-use crate::db::suppliers::{self as q, Filter, ProfileFields, ProfileRow};
+use crate::db::suppliers::{self as q, ProfileFields, ProfileRow};
 use crate::db::Db;
 use crate::domain::account::Role;
 use crate::domain::supplier::{Certification, Process};
 use crate::domain::text::{char_len, clean};
 use crate::domain::FieldError;
 use crate::error::AppError;
+use crate::search::suppliers::{Lookup, SupplierIndex};
+use crate::services::catalogue::NeedView;
 use crate::state::AppState;
 
 /// The handles this service uses: nothing more of the application state.
 #[derive(Clone, Copy)]
 pub struct Suppliers<'a> {
     pub db: &'a Db,
+    pub index: &'a std::sync::Arc<SupplierIndex>,
 }
 
 impl<'a> Suppliers<'a> {
     pub fn of(state: &'a AppState) -> Self {
-        Self { db: &state.db }
+        Self {
+            db: &state.db,
+            index: &state.suppliers,
+        }
     }
 }
 
@@ -67,10 +73,16 @@ impl From<ProfileRow> for ProfileView {
 /// What the directory was asked for, parsed; unknown values name their parameter.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DirectoryParams {
+    /// Words to find, in any spelling (the Persian analyzer of needs).
+    pub q: String,
+    /// Words to find in the materials.
+    pub material: String,
     pub process: Option<Process>,
     pub certification: Option<Certification>,
     pub city: Option<String>,
     pub page: i64,
+    /// Makers a page (1 to 100; 20 by default).
+    pub limit: i64,
 }
 
 impl DirectoryParams {
@@ -94,11 +106,29 @@ impl DirectoryParams {
                 AppError::invalid("certification", "error.certification_unknown")
             })?),
         };
+        let text = |k: &str| {
+            let v = get(k).unwrap_or("").trim().to_string();
+            if char_len(&v) > 200 {
+                Err(AppError::invalid(k.to_string(), "error.too_long"))
+            } else {
+                Ok(v)
+            }
+        };
         Ok(Self {
+            q: text("q")?,
+            material: text("material")?,
             process,
             certification,
             city: get("city").map(crate::domain::places::canonical_place),
             page: super::parse_page(get("page"))?,
+            limit: match get("limit") {
+                None => PAGE_SIZE,
+                Some(v) => crate::domain::codes::digits_to_latin(v.trim())
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|n| (1..=100).contains(n))
+                    .ok_or_else(|| AppError::invalid("limit", "error.limit_invalid"))?,
+            },
         })
     }
 }
@@ -108,9 +138,10 @@ impl DirectoryParams {
 pub struct Directory {
     pub suppliers: Page<ProfileView>,
     pub params: DirectoryParams,
-    pub processes: Vec<Process>,
-    pub certifications: Vec<Certification>,
-    pub cities: Vec<(String, i64)>,
+    /// The filters' choices with how many makers of this search each has.
+    pub processes: Vec<(Process, u64)>,
+    pub certifications: Vec<(Certification, u64)>,
+    pub cities: Vec<(String, u64)>,
 }
 
 /// Longest text of the summary and of each other field, in characters.
@@ -216,32 +247,112 @@ impl Suppliers<'_> {
             .await
     }
 
+    /// Rebuilds the directory index when the database changed since it was built: the
+    /// database decides who is public.
+    async fn fresh_index(&self) -> Result<(), AppError> {
+        let now = self.db.run(|conn| Ok(q::fingerprint(conn)?)).await?;
+        if self.index.is_fresh(&now) {
+            return Ok(());
+        }
+        let index = self.index.clone();
+        self.db
+            .run(move |conn| {
+                let profiles = q::all_public(conn)?;
+                let names = |slug: &str| {
+                    let key = format!("process.{slug}");
+                    format!(
+                        "{} {}",
+                        crate::i18n::t(crate::i18n::Lang::Fa, &key),
+                        crate::i18n::t(crate::i18n::Lang::En, &key)
+                    )
+                };
+                index
+                    .rebuild(now, &profiles, &names)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("supplier index: {e}")))
+            })
+            .await
+    }
+
     /// A page of the directory.
     pub async fn directory(&self, params: DirectoryParams) -> Result<Directory, AppError> {
-        let filter = Filter {
-            process: params.process,
-            certification: params.certification,
-            city: params.city.clone(),
+        self.fresh_index().await?;
+        let mut filters = Vec::new();
+        if let Some(p) = params.process {
+            filters.push(tantivy::schema::Facet::from_path(["process", p.as_str()]));
+        }
+        if let Some(c) = params.certification {
+            filters.push(tantivy::schema::Facet::from_path([
+                "certification",
+                c.as_str(),
+            ]));
+        }
+        if let Some(city) = &params.city {
+            filters.push(tantivy::schema::Facet::from_path(["city", city.as_str()]));
+        }
+        let lookup = Lookup {
+            q: params.q.clone(),
+            material: params.material.clone(),
+            filters,
+            offset: ((params.page - 1) * params.limit) as usize,
+            limit: params.limit as usize,
         };
-        let page = params.page;
-        let (rows, total, cities) = self
-            .db
-            .run(move |conn| {
-                let (rows, total) = q::directory(conn, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
-                Ok((rows, total, q::cities(conn)?))
-            })
-            .await?;
+        let found = self
+            .index
+            .search(&lookup)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("supplier search: {e}")))?;
+        let ids = found.ids.clone();
+        let rows = self.db.run(move |conn| Ok(q::by_ids(conn, &ids)?)).await?;
+        let count = |prefix: &str, value: &str| {
+            found
+                .facets
+                .iter()
+                .find(|(f, _)| f == &format!("/{prefix}/{value}"))
+                .map_or(0, |(_, n)| *n)
+        };
+        let processes = Process::ALL
+            .iter()
+            .map(|p| (*p, count("process", p.as_str())))
+            .collect();
+        let certifications = Certification::ALL
+            .iter()
+            .map(|c| (*c, count("certification", c.as_str())))
+            .collect();
+        let mut cities: Vec<(String, u64)> = found
+            .facets
+            .iter()
+            .filter_map(|(f, n)| f.strip_prefix("/city/").map(|c| (c.to_string(), *n)))
+            .collect();
+        cities.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(Directory {
             suppliers: Page::new(
                 rows.into_iter().map(ProfileView::from).collect(),
-                total,
-                page,
-                PAGE_SIZE,
+                found.total as i64,
+                params.page,
+                params.limit,
             ),
             params,
-            processes: Process::ALL.to_vec(),
-            certifications: Certification::ALL.to_vec(),
+            processes,
+            certifications,
             cities,
         })
+    }
+
+    /// The makers who could make a need: its words against the profiles, best first.
+    pub async fn matching(
+        &self,
+        need: &NeedView,
+        limit: usize,
+    ) -> Result<Vec<ProfileView>, AppError> {
+        self.fresh_index().await?;
+        let text = format!(
+            "{}\n{}\n{}\n{}",
+            need.title, need.title_en, need.description, need.material
+        );
+        let ids = self
+            .index
+            .matching(&text, limit)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("supplier matching: {e}")))?;
+        let rows = self.db.run(move |conn| Ok(q::by_ids(conn, &ids)?)).await?;
+        Ok(rows.into_iter().map(ProfileView::from).collect())
     }
 }

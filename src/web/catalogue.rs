@@ -38,6 +38,7 @@ struct NeedPage {
     hidden_files: bool,
     demand: Option<crate::services::posting::Demand>,
     joined: bool,
+    makers: Vec<crate::services::suppliers::ProfileView>,
 }
 
 pub async fn show(
@@ -63,6 +64,17 @@ pub async fn show(
             Vec::new()
         }
     };
+    // Likewise the makers who could make it.
+    let makers = match crate::services::suppliers::Suppliers::of(&state)
+        .matching(&need, 4)
+        .await
+    {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!("makers for need {}: {e}", need.id);
+            Vec::new()
+        }
+    };
     render(
         &state,
         &req,
@@ -70,6 +82,7 @@ pub async fn show(
         NeedPage {
             need,
             similar,
+            makers,
             hidden_files: files.hidden,
             files: files.files,
             demand,

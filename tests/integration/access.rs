@@ -247,6 +247,10 @@ fn table(s: &Site) -> Vec<Row> {
         get(format!("/firms/{}", s.org), ALL_200),
         get("/search?q=x", ALL_200),
         get("/suppliers", ALL_200),
+        get("/api/v1/suppliers?q=%D8%AA%D8%B1%D8%A7%D8%B4", ALL_200),
+        get("/api/v1/suppliers?limit=1000", [400; 7]),
+        get(format!("/api/v1/suppliers/{}", s.member), ALL_200),
+        get("/api/v1/suppliers/99999", [404; 7]),
         get(
             "/suppliers?process=cnc_turning&city=%D8%AA%D8%A8%D8%B1%DB%8C%D8%B2",
             ALL_200,

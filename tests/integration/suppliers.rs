@@ -155,3 +155,63 @@ async fn the_demo_has_thirty_makers_across_processes_and_cities() {
     let casting = app.get("/suppliers?process=sand_casting").await;
     assert!(casting.body.contains("ریخته‌گری سهند"));
 }
+
+#[actix_web::test]
+async fn makers_are_found_by_words_in_any_spelling_and_matched_to_needs() {
+    let app = spawn_demo_app().await;
+    // "ریخته‌گری" typed with an Arabic yeh, without the half-space.
+    let page = app
+        .get("/suppliers?q=%D8%B1%D9%8A%D8%AE%D8%AA%D9%87%DA%AF%D8%B1%D9%8A")
+        .await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("ریخته‌گری سهند"),
+        "found by a messy spelling"
+    );
+    assert!(!page.body.contains("فنرسازی اهر"), "and only what matches");
+    // English process names are searchable too, and materials have their own field.
+    let page = app.get("/suppliers?q=casting").await;
+    assert!(page.body.contains("ریخته‌گری سهند"));
+    let page = app
+        .get("/suppliers?material=%D8%AA%DB%8C%D8%AA%D8%A7%D9%86%DB%8C%D9%88%D9%85")
+        .await;
+    assert!(
+        page.body.contains("ماشین‌سازی پنج‌محور سهند"),
+        "titanium is in its materials"
+    );
+
+    // The API: same filters, an envelope with facets, never contacts.
+    let (status, json) = app
+        .get_json("/api/v1/suppliers?process=sand_casting&limit=5")
+        .await;
+    assert_eq!(status, 200);
+    assert!(json["total"].as_i64().unwrap() >= 1);
+    assert_eq!(json["limit"], 5);
+    assert!(json["facets"]["process"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["value"] == "sand_casting"));
+    let text = json.to_string();
+    assert!(!text.contains("@demo.invalid") && !text.contains("email") && !text.contains("phone"));
+    let (status, err) = app.get_json("/api/v1/suppliers?process=alchemy").await;
+    assert_eq!(status, 400);
+    assert_eq!(err["error"]["field"], "process");
+    let id = json["hits"][0]["id"].as_i64().unwrap();
+    let (status, one) = app.get_json(&format!("/api/v1/suppliers/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(one["id"], id);
+
+    // A need about a cast pump housing lists casting makers among those who could make it.
+    let firm = crate::fixtures::OrgBuilder::new("کارخانه پمپ").insert(&app.db);
+    let need = crate::fixtures::NeedBuilder::new(firm, "پوسته چدنی پمپ")
+        .description("ریخته‌گری ماسه‌ای چدن نشکن با عملیات حرارتی")
+        .insert(&app.db);
+    app.sync();
+    let page = app.get(&format!("/needs/{need}")).await;
+    assert!(page.body.contains("سازندگانی که می‌توانند این را بسازند"));
+    assert!(
+        page.body.contains("ریخته‌گری سهند"),
+        "the foundry is suggested"
+    );
+}

@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/firms/{id}", web::get().to(catalogue::firm))
         .route("/suppliers", web::get().to(suppliers::directory))
         .route("/suppliers/{id}", web::get().to(suppliers::show))
+        .route("/suppliers/{id}/report", web::post().to(suppliers::report))
         .route("/search", web::get().to(search::page))
         .route("/search/export", web::get().to(search::export))
         .route("/about", web::get().to(pages::about))
@@ -108,6 +109,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(admin::verify_organization),
         )
         .route("/admin/mail/{id}/retry", web::post().to(admin::retry_mail))
+        .route(
+            "/admin/suppliers/{id}/suspend",
+            web::post().to(suppliers::suspend),
+        )
+        .route(
+            "/admin/suppliers/{id}/verify",
+            web::post().to(suppliers::verify),
+        )
         .route("/admin/settings", web::post().to(admin::settings))
         .route("/api/v1/needs", web::get().to(api::needs::list))
         .route("/api/v1/needs/{id}", web::get().to(api::needs::show))

@@ -169,6 +169,8 @@ pub struct User {
     )]
     #[serde(skip)]
     pub staff_powers_withheld: bool,
+    /// Set by organizers: a suspended maker is out of the directory and cannot offer.
+    pub suspended_at: Option<NaiveDateTime>,
 }
 
 impl User {

@@ -85,7 +85,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     supplier_certifications,
     interests,
     introductions,
-    followup_tokens
+    followup_tokens,
+    supplier_reports
 );
 
 diesel::table! {
@@ -194,6 +195,18 @@ diesel::table! {
         totp_last_step -> Nullable<BigInt>,
         second_factor_failures -> Integer,
         second_factor_locked_until -> Nullable<Timestamp>,
+        suspended_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    supplier_reports (id) {
+        id -> Integer,
+        supplier_id -> Integer,
+        reporter_id -> Integer,
+        reason -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
     }
 }
 

@@ -103,6 +103,7 @@ fn public(filter: &Filter) -> supplier_profiles::BoxedQuery<'static, diesel::sql
         .filter(users::role.eq(Role::Supplier))
         .filter(users::email_verified_at.is_not_null())
         .filter(users::deleted_at.is_null())
+        .filter(users::suspended_at.is_null())
         .select(users::id);
     let mut q = supplier_profiles::table
         .filter(supplier_profiles::user_id.eq_any(listed))
@@ -216,7 +217,11 @@ fn load(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ProfileRow>> {
 /// Marks a profile verified by the organizers (a badge).
 pub fn set_verified(conn: &mut Conn, user_id: i32, verified: bool) -> QueryResult<bool> {
     Ok(diesel::update(supplier_profiles::table.find(user_id))
-        .set(supplier_profiles::verified.eq(verified))
+        .set((
+            supplier_profiles::verified.eq(verified),
+            // A change the directory index must see.
+            supplier_profiles::updated_at.eq(chrono::Utc::now().naive_utc()),
+        ))
         .execute(conn)?
         > 0)
 }
@@ -247,4 +252,79 @@ pub fn all_public(conn: &mut Conn) -> QueryResult<Vec<ProfileRow>> {
 /// Profiles by id, in that order (public or not: callers found them in the index).
 pub fn by_ids(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ProfileRow>> {
     load(conn, ids)
+}
+
+/// A report of a maker's conduct: (id, maker id, maker name, reporter name, reason, when).
+pub type ReportRow = (i32, i32, String, String, String, NaiveDateTime);
+
+pub fn report(conn: &mut Conn, supplier: i32, reporter: i32, reason: &str) -> QueryResult<()> {
+    use super::schema::supplier_reports as r;
+    diesel::insert_into(r::table)
+        .values((
+            r::supplier_id.eq(supplier),
+            r::reporter_id.eq(reporter),
+            r::reason.eq(reason),
+            r::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Reports not yet resolved, oldest first.
+pub fn open_reports(conn: &mut Conn) -> QueryResult<Vec<ReportRow>> {
+    use super::schema::supplier_reports as r;
+    let rows: Vec<(i32, i32, i32, String, NaiveDateTime)> = r::table
+        .filter(r::resolved_at.is_null())
+        .order(r::id)
+        .limit(200)
+        .select((
+            r::id,
+            r::supplier_id,
+            r::reporter_id,
+            r::reason,
+            r::created_at,
+        ))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, supplier, reporter, reason, at) in rows {
+        let name = |conn: &mut Conn, id: i32| -> QueryResult<String> {
+            users::table.find(id).select(users::name).first(conn)
+        };
+        out.push((
+            id,
+            supplier,
+            name(conn, supplier)?,
+            name(conn, reporter)?,
+            reason,
+            at,
+        ));
+    }
+    Ok(out)
+}
+
+/// Suspends a maker (or lifts it) and resolves its reports.
+pub fn suspend(conn: &mut Conn, supplier: i32, suspended: bool) -> QueryResult<bool> {
+    use super::schema::supplier_reports as r;
+    conn.transaction(|conn| {
+        let now = chrono::Utc::now().naive_utc();
+        let n = diesel::update(
+            users::table
+                .find(supplier)
+                .filter(users::role.eq(Role::Supplier)),
+        )
+        .set(users::suspended_at.eq(suspended.then_some(now)))
+        .execute(conn)?;
+        diesel::update(
+            r::table
+                .filter(r::supplier_id.eq(supplier))
+                .filter(r::resolved_at.is_null()),
+        )
+        .set(r::resolved_at.eq(Some(now)))
+        .execute(conn)?;
+        // Any change of who is public rebuilds the directory index: touch the profile.
+        diesel::update(supplier_profiles::table.find(supplier))
+            .set(supplier_profiles::updated_at.eq(now))
+            .execute(conn)?;
+        Ok(n == 1)
+    })
 }

@@ -633,3 +633,14 @@ home-introductions = { $n ->
     }
 suppliers-q = Search the makers
 need-makers = Makers who could make this
+suppliers-suspend = Suspend the maker
+suppliers-report = Report this maker's conduct to the organizers
+suppliers-report_reason = What happened?
+suppliers-report_send = Send the report
+admin-reports = Reports about makers
+admin-no_reports = No report waits.
+admin-dismiss = Close the report without suspending
+flash-reported = Your report has been sent to the organizers.
+flash-suspended = The decision about the maker is recorded.
+flash-supplier_verified = The maker's profile is verified.
+error-suspended = Your maker account is suspended; please contact the organizers

@@ -597,3 +597,14 @@ home-introductions = { $n ->
     }
 suppliers-q = جستجو در سازندگان
 need-makers = سازندگانی که می‌توانند این را بسازند
+suppliers-suspend = تعلیق سازنده
+suppliers-report = گزارش رفتار این سازنده به برگزارکنندگان
+suppliers-report_reason = چه پیش آمد؟
+suppliers-report_send = ارسال گزارش
+admin-reports = گزارش‌های رسیده درباره سازندگان
+admin-no_reports = گزارشی در انتظار نیست.
+admin-dismiss = بستن گزارش بدون تعلیق
+flash-reported = گزارش شما برای برگزارکنندگان فرستاده شد.
+flash-suspended = تصمیم درباره سازنده ثبت شد.
+flash-supplier_verified = نمایه سازنده تأیید شد.
+error-suspended = حساب سازنده شما تعلیق شده است؛ با برگزارکنندگان تماس بگیرید

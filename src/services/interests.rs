@@ -172,6 +172,9 @@ fn may_offer(user: &User) -> Result<(), AppError> {
     if !user.is_verified() {
         return Err(AppError::Conflict("error.email_unverified"));
     }
+    if user.suspended_at.is_some() {
+        return Err(AppError::Conflict("error.suspended"));
+    }
     Ok(())
 }
 

@@ -64,10 +64,23 @@ pub struct DeadMail {
 #[derive(Debug, Clone, Serialize)]
 pub struct Dashboard {
     pub is_admin: bool,
+    /// Reports of makers' conduct awaiting the organizers.
+    pub reports: Vec<Report>,
     pub users: Vec<UserRow>,
     pub organizations: Vec<PendingOrganization>,
     pub dead_mail: Vec<DeadMail>,
     pub require_2fa: bool,
+}
+
+/// A report of a maker's conduct.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub id: i32,
+    pub supplier_id: i32,
+    pub supplier: String,
+    pub reporter: String,
+    pub reason: String,
+    pub created_at: chrono::NaiveDateTime,
 }
 
 /// What a role change asks for.
@@ -142,7 +155,21 @@ impl Staff<'_> {
                 };
                 let require_2fa =
                     accounts::setting(conn, REQUIRE_STAFF_2FA)?.as_deref() == Some("true");
+                let reports = crate::db::suppliers::open_reports(conn)?
+                    .into_iter()
+                    .map(
+                        |(id, supplier_id, supplier, reporter, reason, created_at)| Report {
+                            id,
+                            supplier_id,
+                            supplier,
+                            reporter,
+                            reason,
+                            created_at,
+                        },
+                    )
+                    .collect();
                 Ok(Dashboard {
+                    reports,
                     is_admin,
                     users,
                     organizations,
@@ -222,6 +249,25 @@ impl Staff<'_> {
                 )?)
             })
             .await
+    }
+
+    /// Suspends a maker (out of the directory, no offers) or lifts the suspension; its open
+    /// reports are resolved.
+    pub async fn suspend_supplier(&self, id: i32, suspended: bool) -> Result<(), AppError> {
+        let found = self
+            .db
+            .run(move |conn| Ok(crate::db::suppliers::suspend(conn, id, suspended)?))
+            .await?;
+        found.then_some(()).ok_or(AppError::NotFound)
+    }
+
+    /// Marks a maker's profile verified by the organizers (a badge).
+    pub async fn verify_supplier(&self, id: i32) -> Result<(), AppError> {
+        let found = self
+            .db
+            .run(move |conn| Ok(crate::db::suppliers::set_verified(conn, id, true)?))
+            .await?;
+        found.then_some(()).ok_or(AppError::NotFound)
     }
 
     /// Needs awaiting review, oldest first.

@@ -233,6 +233,29 @@ impl Suppliers<'_> {
             .await
     }
 
+    /// A firm's member reports a maker's conduct to the organizers.
+    pub async fn report(&self, user: &User, supplier: i32, reason: &str) -> Result<(), AppError> {
+        if user.role != Role::Buyer || user.organization_id.is_none() {
+            return Err(AppError::Forbidden);
+        }
+        let reason = clean(reason);
+        if reason.is_empty() {
+            return Err(AppError::invalid("reason", "error.required"));
+        }
+        if char_len(&reason) > 1000 {
+            return Err(AppError::invalid("reason", "error.too_long"));
+        }
+        let reporter = user.id;
+        self.db
+            .run(move |conn| {
+                if !q::is_public(conn, supplier)? {
+                    return Err(AppError::NotFound);
+                }
+                Ok(q::report(conn, supplier, reporter, &reason)?)
+            })
+            .await
+    }
+
     /// A public profile; any other id is not found.
     pub async fn public_profile(&self, id: i32) -> Result<ProfileView, AppError> {
         self.db

@@ -51,16 +51,21 @@ pub async fn directory(
 #[derive(Serialize)]
 struct ProfilePage {
     supplier: ProfileView,
+    done: Option<String>,
 }
 
-pub async fn show(state: web::Data<AppState>, req: HttpRequest, id: web::Path<String>) -> Page {
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    id: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Page {
     let supplier = Suppliers::of(&state).public_profile(parse_id(&id)?).await?;
-    render(
-        &state,
-        &req,
-        "suppliers/show.html",
-        ProfilePage { supplier },
-    )
+    let page = ProfilePage {
+        supplier,
+        done: flash(query.done.as_deref()),
+    };
+    render(&state, &req, "suppliers/show.html", page)
 }
 
 /// The profile form: the values (saved or typed), which boxes are ticked, and the errors.
@@ -178,4 +183,59 @@ pub async fn save_profile(
         Err(AppError::Invalid(errors)) => profile_page(&state, &req, user, &form, &errors, None),
         Err(e) => Err(e),
     }
+}
+
+#[derive(serde::Deserialize)]
+pub struct ReportForm {
+    #[serde(default)]
+    reason: String,
+}
+
+/// A firm's member reports a maker to the organizers.
+pub async fn report(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: Posted<ReportForm>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let id = parse_id(&id)?;
+    Suppliers::of(&state).report(user, id, &form.reason).await?;
+    Ok(see_other(&format!("/suppliers/{id}?done=reported")))
+}
+
+#[derive(serde::Deserialize)]
+pub struct SuspendForm {
+    suspend: Option<String>,
+}
+
+/// Organizers suspend a maker (or lift the suspension).
+pub async fn suspend(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: Posted<SuspendForm>,
+) -> Page {
+    viewer.require_staff()?;
+    crate::services::staff::Staff::of(&state)
+        .suspend_supplier(parse_id(&id)?, form.suspend.is_some())
+        .await?;
+    Ok(see_other("/admin?done=suspended"))
+}
+
+/// Organizers mark a maker's profile verified.
+pub async fn verify(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    viewer.require_staff()?;
+    let id = parse_id(&id)?;
+    crate::services::staff::Staff::of(&state)
+        .verify_supplier(id)
+        .await?;
+    Ok(see_other(&format!(
+        "/suppliers/{id}?done=supplier_verified"
+    )))
 }

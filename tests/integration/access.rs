@@ -398,6 +398,23 @@ fn table(s: &Site) -> Vec<Row> {
             [401, 409, 409, 303, 403, 403, 403],
         ),
         post(
+            format!("/suppliers/{}/report", s.member),
+            &[("reason", "پاسخ نمی‌دهد")],
+            [401, 409, 303, 303, 403, 403, 403],
+        ),
+        post(
+            format!("/admin/suppliers/{}/verify", s.member),
+            &[],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            format!("/admin/suppliers/{}/suspend", s.member),
+            &[("suspend", "1")],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
             "/followup",
             &[("token", "nope"), ("outcome", "localized")],
             [409; 7],

@@ -215,3 +215,88 @@ async fn makers_are_found_by_words_in_any_spelling_and_matched_to_needs() {
         "the foundry is suggested"
     );
 }
+
+#[actix_web::test]
+async fn firms_report_makers_and_organizers_suspend_them() {
+    let app = spawn_app().await;
+    let firm = crate::fixtures::OrgBuilder::new("کارخانه").insert(&app.db);
+    let need = crate::fixtures::NeedBuilder::new(firm, "قطعه").insert(&app.db);
+    app.sync();
+    let mut maker = browser_for(&app, "supplier", firm, firm).await;
+    maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("summary", "کارگاه جوشکاری"), ("processes", "welding")],
+        )
+        .await;
+    let id =
+        niaz::db::accounts::find_user_by_email(&mut app.db.conn().unwrap(), "supplier@example.ir")
+            .unwrap()
+            .unwrap()
+            .id;
+    let mut buyer = browser_for(&app, "buyer", firm, firm).await;
+    let res = buyer
+        .submit(
+            &format!("/suppliers/{id}"),
+            &format!("/suppliers/{id}/report"),
+            &[("reason", "نمونه را تحویل نداد")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let mut staff = browser_for(&app, "organizer", firm, firm).await;
+    let admin = staff.get("/admin").await;
+    assert!(
+        admin.body.contains("نمونه را تحویل نداد"),
+        "the report waits for the organizers"
+    );
+    let res = staff
+        .submit(
+            &format!("/suppliers/{id}"),
+            &format!("/admin/suppliers/{id}/verify"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert!(
+        app.get(&format!("/suppliers/{id}"))
+            .await
+            .body
+            .contains("تأییدشده"),
+        "the badge"
+    );
+    let res = staff
+        .submit(
+            "/admin",
+            &format!("/admin/suppliers/{id}/suspend"),
+            &[("suspend", "1")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(
+        app.get(&format!("/suppliers/{id}")).await.status,
+        404,
+        "out of the directory"
+    );
+    assert!(!app
+        .get("/suppliers")
+        .await
+        .body
+        .contains(&format!("/suppliers/{id}\"")));
+    let res = maker
+        .submit(
+            &format!("/needs/{need}/interest"),
+            &format!("/needs/{need}/interest"),
+            &[("message", "می‌سازم")],
+        )
+        .await;
+    assert_eq!(res.status, 409, "a suspended maker cannot offer");
+    assert!(
+        !staff
+            .get("/admin")
+            .await
+            .body
+            .contains("نمونه را تحویل نداد"),
+        "the report is resolved"
+    );
+}

@@ -1,0 +1,2 @@
+ALTER TABLE users DROP COLUMN suspended_at;
+DROP TABLE supplier_reports;

@@ -95,6 +95,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/introductions/{id}/outcome",
             web::post().to(interests::set_outcome),
         )
+        .route("/proposals/{id}", web::get().to(interests::proposal))
+        .route(
+            "/proposals/{id}/accept",
+            web::post().to(interests::accept_proposal),
+        )
+        .route(
+            "/proposals/{id}/decline",
+            web::post().to(interests::decline_proposal),
+        )
+        .route("/admin/proposals", web::post().to(interests::propose))
         .route("/followup", web::get().to(interests::followup_form))
         .route("/followup", web::post().to(interests::followup))
         .route("/admin/import", web::get().to(import::form))

@@ -311,3 +311,70 @@ pub fn outcomes(
 pub fn count_introductions(conn: &mut Conn) -> QueryResult<i64> {
     introductions::table.count().get_result(conn)
 }
+
+/// An organizer's proposal to introduce a need's firm and a maker.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = super::schema::proposals)]
+pub struct Proposal {
+    pub id: i32,
+    pub need_id: i32,
+    pub supplier_id: i32,
+    pub proposed_by: i32,
+    pub buyer_accepted_by: Option<i32>,
+    pub supplier_accepted_at: Option<NaiveDateTime>,
+    pub declined_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn propose(conn: &mut Conn, need: i32, supplier: i32, by: i32) -> QueryResult<i32> {
+    use super::schema::proposals as p;
+    diesel::insert_into(p::table)
+        .values((
+            p::need_id.eq(need),
+            p::supplier_id.eq(supplier),
+            p::proposed_by.eq(by),
+            p::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .returning(p::id)
+        .get_result(conn)
+}
+
+pub fn proposal(conn: &mut Conn, id: i32) -> QueryResult<Option<Proposal>> {
+    use super::schema::proposals as p;
+    p::table
+        .find(id)
+        .select(Proposal::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// An undecided proposal for this need and maker, if any.
+pub fn open_proposal(conn: &mut Conn, need: i32, supplier: i32) -> QueryResult<Option<Proposal>> {
+    use super::schema::proposals as p;
+    p::table
+        .filter(p::need_id.eq(need))
+        .filter(p::supplier_id.eq(supplier))
+        .filter(p::declined_at.is_null())
+        .select(Proposal::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records one side's yes (`buyer` is the accepting member of the firm, or `None` for the
+/// maker) or a no from either.
+pub fn answer_proposal(
+    conn: &mut Conn,
+    id: i32,
+    buyer: Option<i32>,
+    accept: bool,
+) -> QueryResult<()> {
+    use super::schema::proposals as p;
+    let now = Utc::now().naive_utc();
+    let q = diesel::update(p::table.find(id));
+    match (accept, buyer) {
+        (false, _) => q.set(p::declined_at.eq(Some(now))).execute(conn),
+        (true, Some(b)) => q.set(p::buyer_accepted_by.eq(Some(b))).execute(conn),
+        (true, None) => q.set(p::supplier_accepted_at.eq(Some(now))).execute(conn),
+    }
+    .map(|_| ())
+}

@@ -86,8 +86,22 @@ diesel::allow_tables_to_appear_in_same_query!(
     interests,
     introductions,
     followup_tokens,
-    supplier_reports
+    supplier_reports,
+    proposals
 );
+
+diesel::table! {
+    proposals (id) {
+        id -> Integer,
+        need_id -> Integer,
+        supplier_id -> Integer,
+        proposed_by -> Integer,
+        buyer_accepted_by -> Nullable<Integer>,
+        supplier_accepted_at -> Nullable<Timestamp>,
+        declined_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     interests (id) {

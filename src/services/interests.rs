@@ -348,59 +348,14 @@ impl Interests<'_> {
                     )? {
                         return Err(AppError::Conflict("error.interest_not_open"));
                     }
-                    q::introduce(conn, need_id, interest.supplier_id, Some(interest.id))?;
-                    let (need, org, _) = crate::db::catalogue::find_need(conn, need_id)?
-                        .ok_or(AppError::NotFound)?;
-                    if need.status == NeedStatus::Published {
-                        crate::db::catalogue::set_status(conn, need_id, NeedStatus::InTalks)?;
-                    }
-                    let maker = crate::db::accounts::find_user(conn, interest.supplier_id)?
-                        .ok_or(AppError::NotFound)?;
-                    let maker_org = match maker.organization_id {
-                        Some(o) => {
-                            crate::db::catalogue::find_organization(conn, o)?.map(|o| o.fields.name)
-                        }
-                        None => None,
-                    };
-                    let link = format!("{base_url}/needs/{need_id}");
-                    // To the maker: the firm's contact (the member who accepted).
-                    outbox::enqueue(
+                    introduce(
                         conn,
-                        NewMail {
-                            to_email: &maker.email,
-                            to_name: &maker.name,
-                            template: "introduction",
-                            lang: &maker.lang,
-                            context: json!({
-                                "title": need.title,
-                                "link": link,
-                                "other_name": buyer.name,
-                                "other_organization": org.fields.name,
-                                "other_email": buyer.email,
-                                "other_phone": buyer.phone,
-                            }),
-                        },
+                        need_id,
+                        interest.supplier_id,
+                        Some(interest.id),
+                        &buyer,
+                        &base_url,
                     )?;
-                    // To every member of the firm: the maker's contact.
-                    for member in crate::db::posting::members(conn, need.organization_id)? {
-                        outbox::enqueue(
-                            conn,
-                            NewMail {
-                                to_email: &member.email,
-                                to_name: &member.name,
-                                template: "introduction",
-                                lang: &member.lang,
-                                context: json!({
-                                    "title": need.title,
-                                    "link": link,
-                                    "other_name": maker.name,
-                                    "other_organization": maker_org,
-                                    "other_email": maker.email,
-                                    "other_phone": maker.phone,
-                                }),
-                            },
-                        )?;
-                    }
                     Ok(())
                 })
             })
@@ -524,6 +479,217 @@ impl Interests<'_> {
                 Ok(out)
             })
             .await
+    }
+}
+
+/// Introduces a need's firm and a maker, both having agreed, in the caller's transaction: the
+/// introduction is recorded, a published need moves to "in talks", and each side is mailed the
+/// other's contacts (the maker gets those of `buyer`, the member of the firm who agreed).
+fn introduce(
+    conn: &mut Conn,
+    need_id: i32,
+    maker_id: i32,
+    interest: Option<i32>,
+    buyer: &User,
+    base_url: &str,
+) -> Result<(), AppError> {
+    if q::introduced(conn, need_id, maker_id)? {
+        return Err(AppError::Conflict("error.already_introduced"));
+    }
+    q::introduce(conn, need_id, maker_id, interest)?;
+    let (need, org, _) =
+        crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
+    if need.status == NeedStatus::Published {
+        crate::db::catalogue::set_status(conn, need_id, NeedStatus::InTalks)?;
+    }
+    let maker = crate::db::accounts::find_user(conn, maker_id)?.ok_or(AppError::NotFound)?;
+    let maker_org = match maker.organization_id {
+        Some(o) => crate::db::catalogue::find_organization(conn, o)?.map(|o| o.fields.name),
+        None => None,
+    };
+    let link = format!("{base_url}/needs/{need_id}");
+    // To the maker: the firm's contact (the member who agreed).
+    outbox::enqueue(
+        conn,
+        NewMail {
+            to_email: &maker.email,
+            to_name: &maker.name,
+            template: "introduction",
+            lang: &maker.lang,
+            context: json!({
+                "title": need.title,
+                "link": link,
+                "other_name": buyer.name,
+                "other_organization": org.fields.name,
+                "other_email": buyer.email,
+                "other_phone": buyer.phone,
+            }),
+        },
+    )?;
+    // To every member of the firm: the maker's contact.
+    for member in crate::db::posting::members(conn, need.organization_id)? {
+        outbox::enqueue(
+            conn,
+            NewMail {
+                to_email: &member.email,
+                to_name: &member.name,
+                template: "introduction",
+                lang: &member.lang,
+                context: json!({
+                    "title": need.title,
+                    "link": link,
+                    "other_name": maker.name,
+                    "other_organization": maker_org,
+                    "other_email": maker.email,
+                    "other_phone": maker.phone,
+                }),
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// A proposal as each side sees it before answering.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProposalView {
+    pub id: i32,
+    pub need: NeedView,
+    pub supplier_id: i32,
+    pub supplier_name: String,
+    /// The viewer is the maker (else a member of the firm).
+    pub as_maker: bool,
+    /// Whether the viewer's side has answered, and whether the proposal still stands.
+    pub answered: bool,
+    pub declined: bool,
+}
+
+impl Interests<'_> {
+    /// An organizer proposes to introduce a need's firm and a public maker; both are mailed.
+    pub async fn propose(
+        &self,
+        staff: &User,
+        need_id: i32,
+        supplier: i32,
+    ) -> Result<i32, AppError> {
+        if !staff.is_staff() {
+            return Err(AppError::Forbidden);
+        }
+        let by = staff.id;
+        let base_url = self.config.base_url.clone();
+        let id = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let (need, _, _) = crate::db::catalogue::find_need(conn, need_id)?
+                        .ok_or(AppError::NotFound)?;
+                    if !need.status.is_open() {
+                        return Err(AppError::Conflict("error.need_not_open"));
+                    }
+                    if !crate::db::suppliers::is_public(conn, supplier)? {
+                        return Err(AppError::invalid("supplier", "error.supplier_unknown"));
+                    }
+                    if q::introduced(conn, need_id, supplier)?
+                        || q::open_proposal(conn, need_id, supplier)?.is_some()
+                    {
+                        return Err(AppError::Conflict("error.already_proposed"));
+                    }
+                    let id = q::propose(conn, need_id, supplier, by)?;
+                    let link = format!("{base_url}/proposals/{id}");
+                    let maker = crate::db::accounts::find_user(conn, supplier)?
+                        .ok_or(AppError::NotFound)?;
+                    let mut people = crate::db::posting::members(conn, need.organization_id)?;
+                    people.push(maker);
+                    for person in &people {
+                        outbox::enqueue(
+                            conn,
+                            NewMail {
+                                to_email: &person.email,
+                                to_name: &person.name,
+                                template: "proposal",
+                                lang: &person.lang,
+                                context: json!({"title": need.title, "link": link}),
+                            },
+                        )?;
+                    }
+                    Ok(id)
+                })
+            })
+            .await?;
+        self.outbox.wake();
+        Ok(id)
+    }
+
+    /// A proposal, for one of its two sides (anyone else: not found).
+    pub async fn proposal(&self, user: &User, id: i32) -> Result<ProposalView, AppError> {
+        let (me, org) = (user.id, user.organization_id);
+        self.db
+            .run(move |conn| {
+                let p = q::proposal(conn, id)?.ok_or(AppError::NotFound)?;
+                let row =
+                    crate::db::catalogue::find_need(conn, p.need_id)?.ok_or(AppError::NotFound)?;
+                let as_maker = p.supplier_id == me;
+                if !as_maker && org != Some(row.0.organization_id) {
+                    return Err(AppError::NotFound);
+                }
+                let name = q::contact(conn, p.supplier_id)?
+                    .map(|c| c.0)
+                    .unwrap_or_default();
+                Ok(ProposalView {
+                    id,
+                    need: NeedView::from_row(&row),
+                    supplier_id: p.supplier_id,
+                    supplier_name: name,
+                    as_maker,
+                    answered: if as_maker {
+                        p.supplier_accepted_at.is_some()
+                    } else {
+                        p.buyer_accepted_by.is_some()
+                    },
+                    declined: p.declined_at.is_some(),
+                })
+            })
+            .await
+    }
+
+    /// One side answers a proposal; when both said yes, Niaz introduces them.
+    pub async fn answer_proposal(
+        &self,
+        user: &User,
+        id: i32,
+        accept: bool,
+    ) -> Result<bool, AppError> {
+        let view = self.proposal(user, id).await?;
+        if view.declined {
+            return Err(AppError::Conflict("error.proposal_closed"));
+        }
+        let me = user.clone();
+        let base_url = self.config.base_url.clone();
+        let introduced = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let buyer = (!view.as_maker).then_some(me.id);
+                    q::answer_proposal(conn, id, buyer, accept)?;
+                    if !accept {
+                        return Ok(false);
+                    }
+                    let p = q::proposal(conn, id)?.ok_or(AppError::NotFound)?;
+                    let (Some(buyer_id), Some(_)) = (p.buyer_accepted_by, p.supplier_accepted_at)
+                    else {
+                        return Ok(false);
+                    };
+                    let buyer = crate::db::accounts::find_user(conn, buyer_id)?
+                        .ok_or(AppError::NotFound)?;
+                    introduce(conn, p.need_id, p.supplier_id, None, &buyer, &base_url)?;
+                    Ok(true)
+                })
+            })
+            .await?;
+        if introduced {
+            self.search.notify();
+            self.outbox.wake();
+        }
+        Ok(introduced)
     }
 }
 

@@ -38,6 +38,7 @@ struct NeedPage {
     hidden_files: bool,
     demand: Option<crate::services::posting::Demand>,
     joined: bool,
+    proposed: bool,
     makers: Vec<crate::services::suppliers::ProfileView>,
 }
 
@@ -87,6 +88,7 @@ pub async fn show(
             files: files.files,
             demand,
             joined: query.done.as_deref() == Some("joined_need"),
+            proposed: query.done.as_deref() == Some("proposed"),
         },
     )
 }

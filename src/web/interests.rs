@@ -329,3 +329,80 @@ pub async fn set_outcome(
         .await?;
     Ok(see_other("/introductions?done=outcome_recorded"))
 }
+
+#[derive(Deserialize)]
+pub struct ProposeForm {
+    #[serde(default)]
+    need: String,
+    #[serde(default)]
+    supplier: String,
+}
+
+/// Organizers propose an introduction between a need and a maker.
+pub async fn propose(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: Posted<ProposeForm>,
+) -> Page {
+    let staff = viewer.require_staff()?;
+    let need = parse_id(&form.need)?;
+    let supplier = parse_id(&form.supplier)
+        .map_err(|_| AppError::invalid("supplier", "error.supplier_unknown"))?;
+    Interests::of(&state).propose(staff, need, supplier).await?;
+    Ok(see_other(&format!("/needs/{need}?done=proposed")))
+}
+
+#[derive(Serialize)]
+struct ProposalPage {
+    proposal: crate::services::interests::ProposalView,
+    done: Option<String>,
+}
+
+/// A proposal, for its two sides: what is proposed, and a yes or a no.
+pub async fn proposal(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let proposal = Interests::of(&state).proposal(user, parse_id(&id)?).await?;
+    let page = ProposalPage {
+        proposal,
+        done: flash(query.done.as_deref()),
+    };
+    render(&state, &req, "proposal.html", page)
+}
+
+async fn answer(state: &AppState, viewer: &Viewer, id: &str, accept: bool) -> Page {
+    let user = viewer.require_verified()?;
+    let id = parse_id(id)?;
+    let introduced = Interests::of(state)
+        .answer_proposal(user, id, accept)
+        .await?;
+    let done = match (accept, introduced) {
+        (true, true) => "introduced",
+        (true, false) => "proposal_accepted",
+        (false, _) => "proposal_declined",
+    };
+    Ok(see_other(&format!("/proposals/{id}?done={done}")))
+}
+
+pub async fn accept_proposal(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    answer(&state, &viewer, &id, true).await
+}
+
+pub async fn decline_proposal(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    answer(&state, &viewer, &id, false).await
+}

@@ -91,6 +91,8 @@ struct Site {
     /// The maker's open offers: on `need` (to accept) and on `to_withdraw` (to decline).
     offer_to_accept: i32,
     offer_to_decline: i32,
+    /// An organizer's proposal to introduce the maker for `draft`.
+    proposal: i32,
 }
 
 async fn site(require_2fa: bool) -> Site {
@@ -157,6 +159,8 @@ async fn site(require_2fa: bool) -> Site {
     let offer_to_decline =
         niaz::db::interests::insert(&mut app.db.conn().unwrap(), to_withdraw, member, &offer)
             .unwrap();
+    let proposal =
+        niaz::db::interests::propose(&mut app.db.conn().unwrap(), draft, member, member).unwrap();
     if require_2fa {
         niaz::db::accounts::set_setting(
             &mut app.db.conn().unwrap(),
@@ -182,6 +186,7 @@ async fn site(require_2fa: bool) -> Site {
         member,
         offer_to_accept,
         offer_to_decline,
+        proposal,
     }
 }
 
@@ -270,6 +275,10 @@ fn table(s: &Site) -> Vec<Row> {
         .staff_2fa(403, 403),
         get("/introductions", [303, 409, 200, 200, 200, 200, 200]),
         get("/followup?token=nope&outcome=localized", ALL_200),
+        get(
+            format!("/proposals/{}", s.proposal),
+            [303, 409, 200, 404, 404, 404, 404],
+        ),
         get("/search/export?format=csv", ALL_200),
         get("/search/export?format=xlsx", ALL_200),
         get("/about", ALL_200),
@@ -396,6 +405,25 @@ fn table(s: &Site) -> Vec<Row> {
             format!("/needs/{n}/join"),
             &[("quantity_per_year", "10")],
             [401, 409, 409, 303, 403, 403, 403],
+        ),
+        post(
+            "/admin/proposals",
+            &[
+                ("need", &w.to_string()),
+                ("supplier", &s.member.to_string()),
+            ],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            format!("/proposals/{}/accept", s.proposal),
+            &[],
+            [401, 409, 303, 404, 404, 404, 404],
+        ),
+        post(
+            format!("/proposals/{}/decline", s.proposal),
+            &[],
+            [401, 409, 303, 404, 404, 404, 404],
         ),
         post(
             format!("/suppliers/{}/report", s.member),

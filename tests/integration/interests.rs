@@ -367,3 +367,101 @@ async fn both_sides_are_asked_how_it_went_and_one_click_marks_the_part_localized
     let page = buyer.get("/introductions").await;
     assert!(page.body.contains("به گفته طرف دیگر") && page.body.contains("قرارداد بسته شد"));
 }
+
+#[actix_web::test]
+async fn an_organizer_proposes_and_the_introduction_waits_for_both_sides() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("کارخانه الف").insert(&app.db);
+    let need = NeedBuilder::new(firm, "قالب تزریق درپوش").insert(&app.db);
+    app.sync();
+    let mut buyer = browser_for(&app, "buyer", firm, firm).await;
+    let mut maker = browser_for(&app, "supplier", firm, firm).await;
+    let mut staff = browser_for(&app, "organizer", firm, firm).await;
+    maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[
+                ("summary", "ساخت قالب تزریق پلاستیک"),
+                ("processes", "mould_making"),
+            ],
+        )
+        .await;
+    let maker_id =
+        niaz::db::accounts::find_user_by_email(&mut app.db.conn().unwrap(), "supplier@example.ir")
+            .unwrap()
+            .unwrap()
+            .id;
+    let page = staff.get(&format!("/needs/{need}")).await;
+    assert!(
+        page.body.contains("/admin/proposals"),
+        "organizers can propose from the need page"
+    );
+    let res = staff
+        .submit(
+            &format!("/needs/{need}"),
+            "/admin/proposals",
+            &[
+                ("need", &need.to_string()),
+                ("supplier", &maker_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let again = staff
+        .submit(
+            &format!("/needs/{need}"),
+            "/admin/proposals",
+            &[
+                ("need", &need.to_string()),
+                ("supplier", &maker_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 409, "proposed once");
+    let mail = app.drain_mail().await;
+    let to_maker = mail
+        .iter()
+        .find(|m| m.to == "supplier@example.ir" && m.text.contains("/proposals/"))
+        .expect("the maker is asked");
+    assert!(mail
+        .iter()
+        .any(|m| m.to == "buyer@example.ir" && m.text.contains("/proposals/")));
+    assert!(
+        !to_maker.text.contains("buyer@example.ir"),
+        "no contact before both agree"
+    );
+    let link = link_with(&to_maker.text, "/proposals/");
+
+    // The maker accepts: nothing is shared yet.
+    let res = maker.submit(&link, &format!("{link}/accept"), &[]).await;
+    assert_eq!(res.status, 303);
+    assert!(maker.get(&link).await.body.contains("منتظر پاسخ طرف دیگر"));
+    assert!(!maker
+        .get("/introductions")
+        .await
+        .body
+        .contains("buyer@example.ir"));
+    // The firm accepts: the introduction is made.
+    let res = buyer.submit(&link, &format!("{link}/accept"), &[]).await;
+    assert_eq!(res.status, 303);
+    assert!(res.header("location").unwrap().ends_with("done=introduced"));
+    assert!(maker
+        .get("/introductions")
+        .await
+        .body
+        .contains("buyer@example.ir"));
+    let mail = app.drain_mail().await;
+    assert!(mail
+        .iter()
+        .any(|m| m.to == "supplier@example.ir" && m.text.contains("buyer@example.ir")));
+    // A stranger cannot see the proposal.
+    let mut other = browser_for(
+        &app,
+        "buyer_other",
+        firm,
+        OrgBuilder::new("دیگر").insert(&app.db),
+    )
+    .await;
+    assert_eq!(other.get(&link).await.status, 404);
+}

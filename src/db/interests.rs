@@ -378,3 +378,21 @@ pub fn answer_proposal(
     }
     .map(|_| ())
 }
+
+/// A firm's record under its own name: (parts localized, introductions made), counting its
+/// needs posted openly (anonymous ones stay out of its page).
+pub fn firm_record(conn: &mut Conn, org: i32) -> QueryResult<(i64, i64)> {
+    let localized = needs::table
+        .filter(needs::organization_id.eq(org))
+        .filter(needs::anonymous.eq(false))
+        .filter(needs::status.eq(crate::domain::need::NeedStatus::Localized))
+        .count()
+        .get_result(conn)?;
+    let introduced = introductions::table
+        .inner_join(needs::table)
+        .filter(needs::organization_id.eq(org))
+        .filter(needs::anonymous.eq(false))
+        .count()
+        .get_result(conn)?;
+    Ok((localized, introduced))
+}

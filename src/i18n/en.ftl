@@ -660,3 +660,4 @@ error-already_proposed = This introduction was already proposed or made
 error-proposal_closed = This proposal is closed
 email-proposal_subject = A proposed introduction for “{ $title }”
 email-proposal_text = Niaz's organizers propose an introduction for making “{ $title }”. See the proposal and answer; the introduction happens only when both sides accept:
+proposal-need_number = Need number

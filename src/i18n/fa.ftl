@@ -624,3 +624,4 @@ error-already_proposed = این معرفی پیش‌تر پیشنهاد یا ا�
 error-proposal_closed = این پیشنهاد بسته شده است
 email-proposal_subject = پیشنهاد معرفی برای «{ $title }»
 email-proposal_text = برگزارکنندگان «نیاز» پیشنهاد معرفی برای ساخت «{ $title }» داده‌اند. پیشنهاد را ببینید و پاسخ دهید؛ معرفی تنها با پذیرش هر دو طرف انجام می‌شود:
+proposal-need_number = شماره نیاز

@@ -306,6 +306,9 @@ pub async fn need(db: &Db, id: i32) -> Result<NeedView, AppError> {
 pub struct FirmPage {
     pub firm: FirmView,
     pub needs: Page<NeedView>,
+    /// Parts localized and introductions made for its needs, from the records.
+    pub localized: i64,
+    pub introductions: i64,
 }
 
 /// A firm's public profile with its public needs, except the ones it posted anonymously.
@@ -323,7 +326,10 @@ pub async fn firm(db: &Db, id: i32, page: i64) -> Result<FirmPage, AppError> {
         if total == 0 {
             return Err(AppError::NotFound);
         }
+        let (localized, introductions) = crate::db::interests::firm_record(conn, id)?;
         Ok(FirmPage {
+            localized,
+            introductions,
             firm: FirmView::from(&org),
             needs: Page::new(
                 rows.iter().map(NeedView::from_row).collect(),

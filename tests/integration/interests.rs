@@ -352,6 +352,12 @@ async fn both_sides_are_asked_how_it_went_and_one_click_marks_the_part_localized
         home.body.len()
     );
     assert!(home.body.contains("introduction made"));
+    let firm_page = app.get_en(&format!("/firms/{firm}")).await;
+    assert!(
+        firm_page.body.contains("1 part localized")
+            && firm_page.body.contains("1 introduction made"),
+        "the firm's record"
+    );
 
     // The maker tells its side on the site; the firm sees it.
     let intro_id =

@@ -87,8 +87,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     introductions,
     followup_tokens,
     supplier_reports,
-    proposals
+    proposals,
+    supplier_photos
 );
+
+diesel::table! {
+    supplier_photos (id) {
+        id -> Integer,
+        user_id -> Integer,
+        original_name -> Text,
+        stored_name -> Text,
+        thumb_name -> Text,
+        content_type -> Text,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     proposals (id) {

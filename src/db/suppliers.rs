@@ -328,3 +328,75 @@ pub fn suspend(conn: &mut Conn, supplier: i32, suspended: bool) -> QueryResult<b
         Ok(n == 1)
     })
 }
+
+/// A photo of a maker's past work.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = super::schema::supplier_photos)]
+pub struct Photo {
+    pub id: i32,
+    pub user_id: i32,
+    pub original_name: String,
+    #[serde(skip)]
+    pub stored_name: String,
+    #[serde(skip)]
+    pub thumb_name: String,
+    pub content_type: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn add_photo(
+    conn: &mut Conn,
+    user: i32,
+    original: &str,
+    stored: &str,
+    thumb: &str,
+    content_type: &str,
+) -> QueryResult<i32> {
+    use super::schema::supplier_photos as p;
+    conn.transaction(|conn| {
+        let id = diesel::insert_into(p::table)
+            .values((
+                p::user_id.eq(user),
+                p::original_name.eq(original),
+                p::stored_name.eq(stored),
+                p::thumb_name.eq(thumb),
+                p::content_type.eq(content_type),
+                p::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .returning(p::id)
+            .get_result(conn)?;
+        touch(conn, user)?;
+        Ok(id)
+    })
+}
+
+/// Marks a profile changed (its photos are part of it).
+fn touch(conn: &mut Conn, user: i32) -> QueryResult<()> {
+    diesel::update(supplier_profiles::table.find(user))
+        .set(supplier_profiles::updated_at.eq(chrono::Utc::now().naive_utc()))
+        .execute(conn)
+        .map(|_| ())
+}
+
+pub fn photos(conn: &mut Conn, user: i32) -> QueryResult<Vec<Photo>> {
+    use super::schema::supplier_photos as p;
+    p::table
+        .filter(p::user_id.eq(user))
+        .order(p::id)
+        .select(Photo::as_select())
+        .load(conn)
+}
+
+pub fn photo(conn: &mut Conn, id: i32) -> QueryResult<Option<Photo>> {
+    use super::schema::supplier_photos as p;
+    p::table
+        .find(id)
+        .select(Photo::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn delete_photo(conn: &mut Conn, id: i32) -> QueryResult<()> {
+    use super::schema::supplier_photos as p;
+    diesel::delete(p::table.find(id)).execute(conn).map(|_| ())
+}

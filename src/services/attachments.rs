@@ -39,11 +39,11 @@ impl<'a> Attachments<'a> {
 pub const MAX_SIDE: u32 = 16_000;
 const THUMB_WIDTH: u32 = 360;
 
-struct Processed {
-    bytes: Vec<u8>,
-    thumb: Option<Vec<u8>>,
-    width: Option<i32>,
-    height: Option<i32>,
+pub(crate) struct Processed {
+    pub bytes: Vec<u8>,
+    pub thumb: Option<Vec<u8>>,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
 }
 
 /// Decodes an image within limits and writes it again, so nothing but pixels survives.
@@ -52,7 +52,11 @@ struct Processed {
 /// above `max_pixels` before anything is decoded, and the decoder may allocate at most 4 bytes
 /// a pixel of that (an 8-bit RGBA frame), so a small file declaring a huge or 16-bit canvas is
 /// refused instead of costing gigabytes. The frame is converted in place, never copied.
-fn process_image(bytes: &[u8], kind: FileKind, max_pixels: u64) -> Result<Processed, AppError> {
+pub(crate) fn process_image(
+    bytes: &[u8],
+    kind: FileKind,
+    max_pixels: u64,
+) -> Result<Processed, AppError> {
     let too_large = || AppError::invalid("file", "error.image_too_large");
     let invalid = || AppError::invalid("file", "error.image_invalid");
     let reader = || {
@@ -105,7 +109,7 @@ fn process_image(bytes: &[u8], kind: FileKind, max_pixels: u64) -> Result<Proces
     })
 }
 
-fn content_type(kind: FileKind) -> &'static str {
+pub(crate) fn content_type(kind: FileKind) -> &'static str {
     match kind {
         FileKind::Jpeg => "image/jpeg",
         FileKind::Png | FileKind::Webp => "image/png",

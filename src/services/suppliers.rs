@@ -23,6 +23,8 @@ use crate::state::AppState;
 pub struct Suppliers<'a> {
     pub db: &'a Db,
     pub index: &'a std::sync::Arc<SupplierIndex>,
+    pub config: &'a crate::config::Config,
+    pub heavy_work: &'a tokio::sync::Semaphore,
 }
 
 impl<'a> Suppliers<'a> {
@@ -30,8 +32,19 @@ impl<'a> Suppliers<'a> {
         Self {
             db: &state.db,
             index: &state.suppliers,
+            config: &state.config,
+            heavy_work: &state.heavy_work,
         }
     }
+}
+
+/// Most photos of past work on one profile.
+pub const MAX_PHOTOS: usize = 8;
+
+/// A photo to send: its file, its type, and whether it may be cached.
+pub struct PhotoFile {
+    pub path: std::path::PathBuf,
+    pub content_type: String,
 }
 
 /// A profile as pages and the API show it: no email, phone or address, ever.
@@ -49,6 +62,8 @@ pub struct ProfileView {
     pub verified: bool,
     pub processes: Vec<Process>,
     pub certifications: Vec<Certification>,
+    /// Photos of past work (filled in where a page shows them).
+    pub photos: Vec<crate::db::suppliers::Photo>,
 }
 
 impl From<ProfileRow> for ProfileView {
@@ -66,6 +81,7 @@ impl From<ProfileRow> for ProfileView {
             verified: r.verified,
             processes: r.processes,
             certifications: r.certifications,
+            photos: Vec::new(),
         }
     }
 }
@@ -210,11 +226,126 @@ pub fn parse_profile(
 }
 
 impl Suppliers<'_> {
-    /// The user's own profile (public or not), if they have one.
+    /// The user's own profile (public or not), if they have one, with its photos.
     pub async fn own_profile(&self, user: &User) -> Result<Option<ProfileView>, AppError> {
         let id = user.id;
-        let row = self.db.run(move |conn| Ok(q::find(conn, id)?)).await?;
-        Ok(row.map(ProfileView::from))
+        self.db
+            .run(move |conn| {
+                let Some(row) = q::find(conn, id)? else {
+                    return Ok(None);
+                };
+                let mut view = ProfileView::from(row);
+                view.photos = q::photos(conn, id)?;
+                Ok(Some(view))
+            })
+            .await
+    }
+
+    fn uploads(&self) -> std::path::PathBuf {
+        self.config.data_dir.join("uploads")
+    }
+
+    /// Adds a photo of past work to the maker's profile: an image, decoded within the limits
+    /// and saved again without its metadata, with a thumbnail.
+    pub async fn add_photo(&self, user: &User, name: &str, bytes: Vec<u8>) -> Result<(), AppError> {
+        if user.role != Role::Supplier {
+            return Err(AppError::Conflict("error.profile_suppliers_only"));
+        }
+        let id = user.id;
+        let (exists, count) = self
+            .db
+            .run(move |conn| Ok((q::find(conn, id)?.is_some(), q::photos(conn, id)?.len())))
+            .await?;
+        if !exists {
+            return Err(AppError::invalid("file", "error.profile_first"));
+        }
+        if count >= MAX_PHOTOS {
+            return Err(AppError::invalid("file", "error.too_many_photos"));
+        }
+        if bytes.is_empty() {
+            return Err(AppError::invalid("file", "error.required"));
+        }
+        let kind = crate::domain::files::sniff(&bytes)
+            .filter(|k| k.is_image())
+            .ok_or_else(|| AppError::invalid("file", "error.photo_type"))?;
+        let max_pixels = self.config.max_image_pixels;
+        let processed = {
+            let _permit = self
+                .heavy_work
+                .acquire()
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?;
+            super::off_thread(move || super::attachments::process_image(&bytes, kind, max_pixels))
+                .await??
+        };
+        let dir = self.uploads();
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(e.into()))?;
+        let stored = format!("{}.{}", crate::auth::random_token(), kind.extension());
+        let thumb = format!("{}.{}", crate::auth::random_token(), kind.extension());
+        std::fs::write(dir.join(&stored), &processed.bytes)
+            .map_err(|e| AppError::Internal(e.into()))?;
+        std::fs::write(dir.join(&thumb), processed.thumb.unwrap_or_default())
+            .map_err(|e| AppError::Internal(e.into()))?;
+        let original: String = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("photo")
+            .chars()
+            .filter(|c| !c.is_control() && *c != '"')
+            .take(120)
+            .collect();
+        let content_type = super::attachments::content_type(kind).to_string();
+        self.db
+            .run(move |conn| {
+                q::add_photo(conn, id, &original, &stored, &thumb, &content_type)?;
+                Ok(())
+            })
+            .await
+    }
+
+    /// Removes one of the maker's own photos.
+    pub async fn delete_photo(&self, user: &User, photo: i32) -> Result<(), AppError> {
+        let me = user.id;
+        let removed = self
+            .db
+            .run(move |conn| {
+                let p = q::photo(conn, photo)?
+                    .filter(|p| p.user_id == me)
+                    .ok_or(AppError::NotFound)?;
+                q::delete_photo(conn, p.id)?;
+                Ok(p)
+            })
+            .await?;
+        let dir = self.uploads();
+        let _ = std::fs::remove_file(dir.join(&removed.stored_name));
+        let _ = std::fs::remove_file(dir.join(&removed.thumb_name));
+        Ok(())
+    }
+
+    /// A photo, for anyone when its profile is public, else for its maker and the staff.
+    pub async fn photo_file(
+        &self,
+        viewer: Option<&User>,
+        id: i32,
+        thumb: bool,
+    ) -> Result<PhotoFile, AppError> {
+        let (me, staff) = viewer.map_or((0, false), |u| (u.id, u.is_staff()));
+        let p = self
+            .db
+            .run(move |conn| {
+                let p = q::photo(conn, id)?.ok_or(AppError::NotFound)?;
+                if p.user_id != me && !staff && !q::is_public(conn, p.user_id)? {
+                    return Err(AppError::NotFound);
+                }
+                Ok(p)
+            })
+            .await?;
+        Ok(PhotoFile {
+            path: self
+                .uploads()
+                .join(if thumb { &p.thumb_name } else { &p.stored_name }),
+            content_type: p.content_type,
+        })
     }
 
     /// Saves a supplier's profile from its form.
@@ -263,9 +394,11 @@ impl Suppliers<'_> {
                 if !q::is_public(conn, id)? {
                     return Err(AppError::NotFound);
                 }
-                q::find(conn, id)?
+                let mut view = q::find(conn, id)?
                     .map(ProfileView::from)
-                    .ok_or(AppError::NotFound)
+                    .ok_or(AppError::NotFound)?;
+                view.photos = q::photos(conn, id)?;
+                Ok(view)
             })
             .await
     }

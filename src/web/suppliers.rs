@@ -78,6 +78,7 @@ struct ProfileFormPage {
     public: bool,
     user_id: i32,
     done: Option<String>,
+    photos: Vec<crate::db::suppliers::Photo>,
 }
 
 fn profile_page(
@@ -87,6 +88,18 @@ fn profile_page(
     pairs: &[(String, String)],
     errors: &[crate::domain::FieldError],
     done: Option<String>,
+) -> Page {
+    profile_page_with(state, req, user, pairs, errors, done, Vec::new())
+}
+
+fn profile_page_with(
+    state: &AppState,
+    req: &HttpRequest,
+    user: &crate::db::models::User,
+    pairs: &[(String, String)],
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+    photos: Vec<crate::db::suppliers::Photo>,
 ) -> Page {
     let lang = lang_of(req);
     let chosen = |name: &str, value: &str| pairs.iter().any(|(k, v)| k == name && v == value);
@@ -111,6 +124,7 @@ fn profile_page(
         public: user.is_verified(),
         user_id: user.id,
         done,
+        photos,
     };
     let status = if errors.is_empty() {
         actix_web::http::StatusCode::OK
@@ -238,4 +252,80 @@ pub async fn verify(
     Ok(see_other(&format!(
         "/suppliers/{id}?done=supplier_verified"
     )))
+}
+
+/// A photo of past work, uploaded from the profile page (token in the action URL, checked
+/// before the body is read).
+pub async fn add_photo(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    payload: actix_multipart::Multipart,
+) -> Page {
+    super::form::check_csrf_query(&req, &viewer)?;
+    let user = viewer.require_user()?;
+    if user.role != crate::domain::account::Role::Supplier {
+        return Err(AppError::Conflict("error.profile_suppliers_only"));
+    }
+    let limits = super::form::UploadLimits {
+        max_file_bytes: state.config.max_upload_bytes,
+        max_fields: 2,
+    };
+    let result = match super::form::read_upload(&req, payload, limits).await {
+        Ok(upload) => {
+            let (name, bytes) = upload.file.unwrap_or_default();
+            Suppliers::of(&state).add_photo(user, &name, bytes).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(see_other("/account/profile?done=photo_added")),
+        Err(AppError::Invalid(errors)) => {
+            let own = Suppliers::of(&state).own_profile(user).await?;
+            let pairs = own.as_ref().map(as_pairs).unwrap_or_default();
+            let photos = own.map(|p| p.photos).unwrap_or_default();
+            profile_page_with(&state, &req, user, &pairs, &errors, None, photos)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn delete_photo(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    let user = viewer.require_user()?;
+    Suppliers::of(&state)
+        .delete_photo(user, parse_id(&id)?)
+        .await?;
+    Ok(see_other("/account/profile?done=photo_removed"))
+}
+
+/// Sends a photo of past work: images only, never run as anything else.
+pub async fn photo(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+) -> Page {
+    let id = parse_id(&path.0)?;
+    let thumb = match path.1.as_str() {
+        "full" => false,
+        "thumb" => true,
+        _ => return Err(AppError::NotFound),
+    };
+    let file = Suppliers::of(&state)
+        .photo_file(viewer.user(), id, thumb)
+        .await?;
+    let bytes = std::fs::read(&file.path).map_err(|_| AppError::NotFound)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((actix_web::http::header::CONTENT_TYPE, file.content_type))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Security-Policy", "sandbox; default-src 'none'"))
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "private, max-age=3600",
+        ))
+        .body(bytes))
 }

@@ -93,6 +93,8 @@ struct Site {
     offer_to_decline: i32,
     /// An organizer's proposal to introduce the maker for `draft`.
     proposal: i32,
+    /// A photo of the maker's past work.
+    photo: i32,
 }
 
 async fn site(require_2fa: bool) -> Site {
@@ -161,6 +163,7 @@ async fn site(require_2fa: bool) -> Site {
             .unwrap();
     let proposal =
         niaz::db::interests::propose(&mut app.db.conn().unwrap(), draft, member, member).unwrap();
+    let photo = crate::fixtures::supplier_photo(&app, member);
     if require_2fa {
         niaz::db::accounts::set_setting(
             &mut app.db.conn().unwrap(),
@@ -187,6 +190,7 @@ async fn site(require_2fa: bool) -> Site {
         offer_to_accept,
         offer_to_decline,
         proposal,
+        photo,
     }
 }
 
@@ -264,6 +268,9 @@ fn table(s: &Site) -> Vec<Row> {
         get(format!("/suppliers/{}", s.member), ALL_200),
         get("/suppliers/99999", [404; 7]),
         get("/account/profile", [303, 200, 409, 409, 200, 409, 409]),
+        get(format!("/suppliers/photos/{}/thumb", s.photo), ALL_200),
+        get(format!("/suppliers/photos/{}/full", s.photo), ALL_200),
+        get("/suppliers/photos/99999/full", [404; 7]),
         get(
             format!("/needs/{n}/interest"),
             [303, 409, 403, 403, 200, 403, 403],
@@ -424,6 +431,17 @@ fn table(s: &Site) -> Vec<Row> {
             format!("/proposals/{}/decline", s.proposal),
             &[],
             [401, 409, 303, 404, 404, 404, 404],
+        ),
+        post(
+            "/account/profile/photos",
+            &[],
+            [401, 400, 409, 409, 400, 409, 409],
+        )
+        .multipart(),
+        post(
+            "/account/profile/photos/99999/delete",
+            &[],
+            [401, 404, 404, 404, 404, 404, 404],
         ),
         post(
             format!("/suppliers/{}/report", s.member),

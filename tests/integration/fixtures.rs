@@ -200,3 +200,24 @@ pub fn png_bytes(width: u32, height: u32) -> Vec<u8> {
     img.write_to(&mut out, image::ImageFormat::Png).unwrap();
     out.into_inner()
 }
+
+/// Stores a small PNG as a photo of a maker's past work.
+pub fn supplier_photo(app: &crate::helpers::TestApp, user: i32) -> i32 {
+    let dir = app.state.config.data_dir.join("uploads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (stored, thumb) = (
+        format!("{}.png", niaz::auth::random_token()),
+        format!("{}.png", niaz::auth::random_token()),
+    );
+    std::fs::write(dir.join(&stored), png_bytes(8, 8)).unwrap();
+    std::fs::write(dir.join(&thumb), png_bytes(4, 4)).unwrap();
+    niaz::db::suppliers::add_photo(
+        &mut app.db.conn().unwrap(),
+        user,
+        "work.png",
+        &stored,
+        &thumb,
+        "image/png",
+    )
+    .unwrap()
+}

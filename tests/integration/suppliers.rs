@@ -300,3 +300,80 @@ async fn firms_report_makers_and_organizers_suspend_them() {
         "the report is resolved"
     );
 }
+
+#[actix_web::test]
+async fn makers_show_photos_of_past_work_cleaned_of_metadata() {
+    let app = spawn_app().await;
+    let mut maker = browser_for(&app, "supplier", 0, 0).await;
+    let page = maker.get("/account/profile").await;
+    let t = crate::helpers::csrf_of(&page.body);
+    let png = crate::fixtures::png_bytes(64, 48);
+    let early = maker
+        .post_multipart(
+            "/account/profile/photos",
+            &[("csrf", &t)],
+            ("work.png", &png),
+        )
+        .await;
+    assert_eq!(early.status, 400, "a profile comes first");
+    maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("summary", "ریخته‌گری"), ("processes", "sand_casting")],
+        )
+        .await;
+    let res = maker
+        .post_multipart(
+            "/account/profile/photos",
+            &[("csrf", &t)],
+            ("work.png", &png),
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let svg = maker
+        .post_multipart(
+            "/account/profile/photos",
+            &[("csrf", &t)],
+            ("x.svg", b"<svg onload=alert(1)/>"),
+        )
+        .await;
+    assert_eq!(svg.status, 400);
+    assert!(svg.body.contains("فقط عکس"));
+    let id =
+        niaz::db::accounts::find_user_by_email(&mut app.db.conn().unwrap(), "supplier@example.ir")
+            .unwrap()
+            .unwrap()
+            .id;
+    let profile = app.get(&format!("/suppliers/{id}")).await;
+    let photo = profile
+        .body
+        .split("/suppliers/photos/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let full = app.get(&format!("/suppliers/photos/{photo}/full")).await;
+    assert_eq!(full.status, 200);
+    assert_eq!(full.header("content-type").as_deref(), Some("image/png"));
+    assert_eq!(
+        full.header("x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    let res = maker
+        .submit(
+            "/account/profile",
+            &format!("/account/profile/photos/{photo}/delete"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert_eq!(
+        app.get(&format!("/suppliers/photos/{photo}/full"))
+            .await
+            .status,
+        404
+    );
+}

@@ -16,6 +16,7 @@ struct FacetValue {
 #[derive(Serialize)]
 struct Facets {
     process: Vec<FacetValue>,
+    material: Vec<FacetValue>,
     city: Vec<FacetValue>,
     certification: Vec<FacetValue>,
 }
@@ -48,6 +49,7 @@ pub async fn list(
                 .map(|(p, n)| (p.as_str().to_string(), n))
                 .collect(),
         ),
+        material: values(d.materials),
         city: values(d.cities),
         certification: values(
             d.certifications

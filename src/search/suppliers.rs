@@ -129,6 +129,9 @@ impl SupplierIndex {
             if !p.fields.city.is_empty() {
                 d.add_facet(f.facets, Facet::from_path(["city", p.fields.city.as_str()]));
             }
+            for material in materials_of(&p.fields.materials) {
+                d.add_facet(f.facets, Facet::from_path(["material", material.as_str()]));
+            }
             writer.add_document(d)?;
         }
         writer.commit()?;
@@ -193,14 +196,14 @@ impl SupplierIndex {
         };
         let searcher = built.reader.searcher();
         let mut facets = FacetCollector::for_field("facets");
-        for root in ["/process", "/city", "/certification"] {
+        for root in ["/process", "/city", "/certification", "/material"] {
             facets.add_facet(root);
         }
         let top = TopDocs::with_limit(l.limit.max(1)).and_offset(l.offset);
         let (hits, total, counts) = searcher.search(&query, &(top, Count, facets))?;
         let ids = ids_of(&searcher, f, &hits)?;
         let mut facet_counts = Vec::new();
-        for root in ["/process", "/city", "/certification"] {
+        for root in ["/process", "/city", "/certification", "/material"] {
             for (facet, n) in counts.get(root) {
                 facet_counts.push((facet.to_string(), n));
             }
@@ -240,6 +243,18 @@ impl SupplierIndex {
         let hits = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
         ids_of(&searcher, f, &hits)
     }
+}
+
+/// The materials a profile lists, one per comma (or Persian comma or semicolon), cleaned.
+pub fn materials_of(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in text.split([',', '،', ';', '؛']) {
+        let item = crate::domain::text::clean(item);
+        if !item.is_empty() && item.chars().count() <= 60 && !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
 }
 
 fn ids_of(

@@ -158,6 +158,7 @@ pub struct Directory {
     pub processes: Vec<(Process, u64)>,
     pub certifications: Vec<(Certification, u64)>,
     pub cities: Vec<(String, u64)>,
+    pub materials: Vec<(String, u64)>,
 }
 
 /// Longest text of the summary and of each other field, in characters.
@@ -479,7 +480,15 @@ impl Suppliers<'_> {
             .filter_map(|(f, n)| f.strip_prefix("/city/").map(|c| (c.to_string(), *n)))
             .collect();
         cities.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut materials: Vec<(String, u64)> = found
+            .facets
+            .iter()
+            .filter_map(|(f, n)| f.strip_prefix("/material/").map(|m| (m.to_string(), *n)))
+            .collect();
+        materials.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        materials.truncate(30);
         Ok(Directory {
+            materials,
             suppliers: Page::new(
                 rows.into_iter().map(ProfileView::from).collect(),
                 found.total as i64,

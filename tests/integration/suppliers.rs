@@ -192,6 +192,14 @@ async fn makers_are_found_by_words_in_any_spelling_and_matched_to_needs() {
         .unwrap()
         .iter()
         .any(|f| f["value"] == "sand_casting"));
+    assert!(
+        json["facets"]["material"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["value"] == "چدن نشکن"),
+        "materials are counted one by one"
+    );
     let text = json.to_string();
     assert!(!text.contains("@demo.invalid") && !text.contains("email") && !text.contains("phone"));
     let (status, err) = app.get_json("/api/v1/suppliers?process=alchemy").await;

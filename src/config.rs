@@ -106,6 +106,26 @@ pub struct ServeArgs {
     /// Days after an introduction when both sides are asked how it went.
     #[arg(long, env = "NIAZ_FOLLOWUP_DAYS", default_value_t = 21)]
     pub followup_days: i64,
+
+    /// Time zone of the digests' local time (an IANA name).
+    #[arg(long, env = "NIAZ_TIMEZONE", default_value = "Asia/Tehran")]
+    pub timezone: String,
+
+    /// Local time (HH:MM) when daily and weekly digests are sent.
+    #[arg(long, env = "NIAZ_DIGEST_TIME", default_value = "08:00")]
+    pub digest_time: String,
+
+    /// Day of the weekly digest (saturday, sunday, ...).
+    #[arg(long, env = "NIAZ_WEEKLY_DIGEST_DAY", default_value = "saturday")]
+    pub weekly_digest_day: String,
+
+    /// Most alert mails one user gets a day; further matches wait for the next digest.
+    #[arg(long, env = "NIAZ_ALERTS_PER_DAY", default_value_t = 5)]
+    pub alerts_per_day: u32,
+
+    /// How many of a need's key words a maker's profile must share to be told of it.
+    #[arg(long, env = "NIAZ_ALERT_MIN_WORDS", default_value_t = 2)]
+    pub alert_min_words: usize,
 }
 
 impl ServeArgs {
@@ -158,6 +178,12 @@ pub struct Config {
     pub interests_per_day: u32,
     /// When both sides of an introduction are asked how it went.
     pub followup_after: chrono::Duration,
+    /// When digests are sent.
+    pub digests: crate::domain::alerts::Schedule,
+    /// Most alert mails per user and day.
+    pub alerts_per_day: u32,
+    /// Key words a profile must share with a need to be told of it.
+    pub alert_min_words: usize,
 }
 
 impl Config {
@@ -189,6 +215,28 @@ impl Config {
         }
         let defaults = ServeArgs::defaults();
         let serve_or_default = serve.unwrap_or(&defaults);
+        let digests = crate::domain::alerts::Schedule {
+            zone: serve_or_default.timezone.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "NIAZ_TIMEZONE must be a time zone name such as Asia/Tehran (got {:?})",
+                    serve_or_default.timezone
+                )
+            })?,
+            time: crate::domain::alerts::parse_time(&serve_or_default.digest_time).ok_or_else(
+                || {
+                    anyhow::anyhow!(
+                        "NIAZ_DIGEST_TIME must be a time such as 08:00 (got {:?})",
+                        serve_or_default.digest_time
+                    )
+                },
+            )?,
+            weekly_on: serve_or_default.weekly_digest_day.parse().map_err(|_| {
+                anyhow::anyhow!(
+                    "NIAZ_WEEKLY_DIGEST_DAY must be a weekday such as saturday (got {:?})",
+                    serve_or_default.weekly_digest_day
+                )
+            })?,
+        };
         Ok(Self {
             data_dir: data.data_dir.clone(),
             database_url,
@@ -231,6 +279,9 @@ impl Config {
             invites_per_day: serve_or_default.invites_per_day.clamp(1, 10_000),
             interests_per_day: serve_or_default.interests_per_day.clamp(1, 10_000),
             followup_after: chrono::Duration::days(serve_or_default.followup_days.clamp(1, 3650)),
+            digests,
+            alerts_per_day: serve_or_default.alerts_per_day.clamp(1, 1_000),
+            alert_min_words: serve_or_default.alert_min_words.clamp(1, 10),
         })
     }
 

@@ -3,7 +3,9 @@
 use actix_web::web;
 
 use crate::api;
-use crate::web::{account, admin, catalogue, import, interests, pages, posting, search, suppliers};
+use crate::web::{
+    account, admin, alerts, catalogue, import, interests, pages, posting, search, suppliers,
+};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(pages::home))
@@ -15,6 +17,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/suppliers/{id}/report", web::post().to(suppliers::report))
         .route("/search", web::get().to(search::page))
         .route("/search/export", web::get().to(search::export))
+        .route("/search.atom", web::get().to(search::feed))
+        .route("/alerts", web::post().to(alerts::save))
+        .route("/account/alerts", web::get().to(alerts::page))
+        .route(
+            "/account/alerts/preferences",
+            web::post().to(alerts::preferences),
+        )
+        .route("/account/alerts/{id}", web::post().to(alerts::update))
+        .route(
+            "/account/alerts/{id}/delete",
+            web::post().to(alerts::delete),
+        )
+        .route("/unsubscribe", web::get().to(alerts::unsubscribe_form))
+        .route("/unsubscribe", web::post().to(alerts::unsubscribe))
+        .route("/unsubscribe/undo", web::post().to(alerts::resubscribe))
         .route("/about", web::get().to(pages::about))
         .route("/lang", web::post().to(pages::switch_language))
         .route("/signup", web::get().to(account::signup_form))

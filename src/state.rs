@@ -53,6 +53,8 @@ pub struct AppState {
     /// Permits for heavy work (decoding images, reading spreadsheets): at most
     /// `max_heavy_jobs` run at once, the rest wait, so uploads cannot exhaust memory or CPU.
     pub heavy_work: tokio::sync::Semaphore,
+    /// Signs links that work without a session (one-click unsubscribe).
+    pub links: crate::auth::Signer,
 }
 
 impl AppState {
@@ -66,6 +68,10 @@ impl AppState {
         let search =
             SearchIndex::open_with_cache(&config.data_dir, db.clone(), config.search_cache)?;
         let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
+        let links = crate::auth::Signer::from_hex(&crate::db::alerts::link_key(
+            &mut *db.conn()?,
+            &crate::auth::random_token(),
+        )?)?;
         let mailer = Mailer::new(
             Transport::from_config(&config.mail)?,
             &config.mail_from,
@@ -81,6 +87,7 @@ impl AppState {
             suppliers: Arc::default(),
             limits: Limits::new(config.invites_per_day),
             heavy_work: tokio::sync::Semaphore::new(config.max_heavy_jobs),
+            links,
             config,
         })
     }

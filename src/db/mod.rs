@@ -9,6 +9,7 @@
 //! PostgreSQL backend will turn it into a `#[derive(MultiConnection)]` enum without touching callers.
 
 pub mod accounts;
+pub mod alerts;
 pub mod attachments;
 pub mod catalogue;
 pub mod interests;

@@ -171,6 +171,10 @@ pub struct User {
     pub staff_powers_withheld: bool,
     /// Set by organizers: a suspended maker is out of the directory and cannot offer.
     pub suspended_at: Option<NaiveDateTime>,
+    /// How new interests in the firm's needs are mailed: each, in a daily digest, or not.
+    pub interest_mail: crate::domain::alerts::InterestMail,
+    #[serde(skip)]
+    pub interests_digested_until: Option<NaiveDateTime>,
 }
 
 impl User {

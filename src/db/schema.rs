@@ -88,8 +88,49 @@ diesel::allow_tables_to_appear_in_same_query!(
     followup_tokens,
     supplier_reports,
     proposals,
-    supplier_photos
+    supplier_photos,
+    saved_searches,
+    alerts,
+    digest_runs
 );
+
+diesel::table! {
+    saved_searches (id) {
+        id -> Integer,
+        user_id -> Integer,
+        name -> Text,
+        query -> Text,
+        frequency -> Text,
+        paused -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    alerts (id) {
+        id -> Integer,
+        user_id -> Integer,
+        need_id -> Integer,
+        saved_search_id -> Nullable<Integer>,
+        reason -> Text,
+        delivery -> Text,
+        created_at -> Timestamp,
+        mailed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    digest_runs (user_id, kind, period) {
+        user_id -> Integer,
+        kind -> Text,
+        period -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(alerts -> needs (need_id));
+diesel::joinable!(saved_searches -> users (user_id));
 
 diesel::table! {
     supplier_photos (id) {
@@ -223,6 +264,8 @@ diesel::table! {
         second_factor_failures -> Integer,
         second_factor_locked_until -> Nullable<Timestamp>,
         suspended_at -> Nullable<Timestamp>,
+        interest_mail -> Text,
+        interests_digested_until -> Nullable<Timestamp>,
     }
 }
 

@@ -96,6 +96,9 @@ stored_text!(
     crate::domain::supplier::Certification,
     crate::domain::supplier::InterestStatus,
     crate::domain::supplier::Outcome,
+    crate::domain::alerts::InterestMail,
+    crate::domain::alerts::Frequency,
+    crate::domain::alerts::Reason,
 );
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! at the edge (forms, API, CLI, import) into these types and trusted afterwards.
 
 pub mod account;
+pub mod alerts;
 pub mod codes;
 pub mod dates;
 pub mod files;

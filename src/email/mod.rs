@@ -24,6 +24,42 @@ pub struct SentMail {
     pub subject: String,
     pub text: String,
     pub html: String,
+    /// The one-click unsubscribe link (RFC 8058) of alerts and digests; none for
+    /// transactional mail.
+    pub unsubscribe: Option<String>,
+}
+
+/// `List-Unsubscribe: <url>` (RFC 2369).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim_matches(['<', '>']).to_string()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): mail clients unsubscribe
+/// with one POST to the link, without opening it.
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".into())
+    }
 }
 
 #[derive(Clone)]
@@ -104,6 +140,10 @@ impl Mailer {
     /// Renders `emails/<template>/{subject.txt, body.txt, body.html}` in the message's language.
     pub fn render(&self, templates: &Templates, msg: &OutboxMessage) -> anyhow::Result<SentMail> {
         let ctx: serde_json::Value = serde_json::from_str(&msg.context)?;
+        let unsubscribe = ctx
+            .get("unsubscribe_url")
+            .and_then(|v| v.as_str())
+            .map(str::to_string);
         let lang = crate::i18n::Lang::parse(&msg.lang).unwrap_or_default();
         let ctx = minijinja::context! {
             lang => lang.code(),
@@ -127,6 +167,7 @@ impl Mailer {
             subject: subject.trim().to_string(),
             text,
             html,
+            unsubscribe,
         })
     }
 
@@ -137,23 +178,28 @@ impl Mailer {
                 .parse()
                 .map_err(|e| anyhow!("bad recipient {}: {e}", mail.to))?,
         );
-        Ok(Message::builder()
+        let mut builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(mail.subject.clone())
-            .multipart(
-                MultiPart::alternative()
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_PLAIN)
-                            .body(mail.text.clone()),
-                    )
-                    .singlepart(
-                        SinglePart::builder()
-                            .header(ContentType::TEXT_HTML)
-                            .body(mail.html.clone()),
-                    ),
-            )?)
+            .subject(mail.subject.clone());
+        if let Some(url) = &mail.unsubscribe {
+            builder = builder
+                .header(ListUnsubscribe(url.clone()))
+                .header(ListUnsubscribePost);
+        }
+        Ok(builder.multipart(
+            MultiPart::alternative()
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_PLAIN)
+                        .body(mail.text.clone()),
+                )
+                .singlepart(
+                    SinglePart::builder()
+                        .header(ContentType::TEXT_HTML)
+                        .body(mail.html.clone()),
+                ),
+        )?)
     }
 
     /// Renders and sends one outbox message, within [`SEND_TIMEOUT`].

@@ -111,6 +111,55 @@ pub async fn run_followups_once(state: &AppState) -> anyhow::Result<usize> {
     Ok(n)
 }
 
+/// Matches newly published needs against saved searches and maker profiles, then mails the
+/// instant alerts (within the daily cap). Returns (announcements, mails queued).
+pub async fn run_alerts_once(state: &AppState) -> anyhow::Result<(usize, usize)> {
+    let search = state.search.clone();
+    let suppliers = state.suppliers.clone();
+    let categories = state.categories.clone();
+    let config = state.config.clone();
+    let links = state.links.clone();
+    let result = state
+        .db
+        .run(move |conn| {
+            let now = chrono::Utc::now();
+            let matched = crate::services::alerts::match_published(
+                conn,
+                &search,
+                &suppliers,
+                &categories,
+                &config,
+                now,
+            )?;
+            let mailed = crate::services::alerts::send_instant(conn, &links, &config, now)?;
+            Ok((matched, mailed))
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if result.1 > 0 {
+        state.outbox.wake();
+    }
+    Ok(result)
+}
+
+/// Sends the digests due at `now` (each once per user, kind and period). Returns how many.
+pub async fn run_digests_once(
+    state: &AppState,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<usize> {
+    let config = state.config.clone();
+    let links = state.links.clone();
+    let n = state
+        .db
+        .run(move |conn| crate::services::alerts::send_digests(conn, &links, &config, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if n > 0 {
+        state.outbox.wake();
+    }
+    Ok(n)
+}
+
 /// What [`run_housekeeping_once`] removed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Swept {
@@ -166,8 +215,9 @@ pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
     })
 }
 
-/// Runs the outbox worker until the server stops: wakes when mail is queued or every two seconds;
-/// checks need expiry and sweeps once a minute.
+/// Runs the outbox worker until the server stops: wakes when mail is queued or every two seconds,
+/// then matches newly published needs for alerts and sends mail; checks need expiry, sends due
+/// digests and sweeps once a minute.
 pub async fn outbox_worker(state: Arc<AppState>) {
     let mut last_lifecycle: Option<std::time::Instant> = None;
     loop {
@@ -181,7 +231,13 @@ pub async fn outbox_worker(state: Arc<AppState>) {
             if let Err(e) = run_followups_once(&state).await {
                 tracing::error!("follow-ups: {e:#}");
             }
+            if let Err(e) = run_digests_once(&state, chrono::Utc::now()).await {
+                tracing::error!("digests: {e:#}");
+            }
             last_lifecycle = Some(std::time::Instant::now());
+        }
+        if let Err(e) = run_alerts_once(&state).await {
+            tracing::error!("alerts: {e:#}");
         }
         if let Err(e) = run_pending_once(&state).await {
             tracing::error!("outbox worker: {e:#}");

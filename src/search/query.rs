@@ -649,6 +649,48 @@ pub fn suggest(generation: &Generation, q: &str, limit: usize) -> tantivy::Resul
     ids_of(&searcher, &docs)
 }
 
+/// Which of `ids` a search finds: the same query and filters as the search page (never its
+/// relaxed fallback), restricted to these needs. Alerts use it to tell whether newly
+/// published needs match a saved search; the restriction makes it a handful of term lookups.
+pub fn percolate(
+    searcher: &Searcher,
+    generation: &Generation,
+    req: &SearchRequest,
+    ids: &[i32],
+) -> tantivy::Result<Vec<i32>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let f = generation.fields;
+    let builder = Builder::new(generation, searcher);
+    let mut clauses = vec![
+        (Occur::Must, builder.build(&parse(&req.q), false)),
+        (
+            Occur::Must,
+            boxed(tantivy::query::TermSetQuery::new(
+                ids.iter()
+                    .map(|id| Term::from_field_i64(f.id, i64::from(*id))),
+            )),
+        ),
+    ];
+    for facet in &req.filters {
+        clauses.push((
+            Occur::Must,
+            boxed(TermQuery::new(
+                Term::from_facet(f.facets, facet),
+                IndexRecordOption::Basic,
+            )),
+        ));
+    }
+    let docs = searcher.search(
+        &BooleanQuery::new(clauses),
+        &tantivy::collector::DocSetCollector,
+    )?;
+    let mut docs: Vec<DocAddress> = docs.into_iter().collect();
+    docs.sort();
+    ids_of(searcher, &docs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -243,6 +243,52 @@ impl SupplierIndex {
         let hits = searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(limit))?;
         ids_of(&searcher, f, &hits)
     }
+    /// The makers to tell of a need: profiles sharing at least `min_words` of the need's key
+    /// words (its titles, material and category; all of them when it has fewer), in the
+    /// profile's text or materials, best first by BM25, at most `limit`.
+    pub fn announce(
+        &self,
+        key_text: &str,
+        min_words: usize,
+        limit: usize,
+    ) -> tantivy::Result<Vec<i32>> {
+        let guard = self
+            .built
+            .read()
+            .map_err(|_| tantivy::TantivyError::Poisoned)?;
+        let Some(built) = guard.as_ref() else {
+            return Ok(Vec::new());
+        };
+        let f = built.f;
+        let words: Vec<(Occur, Box<dyn Query>)> = terms(f.text, key_text)
+            .into_iter()
+            .map(|t| {
+                let text = t.value().as_str().unwrap_or_default().to_string();
+                let either: Box<dyn Query> = Box::new(BooleanQuery::new(vec![
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>,
+                    ),
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f.materials, &text),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                    ),
+                ]));
+                (Occur::Should, either)
+            })
+            .collect();
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let need = min_words.clamp(1, words.len());
+        let query = BooleanQuery::with_minimum_required_clauses(words, need);
+        let searcher = built.reader.searcher();
+        let hits = searcher.search(&query, &TopDocs::with_limit(limit.max(1)))?;
+        ids_of(&searcher, f, &hits)
+    }
 }
 
 /// The materials a profile lists, one per comma (or Persian comma or semicolon), cleaned.

@@ -34,6 +34,7 @@ pub struct Interests<'a> {
     pub search: &'a SearchIndex,
     pub outbox: &'a Outbox,
     pub config: &'a Config,
+    pub links: &'a crate::auth::Signer,
 }
 
 impl<'a> Interests<'a> {
@@ -43,6 +44,7 @@ impl<'a> Interests<'a> {
             search: &state.search,
             outbox: &state.outbox,
             config: &state.config,
+            links: &state.links,
         }
     }
 }
@@ -239,6 +241,7 @@ impl Interests<'_> {
         let (supplier, supplier_name) = (user.id, user.name.clone());
         let per_day = i64::from(self.config.interests_per_day);
         let base_url = self.config.base_url.clone();
+        let links = self.links.clone();
         let (id, created) = self
             .db
             .run(move |conn| {
@@ -261,6 +264,10 @@ impl Interests<'_> {
                     }
                     let id = q::insert(conn, need_id, supplier, &offer)?;
                     for member in crate::db::posting::members(conn, need.organization_id)? {
+                        // Members who chose the daily digest (or no mail) hear of it there.
+                        if member.interest_mail != crate::domain::alerts::InterestMail::Each {
+                            continue;
+                        }
                         outbox::enqueue(
                             conn,
                             NewMail {
@@ -272,6 +279,14 @@ impl Interests<'_> {
                                     "title": need.title,
                                     "supplier": supplier_name,
                                     "link": format!("{base_url}/my/needs/{need_id}/interests"),
+                                    "manage": format!("{base_url}/account/alerts"),
+                                    "unsubscribe_url": crate::services::alerts::unsubscribe_url(
+                                        &links,
+                                        &base_url,
+                                        member.id,
+                                        crate::domain::alerts::Unsubscribe::Interests,
+                                        Utc::now(),
+                                    ),
                                 }),
                             },
                         )?;

@@ -2,6 +2,7 @@
 //! runs its queries through `Db::run` and returns views that both front doors serialize.
 
 pub mod accounts;
+pub mod alerts;
 pub mod attachments;
 pub mod catalogue;
 pub mod demo;

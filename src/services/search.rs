@@ -257,7 +257,10 @@ fn category_path(categories: &[Category], slug: &str) -> Option<Facet> {
 }
 
 /// The index request for search parameters: filters as facets, facet roots to count, the page.
-fn request_for(params: &SearchParams, categories: &[Category]) -> Result<SearchRequest, AppError> {
+pub(crate) fn request_for(
+    params: &SearchParams,
+    categories: &[Category],
+) -> Result<SearchRequest, AppError> {
     let mut filters = Vec::new();
     let mut roots = vec![
         Facet::from("/category"),

@@ -407,27 +407,8 @@ impl Suppliers<'_> {
     /// Rebuilds the directory index when the database changed since it was built: the
     /// database decides who is public.
     async fn fresh_index(&self) -> Result<(), AppError> {
-        let now = self.db.run(|conn| Ok(q::fingerprint(conn)?)).await?;
-        if self.index.is_fresh(&now) {
-            return Ok(());
-        }
         let index = self.index.clone();
-        self.db
-            .run(move |conn| {
-                let profiles = q::all_public(conn)?;
-                let names = |slug: &str| {
-                    let key = format!("process.{slug}");
-                    format!(
-                        "{} {}",
-                        crate::i18n::t(crate::i18n::Lang::Fa, &key),
-                        crate::i18n::t(crate::i18n::Lang::En, &key)
-                    )
-                };
-                index
-                    .rebuild(now, &profiles, &names)
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!("supplier index: {e}")))
-            })
-            .await
+        self.db.run(move |conn| refresh_index(conn, &index)).await
     }
 
     /// A page of the directory.
@@ -520,4 +501,27 @@ impl Suppliers<'_> {
         let rows = self.db.run(move |conn| Ok(q::by_ids(conn, &ids)?)).await?;
         Ok(rows.into_iter().map(ProfileView::from).collect())
     }
+}
+
+/// Rebuilds the makers' index when the public profiles changed since it was built.
+pub fn refresh_index(
+    conn: &mut crate::db::Conn,
+    index: &crate::search::suppliers::SupplierIndex,
+) -> Result<(), AppError> {
+    let now = q::fingerprint(conn)?;
+    if index.is_fresh(&now) {
+        return Ok(());
+    }
+    let profiles = q::all_public(conn)?;
+    let names = |slug: &str| {
+        let key = format!("process.{slug}");
+        format!(
+            "{} {}",
+            crate::i18n::t(crate::i18n::Lang::Fa, &key),
+            crate::i18n::t(crate::i18n::Lang::En, &key)
+        )
+    };
+    index
+        .rebuild(now, &profiles, &names)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("supplier index: {e}")))
 }

@@ -128,3 +128,127 @@ pub async fn export(
         ))
         .body(bytes))
 }
+
+#[derive(Serialize)]
+struct FeedEntry {
+    url: String,
+    title: String,
+    lang: &'static str,
+    dir: &'static str,
+    summary: String,
+    part_number: String,
+    category: String,
+    category_label: String,
+    published: String,
+    updated: String,
+}
+
+/// Most entries in a feed.
+const FEED_ENTRIES: i64 = 50;
+
+/// Text that XML 1.0 can carry: control characters other than tab and newlines dropped.
+fn xml_text(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n' | '\r'))
+        .collect()
+}
+
+/// An Atom feed of any search: the search page's parameters, newest first unless another
+/// order is asked for. Entries carry their language; Persian ones are marked right-to-left.
+pub async fn feed(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let lang = lang_of(&req);
+    let mut params = SearchParams::parse(&query, &state.categories)?;
+    if !query
+        .iter()
+        .any(|(k, v)| k == "sort" && !v.trim().is_empty())
+    {
+        params.sort = crate::search::query::Sort::Newest;
+    }
+    params.page = 1;
+    params.limit = FEED_ENTRIES;
+    let html_url = format!("{}{}", state.config.base_url, params.url_with("page", None));
+    let self_url = format!(
+        "{}/search.atom?{}",
+        state.config.base_url,
+        params.url_with("page", None).trim_start_matches("/search?")
+    );
+    let self_url = self_url.trim_end_matches(['?', '&']).to_string();
+    let results = search::Search::of(&state)
+        .search(params.clone(), lang, true)
+        .await?;
+    let stamp = |t: Option<chrono::NaiveDateTime>| {
+        t.unwrap_or_else(|| chrono::Utc::now().naive_utc())
+            .and_utc()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    };
+    let entries: Vec<FeedEntry> = results
+        .needs
+        .iter()
+        .map(|n| {
+            let english = lang == crate::i18n::Lang::En && !n.title_en.is_empty();
+            let (title, entry_lang) = if english {
+                (n.title_en.clone(), crate::i18n::Lang::En)
+            } else {
+                (n.title.clone(), crate::i18n::Lang::Fa)
+            };
+            let summary: String = n.description.chars().take(400).collect();
+            FeedEntry {
+                url: format!("{}/needs/{}", state.config.base_url, n.id),
+                title: xml_text(&title),
+                lang: entry_lang.code(),
+                dir: entry_lang.dir(),
+                summary: xml_text(&summary),
+                part_number: xml_text(&n.part_number),
+                category: n.category.slug.clone(),
+                category_label: xml_text(if lang == crate::i18n::Lang::En {
+                    &n.category.name_en
+                } else {
+                    &n.category.name_fa
+                }),
+                published: stamp(n.published_at),
+                updated: stamp(Some(n.updated_at)),
+            }
+        })
+        .collect();
+    let updated = results
+        .needs
+        .iter()
+        .map(|n| n.updated_at)
+        .max()
+        .map_or_else(|| stamp(None), |t| stamp(Some(t)));
+    let title = if params.q.is_empty() {
+        crate::i18n::t(lang, "search.title")
+    } else {
+        crate::i18n::t_with(
+            lang,
+            "search.results_for",
+            &[("q", crate::i18n::Arg::Text(params.q.clone()))],
+        )
+    };
+    let body = state.templates.render(
+        "feed.xml",
+        minijinja::context! {
+            lang => lang.code(),
+            dir => lang.dir(),
+            title => xml_text(&title),
+            self_url => self_url,
+            html_url => html_url,
+            updated => updated,
+            entries => entries,
+        },
+    )?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_TYPE,
+            "application/atom+xml; charset=utf-8",
+        ))
+        .insert_header((
+            actix_web::http::header::CACHE_CONTROL,
+            "public, max-age=300",
+        ))
+        .body(body))
+}

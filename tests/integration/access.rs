@@ -287,6 +287,10 @@ fn table(s: &Site) -> Vec<Row> {
             [303, 409, 200, 404, 404, 404, 404],
         ),
         get("/search/export?format=csv", ALL_200),
+        get("/search.atom?q=%D9%BE%D9%85%D9%BE", ALL_200),
+        get("/search.atom?category=nothing", [400; 7]),
+        get("/account/alerts", [303, 200, 200, 200, 200, 200, 200]),
+        get("/unsubscribe?token=nope", [409; 7]),
         get("/search/export?format=xlsx", ALL_200),
         get("/about", ALL_200),
         get("/signup", [200, 303, 303, 303, 303, 303, 303]),
@@ -438,6 +442,28 @@ fn table(s: &Site) -> Vec<Row> {
             [401, 400, 409, 409, 400, 409, 409],
         )
         .multipart(),
+        post(
+            "/alerts",
+            &[("query", "q=x"), ("frequency", "daily")],
+            [401, 409, 303, 303, 303, 303, 303],
+        ),
+        post(
+            "/account/alerts/preferences",
+            &[("interest_mail", "each")],
+            [401, 303, 303, 303, 303, 303, 303],
+        ),
+        post(
+            "/account/alerts/99999",
+            &[("frequency", "daily")],
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        post(
+            "/account/alerts/99999/delete",
+            &[],
+            [401, 404, 404, 404, 404, 404, 404],
+        ),
+        post("/unsubscribe?token=nope", &[], [409; 7]),
+        post("/unsubscribe/undo?token=nope", &[], [409; 7]),
         post(
             "/account/profile/photos/99999/delete",
             &[],

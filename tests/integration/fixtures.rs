@@ -98,6 +98,11 @@ impl NeedBuilder {
         self
     }
 
+    pub fn material(mut self, material: &str) -> Self {
+        self.need.content.material = material.into();
+        self
+    }
+
     pub fn brand(mut self, brand: &str) -> Self {
         self.need.content.brand = brand.into();
         self

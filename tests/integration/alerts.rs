@@ -588,4 +588,20 @@ async fn search_and_category_feeds_are_valid_atom() {
         total.min(50),
         "the same needs as the search"
     );
+
+    // The demo's makers have saved searches and matches waiting for the daily digest.
+    let saved: i64 = saved_searches::table
+        .count()
+        .get_result(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(saved, 10);
+    niaz::jobs::run_digests_once(&app.state, chrono::Utc::now())
+        .await
+        .unwrap();
+    let digests: i64 = outbox::table
+        .filter(outbox::template.eq("alert_digest"))
+        .count()
+        .get_result(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(digests, 4, "one per maker with matches waiting");
 }

@@ -511,7 +511,85 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, AppError> {
         makers.push((user, processes));
     }
     offers(conn, &makers)?;
+    alerts(conn, &makers, now)?;
     Ok(MAKERS.len())
+}
+
+/// Saved searches of the demo makers (every frequency, one paused), and announcements already
+/// mailed or waiting for the next daily digest, so the alerts pages and the digest have content.
+fn alerts(
+    conn: &mut Conn,
+    makers: &[(i32, Vec<Process>)],
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    use crate::domain::alerts::{Frequency, Reason};
+    const SEARCHES: &[(&str, &str)] = &[
+        ("بلبرینگ", "q=%D8%A8%D9%84%D8%A8%D8%B1%DB%8C%D9%86%DA%AF"),
+        (
+            "پمپ در تبریز",
+            "q=%D9%BE%D9%85%D9%BE&city=%D8%AA%D8%A8%D8%B1%DB%8C%D8%B2",
+        ),
+        ("واشر و آب‌بندی", "category=seals-gaskets"),
+        ("شفت", "q=%D8%B4%D9%81%D8%AA"),
+        (
+            "چرخ‌دنده با نقشه",
+            "q=%DA%86%D8%B1%D8%AE%D8%AF%D9%86%D8%AF%D9%87&has_drawing=true",
+        ),
+        ("ریخته‌گری و آهنگری", "category=castings-forgings"),
+        ("قالب", "q=%D9%82%D8%A7%D9%84%D8%A8"),
+        (
+            "بوش برنجی",
+            "q=%D8%A8%D9%88%D8%B4+%D8%A8%D8%B1%D9%86%D8%AC%DB%8C",
+        ),
+        ("تابلو برق", "category=switchgear"),
+        ("کاسه نمد", "q=%DA%A9%D8%A7%D8%B3%D9%87+%D9%86%D9%85%D8%AF"),
+    ];
+    let frequencies = [Frequency::Instant, Frequency::Daily, Frequency::Weekly];
+    for (i, (name, query)) in SEARCHES.iter().enumerate() {
+        let (maker, _) = makers[i % makers.len()];
+        let id = crate::db::alerts::insert_saved_search(
+            conn,
+            maker,
+            name,
+            query,
+            frequencies[i % frequencies.len()],
+            now,
+        )?;
+        if i == 6 {
+            crate::db::alerts::set_paused(conn, maker, Some(id), true)?;
+        }
+    }
+    let published: Vec<i32> = crate::db::catalogue::all_need_rows(conn, None)?
+        .into_iter()
+        .filter(|(n, _, _)| n.status == crate::domain::need::NeedStatus::Published)
+        .map(|(n, _, _)| n.id)
+        .skip(20)
+        .take(18)
+        .collect();
+    let mut rows = Vec::new();
+    for (k, need) in published.iter().enumerate() {
+        let (maker, _) = makers[k % 6];
+        rows.push(crate::db::alerts::NewAlert {
+            user_id: maker,
+            need_id: *need,
+            saved_search_id: None,
+            reason: Reason::Profile,
+            // A third mailed yesterday, the rest waiting for the next daily digest.
+            delivery: if k % 3 == 0 {
+                Frequency::Instant
+            } else {
+                Frequency::Daily
+            },
+            created_at: now - chrono::Duration::hours(20),
+        });
+    }
+    crate::db::alerts::insert_alerts(conn, &rows)?;
+    let mailed: Vec<i32> = crate::db::alerts::pending(conn, Frequency::Instant, 100)?
+        .into_iter()
+        .map(|a| a.id)
+        .collect();
+    crate::db::alerts::mark_mailed(conn, &mailed, now - chrono::Duration::hours(19))?;
+    Ok(())
 }
 
 /// Offers of the demo makers on the first published needs: open, accepted (introduced, the

@@ -117,14 +117,32 @@ fn reachable() -> _ {
         .and(users::suspended_at.is_null())
 }
 
-/// Every running saved search of a reachable user: (search, the user's organization).
-pub fn active_saved_searches(conn: &mut Conn) -> QueryResult<Vec<(SavedSearch, Option<i32>)>> {
+/// A running saved search, as the matcher needs it.
+#[derive(Debug, Clone, Queryable)]
+pub struct ActiveSearch {
+    pub id: i32,
+    pub user_id: i32,
+    pub query: String,
+    pub frequency: Frequency,
+    /// The owner's organization: a firm is not alerted to its own needs.
+    pub organization_id: Option<i32>,
+}
+
+/// Every running saved search of a reachable user, ordered by query so that equal ones are
+/// adjacent.
+pub fn active_saved_searches(conn: &mut Conn) -> QueryResult<Vec<ActiveSearch>> {
     saved_searches::table
         .inner_join(users::table)
         .filter(saved_searches::paused.eq(false))
         .filter(reachable())
-        .order(saved_searches::id)
-        .select((SavedSearch::as_select(), users::organization_id))
+        .order((saved_searches::query, saved_searches::id))
+        .select((
+            saved_searches::id,
+            saved_searches::user_id,
+            saved_searches::query,
+            saved_searches::frequency,
+            users::organization_id,
+        ))
         .load(conn)
 }
 

@@ -649,30 +649,49 @@ pub fn suggest(generation: &Generation, q: &str, limit: usize) -> tantivy::Resul
     ids_of(&searcher, &docs)
 }
 
-/// Which of `ids` a search finds: the same query and filters as the search page (never its
-/// relaxed fallback), restricted to these needs. Alerts use it to tell whether newly
-/// published needs match a saved search; the restriction makes it a handful of term lookups.
+/// Where needs are in a view of the index: (need id, document), in document order. Needs not
+/// in the index are left out.
+pub fn locate(searcher: &Searcher, generation: &Generation, ids: &[i32]) -> Vec<(i32, DocAddress)> {
+    let f = generation.fields;
+    let mut out = Vec::new();
+    for id in ids {
+        let term = Term::from_field_i64(f.id, i64::from(*id));
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let Ok(index) = reader.inverted_index(f.id) else {
+                continue;
+            };
+            let Ok(Some(postings)) = index.read_postings(&term, IndexRecordOption::Basic) else {
+                continue;
+            };
+            use tantivy::DocSet;
+            let doc = postings.doc();
+            if doc != tantivy::TERMINATED && reader.alive_bitset().is_none_or(|a| a.is_alive(doc)) {
+                out.push((*id, DocAddress::new(ord as u32, doc)));
+            }
+        }
+    }
+    out.sort_by_key(|(_, d)| *d);
+    out
+}
+
+/// Which of the `targets` (from [`locate`]) a search finds: the same query and filters as the
+/// search page (never its relaxed fallback). Alerts use it to tell whether newly published
+/// needs match a saved search: the query's scorer seeks straight to each target document, so
+/// no posting list is read further than needed and nothing is collected.
 pub fn percolate(
     searcher: &Searcher,
     generation: &Generation,
     req: &SearchRequest,
-    ids: &[i32],
+    targets: &[(i32, DocAddress)],
 ) -> tantivy::Result<Vec<i32>> {
-    if ids.is_empty() {
+    use tantivy::query::EnableScoring;
+    use tantivy::DocSet;
+    if targets.is_empty() {
         return Ok(Vec::new());
     }
     let f = generation.fields;
     let builder = Builder::new(generation, searcher);
-    let mut clauses = vec![
-        (Occur::Must, builder.build(&parse(&req.q), false)),
-        (
-            Occur::Must,
-            boxed(tantivy::query::TermSetQuery::new(
-                ids.iter()
-                    .map(|id| Term::from_field_i64(f.id, i64::from(*id))),
-            )),
-        ),
-    ];
+    let mut clauses = vec![(Occur::Must, builder.build(&parse(&req.q), false))];
     for facet in &req.filters {
         clauses.push((
             Occur::Must,
@@ -682,13 +701,28 @@ pub fn percolate(
             )),
         ));
     }
-    let docs = searcher.search(
-        &BooleanQuery::new(clauses),
-        &tantivy::collector::DocSetCollector,
-    )?;
-    let mut docs: Vec<DocAddress> = docs.into_iter().collect();
-    docs.sort();
-    ids_of(searcher, &docs)
+    let query = BooleanQuery::new(clauses);
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < targets.len() {
+        let segment = targets[i].1.segment_ord;
+        let reader = searcher.segment_reader(segment);
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        while i < targets.len() && targets[i].1.segment_ord == segment {
+            let (id, addr) = targets[i];
+            let at = if scorer.doc() < addr.doc_id {
+                scorer.seek(addr.doc_id)
+            } else {
+                scorer.doc()
+            };
+            if at == addr.doc_id {
+                found.push(id);
+            }
+            i += 1;
+        }
+    }
+    Ok(found)
 }
 
 #[cfg(test)]

@@ -502,6 +502,7 @@ pub fn match_published(
         .collect();
     let owner: HashMap<i32, i32> = published.iter().map(|(id, _, org)| (*id, *org)).collect();
     let published_ids: Vec<i32> = published.iter().map(|(id, _, _)| *id).collect();
+    let targets = crate::search::query::locate(&searcher, &generation, &published_ids);
 
     // (user, need) -> (delivery, reason, search)
     let mut found: HashMap<(i32, i32), (Frequency, Reason, Option<i32>)> = HashMap::new();
@@ -515,29 +516,34 @@ pub fn match_published(
             }
         };
     if !published_ids.is_empty() {
-        for (saved, org) in q::active_saved_searches(conn)? {
-            let Ok(params) = parse_query(&saved.query, categories) else {
+        // Many makers save the same search: each distinct query is run once.
+        let searches = q::active_saved_searches(conn)?;
+        for group in searches.chunk_by(|a, b| a.query == b.query) {
+            let Ok(params) = parse_query(&group[0].query, categories) else {
                 continue; // a category since removed: the search finds nothing
             };
             let Ok(request) = request_for(&params, categories) else {
                 continue;
             };
-            let hits =
-                crate::search::query::percolate(&searcher, &generation, &request, &published_ids)
-                    .map_err(|e| {
+            let hits = crate::search::query::percolate(&searcher, &generation, &request, &targets)
+                .map_err(|e| {
                     AppError::Internal(anyhow::anyhow!("percolating a saved search: {e}"))
                 })?;
             for need in hits {
-                if org.is_some() && owner.get(&need) == org.as_ref() {
-                    continue; // a firm is not alerted to its own needs
+                for saved in group {
+                    if saved.organization_id.is_some()
+                        && owner.get(&need) == saved.organization_id.as_ref()
+                    {
+                        continue; // a firm is not alerted to its own needs
+                    }
+                    offer(
+                        saved.user_id,
+                        need,
+                        saved.frequency,
+                        Reason::Search,
+                        Some(saved.id),
+                    );
                 }
-                offer(
-                    saved.user_id,
-                    need,
-                    saved.frequency,
-                    Reason::Search,
-                    Some(saved.id),
-                );
             }
         }
         crate::services::suppliers::refresh_index(conn, suppliers)?;

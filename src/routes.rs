@@ -4,7 +4,8 @@ use actix_web::web;
 
 use crate::api;
 use crate::web::{
-    account, admin, alerts, catalogue, import, interests, pages, posting, search, suppliers,
+    account, admin, alerts, catalogue, exhibitions, import, interests, pages, posting, search,
+    suppliers,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,6 +33,51 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/unsubscribe", web::get().to(alerts::unsubscribe_form))
         .route("/unsubscribe", web::post().to(alerts::unsubscribe))
         .route("/unsubscribe/undo", web::post().to(alerts::resubscribe))
+        .route("/exhibitions", web::get().to(exhibitions::list))
+        .route("/exhibitions/{slug}", web::get().to(exhibitions::show))
+        .route(
+            "/exhibitions/{slug}/catalogue",
+            web::get().to(exhibitions::catalogue),
+        )
+        .route(
+            "/exhibitions/{slug}/cards",
+            web::get().to(exhibitions::cards),
+        )
+        .route(
+            "/exhibitions/{slug}/screen",
+            web::get().to(exhibitions::screen),
+        )
+        .route(
+            "/exhibitions/{slug}/figures.json",
+            web::get().to(exhibitions::figures),
+        )
+        .route("/n/{id}", web::get().to(exhibitions::short))
+        .route("/admin/exhibitions", web::get().to(exhibitions::admin_list))
+        .route("/admin/exhibitions", web::post().to(exhibitions::create))
+        .route(
+            "/admin/exhibitions/{slug}",
+            web::get().to(exhibitions::admin_show),
+        )
+        .route(
+            "/admin/exhibitions/{slug}",
+            web::post().to(exhibitions::update),
+        )
+        .route(
+            "/admin/exhibitions/{slug}/sections",
+            web::post().to(exhibitions::add_section),
+        )
+        .route(
+            "/admin/exhibitions/{slug}/needs",
+            web::post().to(exhibitions::add_needs),
+        )
+        .route(
+            "/admin/exhibitions/{slug}/needs/{need}",
+            web::post().to(exhibitions::update_entry),
+        )
+        .route(
+            "/admin/exhibitions/{slug}/needs/{need}/remove",
+            web::post().to(exhibitions::remove_entry),
+        )
         .route("/about", web::get().to(pages::about))
         .route("/lang", web::post().to(pages::switch_language))
         .route("/signup", web::get().to(account::signup_form))

@@ -12,6 +12,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod attachments;
 pub mod catalogue;
+pub mod exhibitions;
 pub mod interests;
 pub mod lifecycle;
 pub mod models;

@@ -91,8 +91,52 @@ diesel::allow_tables_to_appear_in_same_query!(
     supplier_photos,
     saved_searches,
     alerts,
-    digest_runs
+    digest_runs,
+    editions,
+    edition_sections,
+    edition_needs
 );
+
+diesel::table! {
+    editions (id) {
+        id -> Integer,
+        slug -> Text,
+        title_fa -> Text,
+        title_en -> Text,
+        starts_on -> Date,
+        ends_on -> Date,
+        venue -> Text,
+        description -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    edition_sections (id) {
+        id -> Integer,
+        edition_id -> Integer,
+        name_fa -> Text,
+        name_en -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    edition_needs (edition_id, need_id) {
+        edition_id -> Integer,
+        need_id -> Integer,
+        section_id -> Nullable<Integer>,
+        booth -> Text,
+        position -> Integer,
+        added_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(edition_needs -> editions (edition_id));
+diesel::joinable!(edition_needs -> needs (need_id));
+diesel::joinable!(edition_sections -> editions (edition_id));
 
 diesel::table! {
     saved_searches (id) {

@@ -99,6 +99,7 @@ stored_text!(
     crate::domain::alerts::InterestMail,
     crate::domain::alerts::Frequency,
     crate::domain::alerts::Reason,
+    crate::domain::exhibition::EditionStatus,
 );
 
 #[cfg(test)]

@@ -5,12 +5,14 @@ pub mod account;
 pub mod alerts;
 pub mod codes;
 pub mod dates;
+pub mod exhibition;
 pub mod files;
 pub mod mail;
 pub mod money;
 pub mod need;
 pub mod organization;
 pub mod places;
+pub mod qr;
 pub mod supplier;
 pub mod text;
 

@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod catalogue;
 pub mod demo;
+pub mod exhibitions;
 pub mod import;
 pub mod interests;
 pub mod need_form;

@@ -106,6 +106,8 @@ pub struct DashboardNeed {
     pub rejected_reason: Option<String>,
     /// Makers' offers awaiting the firm's answer.
     pub offers: i64,
+    /// The exhibition editions showing it, with the booth.
+    pub shown_at: Vec<crate::services::exhibitions::ShownAt>,
 }
 
 /// The firm named on its dashboard.
@@ -156,6 +158,7 @@ impl Posting<'_> {
                         .into_iter()
                         .collect();
                 let mut counts = std::collections::BTreeMap::new();
+                let mut shown = crate::services::exhibitions::shown_at(conn, &ids)?;
                 let needs = rows
                     .iter()
                     .map(|row| {
@@ -172,6 +175,7 @@ impl Posting<'_> {
                             expires_at: row.0.expires_at,
                             rejected_reason,
                             offers: offers.get(&row.0.id).copied().unwrap_or(0),
+                            shown_at: shown.remove(&row.0.id).unwrap_or_default(),
                         }
                     })
                     .collect();

@@ -438,6 +438,27 @@ impl Search<'_> {
             .await
     }
 
+    /// The ids of the public needs a search finds, best first, at most `max`.
+    pub async fn ids(&self, params: SearchParams, max: usize) -> Result<Vec<i32>, AppError> {
+        let mut request = request_for(&params, self.categories)?;
+        request.offset = 0;
+        request.limit = max;
+        request.facet_roots.clear();
+        let index = self.search.clone();
+        self.db
+            .run(move |conn| {
+                let outcome = index
+                    .search(&request)
+                    .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
+                Ok(crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
+                    .into_iter()
+                    .filter(|(n, _, _)| n.status.is_public())
+                    .map(|(n, _, _)| n.id)
+                    .collect())
+            })
+            .await
+    }
+
     /// Runs a search. Only public needs are ever in the index.
     pub async fn search(
         &self,

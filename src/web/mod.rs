@@ -6,6 +6,7 @@ pub mod admin;
 pub mod alerts;
 pub mod catalogue;
 pub mod errors;
+pub mod exhibitions;
 pub mod form;
 pub mod import;
 pub mod interests;

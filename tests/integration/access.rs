@@ -164,6 +164,32 @@ async fn site(require_2fa: bool) -> Site {
     let proposal =
         niaz::db::interests::propose(&mut app.db.conn().unwrap(), draft, member, member).unwrap();
     let photo = crate::fixtures::supplier_photo(&app, member);
+    {
+        let mut conn = app.db.conn().unwrap();
+        let today = chrono::Utc::now().date_naive();
+        let edition = niaz::db::exhibitions::insert_edition(
+            &mut conn,
+            &niaz::db::exhibitions::EditionFields {
+                slug: "site-1405".into(),
+                title_fa: "نمایشگاه آزمون".into(),
+                title_en: String::new(),
+                starts_on: today,
+                ends_on: today,
+                venue: "تبریز".into(),
+                description: String::new(),
+                status: niaz::domain::exhibition::EditionStatus::Open,
+            },
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+        niaz::db::exhibitions::add_needs(
+            &mut conn,
+            edition,
+            &[need],
+            chrono::Utc::now().naive_utc(),
+        )
+        .unwrap();
+    }
     if require_2fa {
         niaz::db::accounts::set_setting(
             &mut app.db.conn().unwrap(),
@@ -293,6 +319,26 @@ fn table(s: &Site) -> Vec<Row> {
         get("/unsubscribe?token=nope", [409; 7]),
         get("/search/export?format=xlsx", ALL_200),
         get("/about", ALL_200),
+        get("/exhibitions", ALL_200),
+        get("/exhibitions/site-1405", ALL_200),
+        get("/exhibitions/site-1405/catalogue", ALL_200),
+        get("/exhibitions/site-1405/cards", ALL_200),
+        get("/exhibitions/site-1405/screen", ALL_200),
+        get("/exhibitions/site-1405/figures.json", ALL_200),
+        get("/exhibitions/nope/screen", [404; 7]),
+        get(format!("/n/{n}"), [302; 7]),
+        get("/n/x", [404; 7]),
+        get("/admin/exhibitions", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get(
+            "/admin/exhibitions/site-1405",
+            [303, 409, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
+        get(
+            "/admin/exhibitions/nope",
+            [303, 409, 403, 403, 403, 404, 404],
+        )
+        .staff_2fa(409, 409),
         get("/signup", [200, 303, 303, 303, 303, 303, 303]),
         get("/verify?token=nope", ALL_200),
         get("/login", [200, 303, 303, 303, 303, 303, 303]),
@@ -442,6 +488,42 @@ fn table(s: &Site) -> Vec<Row> {
             [401, 400, 409, 409, 400, 409, 409],
         )
         .multipart(),
+        post(
+            "/admin/exhibitions",
+            &[("title_fa", "x")],
+            [401, 409, 403, 403, 403, 400, 400],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/exhibitions/site-1405",
+            &[("title_fa", "x")],
+            [401, 409, 403, 403, 403, 400, 400],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/exhibitions/site-1405/sections",
+            &[("name_fa", "سالن ۱")],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/exhibitions/site-1405/needs",
+            &[("need", &n.to_string())],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            format!("/admin/exhibitions/site-1405/needs/{n}"),
+            &[("booth", "A-1"), ("position", "1")],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/exhibitions/site-1405/needs/99999/remove",
+            &[],
+            [401, 409, 403, 403, 403, 404, 404],
+        )
+        .staff_2fa(409, 409),
         post(
             "/alerts",
             &[("query", "q=x"), ("frequency", "daily")],

@@ -5,6 +5,7 @@ mod access;
 mod accounts;
 mod alerts;
 mod catalogue;
+mod exhibitions;
 mod files;
 mod fixtures;
 mod helpers;

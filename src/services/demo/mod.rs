@@ -6,6 +6,7 @@
 //! Persian digits) so search can be exercised on them.
 
 mod data;
+mod exhibitions;
 mod suppliers;
 
 use chrono::{Duration, NaiveDateTime, Utc};
@@ -294,7 +295,9 @@ pub fn load(
         bar.finish_and_clear();
         // The hand-written demo also shows makers; synthetic catalogues are for benchmarks.
         let makers = if count.is_none() {
-            suppliers::load(conn, now)?
+            let makers = suppliers::load(conn, now)?;
+            exhibitions::load(conn, now)?;
+            makers
         } else {
             0
         };

@@ -1,0 +1,3 @@
+DROP TABLE edition_needs;
+DROP TABLE edition_sections;
+DROP TABLE editions;

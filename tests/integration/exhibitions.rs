@@ -1,0 +1,396 @@
+//! The exhibition: editions built from searches, printed catalogue and booth cards whose QR
+//! codes lead to the right needs, the venue screen, and figures taken from the records.
+
+use diesel::prelude::*;
+use niaz::db::schema::{edition_needs, interests, introductions, needs};
+
+use crate::access::browser_for;
+use crate::fixtures::{NeedBuilder, OrgBuilder};
+use crate::helpers::{spawn_demo_app, Browser, TestApp};
+
+/// Reads a QR code drawn by the server: the SVG's module rectangles painted on a grey image,
+/// then decoded by a QR reader.
+fn decode_qr(svg: &str) -> String {
+    let attr = |name: &str| -> usize {
+        let start = svg.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        svg[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    let (w, h) = (attr("width"), attr("height"));
+    let mut dark = vec![false; w * h];
+    let path = svg
+        .split(" d=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap();
+    for rect in path.split('M').filter(|r| !r.is_empty()) {
+        // M{left} {top}h{width}v{height}H{left}V{top}
+        let (left, rest) = rect.split_once(' ').unwrap();
+        let (top, rest) = rest.split_once('h').unwrap();
+        let (width, rest) = rest.split_once('v').unwrap();
+        let (height, _) = rest.split_once('H').unwrap();
+        let [left, top, width, height]: [usize; 4] =
+            [left, top, width, height].map(|v| v.parse().unwrap());
+        for y in top..top + height {
+            for x in left..left + width {
+                dark[y * w + x] = true;
+            }
+        }
+    }
+    let mut img =
+        rqrr::PreparedImage::prepare_from_greyscale(
+            w,
+            h,
+            |x, y| {
+                if dark[y * w + x] {
+                    0
+                } else {
+                    255
+                }
+            },
+        );
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code");
+    grids[0].decode().expect("the QR code decodes").1
+}
+
+fn svgs(html: &str) -> Vec<String> {
+    html.split("<svg ")
+        .skip(1)
+        .map(|s| format!("<svg {}", s.split("</svg>").next().unwrap()))
+        .collect()
+}
+
+async fn organizer(app: &TestApp) -> Browser {
+    browser_for(app, "organizer", 0, 0).await
+}
+
+async fn public_ids(app: &TestApp, query: &str) -> Vec<i64> {
+    let (_, json) = app
+        .get_json(&format!("/api/v1/needs?{query}&limit=100"))
+        .await;
+    assert_eq!(json["relaxed"], false);
+    json["hits"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{json}"))
+        .iter()
+        .map(|n| n["id"].as_i64().unwrap())
+        .collect()
+}
+
+#[actix_web::test]
+async fn an_organizer_builds_an_edition_from_two_searches_and_prints_it() {
+    let app = spawn_demo_app().await;
+    let mut staff = organizer(&app).await;
+    let res = staff
+        .submit(
+            "/admin/exhibitions",
+            "/admin/exhibitions",
+            &[
+                ("title_fa", "نمایشگاه آزمون"),
+                ("title_en", "Test exhibition"),
+                ("slug", "Test-۱۴۰۵"),
+                ("starts_on", "۱۴۰۵/۰۹/۰۱"),
+                ("ends_on", "1405/09/04"),
+                ("venue", "تبریز"),
+                ("description", ""),
+                ("status", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(
+        res.header("location").unwrap(),
+        "/admin/exhibitions/test-1405?done=edition_saved"
+    );
+    for (fa, en) in [("سالن یک", "Hall one"), ("سالن دو", "Hall two")] {
+        let res = staff
+            .submit(
+                "/admin/exhibitions/test-1405",
+                "/admin/exhibitions/test-1405/sections",
+                &[("name_fa", fa), ("name_en", en)],
+            )
+            .await;
+        assert_eq!(res.status, 303);
+    }
+    let q1 = "q=%D8%A8%D9%84%D8%A8%D8%B1%DB%8C%D9%86%DA%AF"; // بلبرینگ
+    let q2 = "category=pumps-valves";
+    let mut expected = public_ids(&app, q1).await;
+    expected.extend(public_ids(&app, q2).await);
+    expected.sort_unstable();
+    expected.dedup();
+    assert!(expected.len() > 5, "{expected:?}");
+    for q in [q1, q2] {
+        let res = staff
+            .submit(
+                "/admin/exhibitions/test-1405",
+                "/admin/exhibitions/test-1405/needs",
+                &[("query", q)],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+    let edition: i32 = niaz::db::schema::editions::table
+        .filter(niaz::db::schema::editions::slug.eq("test-1405"))
+        .select(niaz::db::schema::editions::id)
+        .first(&mut app.db.conn().unwrap())
+        .unwrap();
+    let mut shown: Vec<i64> = edition_needs::table
+        .filter(edition_needs::edition_id.eq(edition))
+        .select(edition_needs::need_id)
+        .load::<i32>(&mut app.db.conn().unwrap())
+        .unwrap()
+        .into_iter()
+        .map(i64::from)
+        .collect();
+    shown.sort_unstable();
+    assert_eq!(
+        shown, expected,
+        "exactly the needs of both searches, each once"
+    );
+
+    // A search with neither words nor filters would take the whole catalogue: refused.
+    let res = staff
+        .submit(
+            "/admin/exhibitions/test-1405",
+            "/admin/exhibitions/test-1405/needs",
+            &[("query", "sort=newest")],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+
+    // Placement: section, booth, order; a bad booth is named and changes nothing.
+    let first = shown[0] as i32;
+    let page = staff.get("/admin/exhibitions/test-1405").await;
+    let section = page
+        .body
+        .split("<option value=\"")
+        .nth(2)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = staff
+        .submit(
+            "/admin/exhibitions/test-1405",
+            &format!("/admin/exhibitions/test-1405/needs/{first}"),
+            &[
+                ("section", &section),
+                ("booth", "غرفه ۱"),
+                ("position", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("کد غرفه حداکثر ۱۲ نویسه"), "{}", res.body);
+    let res = staff
+        .submit(
+            "/admin/exhibitions/test-1405",
+            &format!("/admin/exhibitions/test-1405/needs/{first}"),
+            &[("section", &section), ("booth", "c-۷"), ("position", "1")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let booth: String = edition_needs::table
+        .find((edition, first))
+        .select(edition_needs::booth)
+        .first(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(booth, "C-7");
+
+    // The public page, the catalogue and the cards.
+    let page = app.get("/exhibitions/test-1405").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("سالن یک") && page.body.contains("C-7"));
+    let catalogue = app.get("/exhibitions/test-1405/catalogue").await;
+    assert_eq!(catalogue.status, 200);
+    assert_eq!(
+        catalogue.body.matches("class=\"cat-entry\"").count(),
+        shown.len()
+    );
+    assert_eq!(
+        svgs(&catalogue.body).len(),
+        shown.len(),
+        "a QR code per need"
+    );
+    assert!(
+        catalogue.body.contains("id=\"index-part\"")
+            && catalogue.body.contains("id=\"index-category\"")
+    );
+    let cards = app.get("/exhibitions/test-1405/cards").await;
+    let codes = svgs(&cards.body);
+    assert_eq!(codes.len(), shown.len());
+    // Every card's QR code leads to its own need: the first card is the one placed first.
+    let url = decode_qr(&codes[0]);
+    assert_eq!(url, format!("http://127.0.0.1/n/{first}"));
+    let mut decoded: Vec<i64> = codes
+        .iter()
+        .map(|svg| decode_qr(svg).rsplit('/').next().unwrap().parse().unwrap())
+        .collect();
+    decoded.sort_unstable();
+    assert_eq!(decoded, shown);
+    let short = app.get(&format!("/n/{first}")).await;
+    assert_eq!(short.status, 302);
+    assert_eq!(short.header("location").unwrap(), format!("/needs/{first}"));
+
+    // Removing a need takes it out of every printed page.
+    let res = staff
+        .submit(
+            "/admin/exhibitions/test-1405",
+            &format!("/admin/exhibitions/test-1405/needs/{first}/remove"),
+            &[],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let cards = app.get("/exhibitions/test-1405/cards").await;
+    assert_eq!(svgs(&cards.body).len(), shown.len() - 1);
+}
+
+#[actix_web::test]
+async fn the_venue_screen_needs_no_session_and_its_figures_are_the_records() {
+    let app = spawn_demo_app().await;
+    let screen = app.get("/exhibitions/tabriz-1404/screen").await;
+    assert_eq!(screen.status, 200);
+    assert!(screen.header("set-cookie").is_none(), "no session for a TV");
+    assert!(screen
+        .body
+        .contains("data-figures=\"/exhibitions/tabriz-1404/figures.json\""));
+    assert!(screen.body.contains("class=\"screen-need current\""));
+    let (status, figures) = app.get_json("/exhibitions/tabriz-1404/figures.json").await;
+    assert_eq!(status, 200);
+
+    // Counted straight from the tables.
+    let mut conn = app.db.conn().unwrap();
+    let (edition, starts): (i32, chrono::NaiveDate) = niaz::db::schema::editions::table
+        .filter(niaz::db::schema::editions::slug.eq("tabriz-1404"))
+        .select((
+            niaz::db::schema::editions::id,
+            niaz::db::schema::editions::starts_on,
+        ))
+        .first(&mut *conn)
+        .unwrap();
+    let since = starts.and_hms_opt(0, 0, 0).unwrap();
+    let shown: Vec<i32> = edition_needs::table
+        .filter(edition_needs::edition_id.eq(edition))
+        .select(edition_needs::need_id)
+        .load(&mut *conn)
+        .unwrap();
+    let offers = interests::table
+        .filter(interests::need_id.eq_any(&shown))
+        .filter(interests::created_at.ge(since))
+        .count()
+        .get_result::<i64>(&mut *conn)
+        .unwrap();
+    let intros = introductions::table
+        .filter(introductions::need_id.eq_any(&shown))
+        .filter(introductions::introduced_at.ge(since))
+        .count()
+        .get_result::<i64>(&mut *conn)
+        .unwrap();
+    let localized = needs::table
+        .filter(needs::id.eq_any(&shown))
+        .filter(needs::status.eq("localized"))
+        .count()
+        .get_result::<i64>(&mut *conn)
+        .unwrap();
+    assert_eq!(figures["needs"], shown.len());
+    assert_eq!(figures["interests"], offers);
+    assert_eq!(figures["introductions"], intros);
+    assert_eq!(figures["localized"], localized);
+    assert!(
+        offers > 0 && intros > 0 && localized > 0,
+        "the demo's past edition has results"
+    );
+
+    // The closed edition's public page shows them as its results.
+    let page = app.get("/exhibitions/tabriz-1404").await;
+    assert!(page.body.contains("نتایج این دوره"));
+    let list = app.get("/exhibitions").await;
+    assert!(list.body.contains("/exhibitions/tabriz-1405") && list.body.contains("در حال برگزاری"));
+    assert_eq!(app.get("/exhibitions/nope").await.status, 404);
+    assert_eq!(app.get("/exhibitions/nope/screen").await.status, 404);
+}
+
+#[actix_web::test]
+async fn a_firm_sees_where_its_needs_are_exhibited() {
+    let app = spawn_demo_app().await;
+    let org = OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let need = NeedBuilder::new(org, "بوش برنجی آزمون").insert(&app.db);
+    app.sync();
+    let mut staff = organizer(&app).await;
+    let res = staff
+        .submit(
+            "/admin/exhibitions/tabriz-1405",
+            "/admin/exhibitions/tabriz-1405/needs",
+            &[("need", &need.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let mut buyer = browser_for(&app, "buyer", org, org).await;
+    let page = buyer.get("/my/needs").await;
+    assert!(
+        page.body.contains("/exhibitions/tabriz-1405"),
+        "{}",
+        page.body
+    );
+
+    // A need that is not public cannot be added.
+    let draft = NeedBuilder::new(org, "پیش‌نویس")
+        .status("draft")
+        .insert(&app.db);
+    let res = staff
+        .submit(
+            "/admin/exhibitions/tabriz-1405",
+            "/admin/exhibitions/tabriz-1405/needs",
+            &[("need", &draft.to_string())],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+}
+
+#[actix_web::test]
+async fn a_bad_edition_form_names_every_field_and_keeps_what_was_typed() {
+    let app = spawn_demo_app().await;
+    let mut staff = organizer(&app).await;
+    let res = staff
+        .submit(
+            "/admin/exhibitions",
+            "/admin/exhibitions",
+            &[
+                ("title_fa", ""),
+                ("slug", "تبریز"),
+                ("starts_on", "1405/09/10"),
+                ("ends_on", "1405/09/01"),
+                ("venue", "سالن نمایشگاه تبریز"),
+                ("status", "someday"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    for message in ["فقط حروف کوچک لاتین", "پایان پیش از آغاز است"]
+    {
+        assert!(res.body.contains(message), "{message}");
+    }
+    assert!(
+        res.body.contains("سالن نمایشگاه تبریز"),
+        "what was typed stays"
+    );
+    let res = staff
+        .submit(
+            "/admin/exhibitions",
+            "/admin/exhibitions",
+            &[
+                ("title_fa", "تکراری"),
+                ("slug", "tabriz-1404"),
+                ("starts_on", "1405/09/01"),
+                ("ends_on", "1405/09/02"),
+                ("venue", "تبریز"),
+                ("status", "planned"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("دوره دیگری همین نشانی را دارد"));
+}

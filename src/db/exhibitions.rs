@@ -197,12 +197,11 @@ pub fn remove_entry(conn: &mut Conn, edition: i32, need: i32) -> QueryResult<usi
     diesel::delete(edition_needs::table.find((edition, need))).execute(conn)
 }
 
-/// Where each of these needs is shown: (need, edition slug, Persian title, English title,
-/// booth), the newest editions first.
-pub fn shown_at(
-    conn: &mut Conn,
-    ids: &[i32],
-) -> QueryResult<Vec<(i32, String, String, String, String)>> {
+/// One place a need is shown: (need, edition slug, Persian title, English title, booth).
+pub type ShownRow = (i32, String, String, String, String);
+
+/// Where each of these needs is shown, the newest editions first.
+pub fn shown_at(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ShownRow>> {
     edition_needs::table
         .inner_join(editions::table)
         .filter(edition_needs::need_id.eq_any(ids))

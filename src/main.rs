@@ -192,6 +192,7 @@ fn run() -> anyhow::Result<()> {
                 &status,
                 skip_invalid,
             )?;
+            audit_cli(&db, "niaz import", &file.display().to_string())?;
         }
         Command::Export {
             format,
@@ -232,6 +233,11 @@ fn run() -> anyhow::Result<()> {
                 role.as_str(),
                 email.trim().to_lowercase()
             );
+            audit_cli(
+                &db,
+                "niaz user create",
+                &format!("id={id} role={}", role.as_str()),
+            )?;
         }
         Command::Demo { count, seed } => {
             let config = Config::new(&cli.data, None)?;
@@ -379,5 +385,22 @@ fn export(
             std::io::stdout().write_all(&bytes)?;
         }
     }
+    Ok(())
+}
+
+/// Records a command that changed the site in the staff's audit log.
+fn audit_cli(db: &Db, action: &str, target: &str) -> anyhow::Result<()> {
+    niaz::db::audit::record(
+        &mut *db.conn()?,
+        &niaz::db::audit::Entry {
+            id: 0,
+            actor_id: None,
+            actor: "cli".into(),
+            action: action.into(),
+            target: target.into(),
+            outcome: "done".into(),
+            created_at: chrono::Utc::now().naive_utc(),
+        },
+    )?;
     Ok(())
 }

@@ -4,8 +4,8 @@ use actix_web::web;
 
 use crate::api;
 use crate::web::{
-    account, admin, alerts, catalogue, exhibitions, import, interests, pages, posting, search,
-    suppliers,
+    account, admin, alerts, audit, catalogue, exhibitions, import, interests, pages, posting,
+    search, suppliers,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -188,6 +188,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/review", web::get().to(posting::review_queue))
         .route("/admin/review/{id}", web::post().to(posting::decide))
         .route("/admin", web::get().to(admin::dashboard))
+        .route("/admin/audit", web::get().to(audit::page))
         .route("/admin/users/{id}/role", web::post().to(admin::set_role))
         .route(
             "/admin/organizations/{id}/verify",

@@ -78,6 +78,7 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .app_data(web::FormConfig::default().limit(64 * 1024))
+                .wrap(from_fn(crate::web::audit::record_staff_actions))
                 .wrap(from_fn(crate::web::session::load_session))
                 .wrap(from_fn(crate::web::errors::render_errors))
                 .wrap(security_headers(https))

@@ -11,6 +11,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod attachments;
+pub mod audit;
 pub mod catalogue;
 pub mod exhibitions;
 pub mod interests;

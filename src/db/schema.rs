@@ -94,8 +94,21 @@ diesel::allow_tables_to_appear_in_same_query!(
     digest_runs,
     editions,
     edition_sections,
-    edition_needs
+    edition_needs,
+    audit_log
 );
+
+diesel::table! {
+    audit_log (id) {
+        id -> Integer,
+        actor_id -> Nullable<Integer>,
+        actor -> Text,
+        action -> Text,
+        target -> Text,
+        outcome -> Text,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     editions (id) {

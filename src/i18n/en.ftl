@@ -814,3 +814,18 @@ error-search_too_broad = A search without words or filters brings every need; gi
 error-need_not_public = No published need has this number.
 error-position_invalid = The order is a number from 1 to 100,000.
 error-section_unknown = This section is not part of this edition.
+
+## Audit log
+audit-title = Staff audit log
+audit-intro = Every successful action of organizers and admins (reviews, roles, verifications, imports, exhibitions, ...) and command-line commands are recorded here.
+audit-actor = Who
+audit-action = Action
+audit-target = On
+audit-outcome = Outcome
+audit-when = When
+audit-from = From
+audit-to = To
+audit-any = Any
+audit-filter = Show
+audit-count = { $n } entries
+audit-none = Nothing recorded matches these filters.

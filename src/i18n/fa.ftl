@@ -778,3 +778,18 @@ error-search_too_broad = جست‌وجو بدون واژه یا فیلتر هم�
 error-need_not_public = نیازی با این شماره منتشر نشده است.
 error-position_invalid = ترتیب عددی از ۱ تا ۱۰۰٬۰۰۰ است.
 error-section_unknown = این بخش در این دوره نیست.
+
+## Audit log
+audit-title = گزارش کارهای کارکنان
+audit-intro = هر کار موفق برگزارکنندگان و مدیران (بررسی نیازها، نقش‌ها، تأییدها، ورود فایل، نمایشگاه، ...) و فرمان‌های خط فرمان اینجا ثبت می‌شود.
+audit-actor = کاربر
+audit-action = کار
+audit-target = روی
+audit-outcome = نتیجه
+audit-when = زمان
+audit-from = از تاریخ
+audit-to = تا تاریخ
+audit-any = همه
+audit-filter = نمایش
+audit-count = { $n } مورد
+audit-none = موردی با این فیلترها ثبت نشده است.

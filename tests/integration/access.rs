@@ -330,6 +330,11 @@ fn table(s: &Site) -> Vec<Row> {
         get("/n/x", [404; 7]),
         get("/admin/exhibitions", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get(
+            "/admin/audit?actor=a&from=1405/01/01",
+            [303, 409, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
+        get(
             "/admin/exhibitions/site-1405",
             [303, 409, 403, 403, 403, 200, 200],
         )

@@ -394,3 +394,108 @@ async fn a_bad_edition_form_names_every_field_and_keeps_what_was_typed() {
     assert_eq!(res.status, 400);
     assert!(res.body.contains("دوره دیگری همین نشانی را دارد"));
 }
+
+#[actix_web::test]
+async fn the_audit_log_records_each_staff_action_and_nothing_else() {
+    let app = spawn_demo_app().await;
+    let org = OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let pending = NeedBuilder::new(org, "نیاز در انتظار")
+        .status("pending_review")
+        .insert(&app.db);
+    let mut staff = organizer(&app).await;
+    let mut admin = browser_for(&app, "admin", 0, 0).await;
+    let mut buyer = browser_for(&app, "buyer", org, org).await;
+    let steps = [
+        (
+            "/admin/review".to_string(),
+            format!("/admin/review/{pending}"),
+            vec![("decision", "approve")],
+        ),
+        (
+            "/admin".to_string(),
+            format!("/admin/organizations/{org}/verify"),
+            vec![],
+        ),
+        (
+            "/admin/exhibitions/tabriz-1405".to_string(),
+            "/admin/exhibitions/tabriz-1405/sections".to_string(),
+            vec![("name_fa", "سالن ۶")],
+        ),
+    ];
+    for (page, action, form) in steps {
+        let res = staff.submit(&page, &action, &form).await;
+        assert_eq!(res.status, 303, "{action}: {}", res.body);
+    }
+    let organizer_id =
+        niaz::db::accounts::find_user_by_email(&mut app.db.conn().unwrap(), "organizer@example.ir")
+            .unwrap()
+            .unwrap()
+            .id;
+    let res = admin
+        .submit(
+            "/admin",
+            &format!("/admin/users/{organizer_id}/role"),
+            &[("role", "member")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    // Not recorded: a refused action, and anything a firm's member does.
+    let res = admin
+        .submit(
+            "/admin/exhibitions",
+            "/admin/exhibitions",
+            &[("title_fa", "")],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    buyer
+        .submit("/account", "/account", &[("name", "خریدار")])
+        .await;
+
+    let (entries, _) = niaz::db::audit::list(
+        &mut app.db.conn().unwrap(),
+        &niaz::db::audit::Filter::default(),
+        100,
+        0,
+    )
+    .unwrap();
+    let seen: Vec<(String, String, String)> = entries
+        .iter()
+        .rev()
+        .map(|e| (e.actor.clone(), e.action.clone(), e.target.clone()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "organizer@example.ir".into(),
+                "POST /admin/review/{id}".into(),
+                format!("id={pending}")
+            ),
+            (
+                "organizer@example.ir".into(),
+                "POST /admin/organizations/{id}/verify".into(),
+                format!("id={org}")
+            ),
+            (
+                "organizer@example.ir".into(),
+                "POST /admin/exhibitions/{slug}/sections".into(),
+                "slug=tabriz-1405".into()
+            ),
+            (
+                "admin@example.ir".into(),
+                "POST /admin/users/{id}/role".into(),
+                format!("id={organizer_id}")
+            ),
+        ]
+    );
+    assert!(entries.iter().all(|e| !e.outcome.is_empty()));
+
+    // The page filters by who and what, and names a bad date.
+    let page = admin.get("/admin/audit?actor=admin%40").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("/admin/users/{id}/role"));
+    assert!(!page.body.contains("/admin/review/{id}</bdi>"));
+    let page = admin.get("/admin/audit?from=1405/13/01").await;
+    assert!(page.body.contains("aria-invalid=\"true\""));
+}

@@ -361,6 +361,21 @@ pub fn format_date(date: NaiveDate, lang: Lang) -> String {
     }
 }
 
+/// The month of a date, as a sortable key and a label: ("1405-09", "آذر ۱۴۰۵") in Persian
+/// (Jalali months), ("2026-11", "Nov 2026") in English.
+pub fn month_of(date: NaiveDate, lang: Lang) -> (String, String) {
+    match (lang, to_jalali(date)) {
+        (Lang::Fa, Some((y, m, _))) => (
+            format!("{y}-{m:02}"),
+            fa_digits(&format!("{} {y}", FA_MONTHS[m as usize - 1])),
+        ),
+        _ => (
+            format!("{}-{:02}", date.year(), date.month()),
+            format!("{} {}", EN_MONTHS[date.month0() as usize], date.year()),
+        ),
+    }
+}
+
 /// A short numeric date: "۱۴۰۵/۰۹/۰۵" or "2026-11-26".
 pub fn format_date_numeric(date: NaiveDate, lang: Lang) -> String {
     match lang {

@@ -189,6 +189,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/review/{id}", web::post().to(posting::decide))
         .route("/admin", web::get().to(admin::dashboard))
         .route("/admin/audit", web::get().to(audit::page))
+        .route("/admin/reports", web::get().to(admin::reports))
+        .route("/admin/reports.csv", web::get().to(admin::reports_csv))
         .route("/admin/users/{id}/role", web::post().to(admin::set_role))
         .route(
             "/admin/organizations/{id}/verify",

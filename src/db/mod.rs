@@ -19,6 +19,7 @@ pub mod lifecycle;
 pub mod models;
 pub mod outbox;
 pub mod posting;
+pub mod reports;
 pub mod schema;
 pub mod search;
 mod sql;

@@ -11,6 +11,7 @@ pub mod import;
 pub mod interests;
 pub mod need_form;
 pub mod posting;
+pub mod reports;
 pub mod search;
 pub mod spreadsheet;
 pub mod staff;

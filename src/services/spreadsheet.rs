@@ -702,12 +702,20 @@ pub fn export_rows(rows: &[crate::db::catalogue::NeedRow], audience: Audience) -
         .collect()
 }
 
-/// CSV in UTF-8 with a BOM, so Excel shows Persian correctly.
+/// Needs as CSV in the import format (its header first), in UTF-8 with a BOM, so Excel shows
+/// Persian correctly.
 pub fn write_csv(rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
+    let mut all = vec![COLUMNS.iter().map(|c| c.to_string()).collect()];
+    all.extend_from_slice(rows);
+    write_table_csv(&all)
+}
+
+/// Any table as CSV (the first row is its header), UTF-8 with a BOM; cells that a spreadsheet
+/// would run as formulas are neutralized.
+pub fn write_table_csv(rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        w.write_record(COLUMNS)?;
         for r in rows {
             w.write_record(r.iter().map(|c| neutralize(c).into_owned()))?;
         }

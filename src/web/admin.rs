@@ -97,3 +97,47 @@ pub async fn settings(
         .await?;
     Ok(see_other("/admin?done=settings"))
 }
+
+#[derive(serde::Serialize)]
+struct ReportPage {
+    #[serde(flatten)]
+    report: crate::services::reports::Report,
+}
+
+/// The organizers' dashboard of figures, charts beside their tables.
+pub async fn reports(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, AppError> {
+    viewer.require_staff()?;
+    let report = crate::services::reports::Reports::of(&state)
+        .report(super::lang_of(&req))
+        .await?;
+    render(&state, &req, "admin/reports.html", ReportPage { report })
+}
+
+/// The dashboard's figures as CSV: series, label, value.
+pub async fn reports_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, AppError> {
+    viewer.require_staff()?;
+    let report = crate::services::reports::Reports::of(&state)
+        .report(super::lang_of(&req))
+        .await?;
+    let bytes =
+        crate::services::spreadsheet::write_table_csv(&crate::services::reports::csv_rows(&report))
+            .map_err(AppError::Internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_TYPE,
+            "text/csv; charset=utf-8",
+        ))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"niaz-figures.csv\"",
+        ))
+        .body(bytes))
+}

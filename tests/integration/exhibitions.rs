@@ -499,3 +499,103 @@ async fn the_audit_log_records_each_staff_action_and_nothing_else() {
     let page = admin.get("/admin/audit?from=1405/13/01").await;
     assert!(page.body.contains("aria-invalid=\"true\""));
 }
+
+#[actix_web::test]
+async fn the_dashboard_figures_equal_counts_taken_from_the_database() {
+    use niaz::db::schema::needs::dsl as n;
+    let app = spawn_demo_app().await;
+    let report = niaz::services::reports::Reports::of(&app.state)
+        .report(niaz::i18n::Lang::En)
+        .await
+        .unwrap();
+    let series = |id: &str| {
+        report
+            .series
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("{id}"))
+            .clone()
+    };
+    let sum = |id: &str| series(id).rows.iter().map(|r| r.value).sum::<i64>();
+    let mut conn = app.db.conn().unwrap();
+    for status in niaz::domain::need::NeedStatus::ALL {
+        let counted: i64 = needs::table
+            .filter(n::status.eq(status))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        let label = niaz::i18n::t(niaz::i18n::Lang::En, &format!("status.{}", status.as_str()));
+        let shown = series("by_status")
+            .rows
+            .iter()
+            .find(|r| r.label == label)
+            .unwrap()
+            .value;
+        assert_eq!(shown, counted, "{label}");
+    }
+    let public: i64 = needs::table
+        .filter(n::status.eq_any(niaz::domain::need::NeedStatus::PUBLIC))
+        .count()
+        .get_result(&mut *conn)
+        .unwrap();
+    assert_eq!(sum("by_category"), public);
+    let offers: i64 = interests::table.count().get_result(&mut *conn).unwrap();
+    let intros: i64 = introductions::table.count().get_result(&mut *conn).unwrap();
+    assert!(offers > 0 && intros > 0);
+    assert_eq!(sum("interests_by_month"), offers);
+    assert_eq!(sum("introductions_by_month"), intros);
+    assert_eq!(sum("outcomes"), intros);
+    let open_irr: Option<i64> = needs::table
+        .filter(n::status.eq_any([
+            niaz::domain::need::NeedStatus::Published,
+            niaz::domain::need::NeedStatus::InTalks,
+        ]))
+        .filter(n::currency.eq(niaz::domain::money::Currency::Irr))
+        .select(n::annual_import_value)
+        .load::<Option<i64>>(&mut *conn)
+        .unwrap()
+        .into_iter()
+        .flatten()
+        .reduce(|a, b| a + b);
+    let irr = series("value_totals")
+        .rows
+        .iter()
+        .find(|r| {
+            r.label
+                == format!(
+                    "Open · {}",
+                    niaz::i18n::currency_name(
+                        niaz::domain::money::Currency::Irr,
+                        niaz::i18n::Lang::En
+                    )
+                )
+        })
+        .map(|r| r.value);
+    assert_eq!(irr, open_irr, "{:?}", series("value_totals").rows);
+    assert_eq!(
+        sum("value_by_category_irr"),
+        open_irr.unwrap(),
+        "the categories add up to the total"
+    );
+    for w in &report.waiting {
+        let offers: i64 = interests::table
+            .filter(interests::need_id.eq(w.id))
+            .count()
+            .get_result(&mut *conn)
+            .unwrap();
+        assert_eq!(offers, 0);
+    }
+    drop(conn);
+
+    let mut staff = organizer(&app).await;
+    let page = staff.get("/admin/reports").await;
+    assert_eq!(page.status, 200);
+    let charts = report.series.iter().filter(|s| !s.rows.is_empty()).count();
+    assert_eq!(page.body.matches("<svg class=\"chart\"").count(), charts);
+    let csv = staff.get("/admin/reports.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .body
+        .trim_start_matches('\u{feff}')
+        .starts_with("series,label,value"));
+}

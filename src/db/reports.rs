@@ -46,10 +46,10 @@ pub fn interest_times(conn: &mut Conn) -> QueryResult<Vec<NaiveDateTime>> {
     interests::table.select(interests::created_at).load(conn)
 }
 
-/// Introductions: when, and the outcome each side reported.
-pub fn introduction_rows(
-    conn: &mut Conn,
-) -> QueryResult<Vec<(NaiveDateTime, Option<String>, Option<String>)>> {
+/// An introduction: when, and the outcome the firm and the maker reported.
+pub type IntroductionRow = (NaiveDateTime, Option<String>, Option<String>);
+
+pub fn introduction_rows(conn: &mut Conn) -> QueryResult<Vec<IntroductionRow>> {
     introductions::table
         .select((
             introductions::introduced_at,

@@ -109,7 +109,7 @@ fn build(
     lang: Lang,
     facts: &[q::NeedFact],
     interests: &[chrono::NaiveDateTime],
-    intros: &[(chrono::NaiveDateTime, Option<String>, Option<String>)],
+    intros: &[q::IntroductionRow],
     makers: &[(String, i64)],
     waiting: Vec<(i32, String, Option<chrono::NaiveDateTime>)>,
 ) -> Report {
@@ -215,7 +215,7 @@ fn build(
             .filter(|((c, _), _)| *c == currency)
             .map(|((_, cat), v)| money_row(cat.clone(), *v, currency))
             .collect();
-        rows.sort_by(|a, b| b.value.cmp(&a.value));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.value));
         let mut s = series("value_by_category", lang, rows);
         s.id = format!("value_by_category_{}", currency.code().to_ascii_lowercase());
         s.title = format!("{} · {}", s.title, i18n::currency_name(currency, lang));

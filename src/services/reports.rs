@@ -310,7 +310,9 @@ fn xml_escape(s: &str) -> String {
 }
 
 /// A horizontal bar chart. In Persian the labels stand at the right and the bars grow to the
-/// left; in English the other way. Its table beside it carries the same numbers.
+/// left; in English the other way. Coordinates are laid out left to right whatever the page's
+/// direction (the SVG says so), so anchors mean the same in both languages. Its table beside it
+/// carries the same numbers.
 pub fn bar_chart(title: &str, rows: &[Row], lang: Lang) -> String {
     const WIDTH: i64 = 560;
     const LABELS: i64 = 190;
@@ -320,7 +322,7 @@ pub fn bar_chart(title: &str, rows: &[Row], lang: Lang) -> String {
     let max = rows.iter().map(|r| r.value).max().unwrap_or(0).max(1);
     let height = (rows.len() as i64 * ROW).max(ROW) + 8;
     let mut svg = format!(
-        r#"<svg class="chart" role="img" aria-label="{}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">"#,
+        r#"<svg class="chart" role="img" direction="ltr" aria-label="{}" viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" xmlns="http://www.w3.org/2000/svg">"#,
         xml_escape(title)
     );
     for (i, r) in rows.iter().enumerate() {

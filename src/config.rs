@@ -126,6 +126,10 @@ pub struct ServeArgs {
     /// How many of a need's key words a maker's profile must share to be told of it.
     #[arg(long, env = "NIAZ_ALERT_MIN_WORDS", default_value_t = 2)]
     pub alert_min_words: usize,
+
+    /// Most announcement mails sent a minute (they are queued spread out at this rate).
+    #[arg(long, env = "NIAZ_ANNOUNCE_PER_MINUTE", default_value_t = 60)]
+    pub announce_per_minute: u32,
 }
 
 impl ServeArgs {
@@ -184,6 +188,8 @@ pub struct Config {
     pub alerts_per_day: u32,
     /// Key words a profile must share with a need to be told of it.
     pub alert_min_words: usize,
+    /// Announcement mails queued per minute.
+    pub announce_per_minute: u32,
 }
 
 impl Config {
@@ -282,6 +288,7 @@ impl Config {
             digests,
             alerts_per_day: serve_or_default.alerts_per_day.clamp(1, 1_000),
             alert_min_words: serve_or_default.alert_min_words.clamp(1, 10),
+            announce_per_minute: serve_or_default.announce_per_minute.clamp(1, 10_000),
         })
     }
 

@@ -63,6 +63,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(exhibitions::update),
         )
         .route(
+            "/admin/exhibitions/{slug}/announce",
+            web::post().to(exhibitions::announce),
+        )
+        .route(
             "/admin/exhibitions/{slug}/sections",
             web::post().to(exhibitions::add_section),
         )

@@ -72,6 +72,8 @@ impl AppState {
             &mut *db.conn()?,
             &crate::auth::random_token(),
         )?)?;
+        crate::services::alerts::start_matcher(&mut *db.conn()?)
+            .map_err(|e| anyhow::anyhow!("starting the alerts matcher: {e}"))?;
         let mailer = Mailer::new(
             Transport::from_config(&config.mail)?,
             &config.mail_from,

@@ -399,3 +399,45 @@ pub fn link_key(conn: &mut Conn, fresh: &str) -> QueryResult<String> {
         .select(settings::value)
         .first(conn)
 }
+
+pub fn set_news(conn: &mut Conn, user: i32, on: bool) -> QueryResult<()> {
+    diesel::update(users::table.find(user))
+        .set(users::notify_news.eq(on))
+        .execute(conn)
+        .map(|_| ())
+}
+
+/// Makers who want news of the exhibition, optionally only those of a city or doing a process.
+pub fn news_subscribers(
+    conn: &mut Conn,
+    city: Option<&str>,
+    process: Option<crate::domain::supplier::Process>,
+) -> QueryResult<Vec<crate::db::models::User>> {
+    use super::schema::{supplier_processes, supplier_profiles};
+    let mut q = users::table
+        .filter(users::role.eq(Role::Supplier))
+        .filter(users::notify_news.eq(true))
+        .filter(reachable())
+        .into_boxed();
+    if let Some(city) = city {
+        q = q.filter(
+            users::id.eq_any(
+                supplier_profiles::table
+                    .filter(supplier_profiles::city.eq(city.to_string()))
+                    .select(supplier_profiles::user_id),
+            ),
+        );
+    }
+    if let Some(p) = process {
+        q = q.filter(
+            users::id.eq_any(
+                supplier_processes::table
+                    .filter(supplier_processes::process.eq(p))
+                    .select(supplier_processes::user_id),
+            ),
+        );
+    }
+    q.order(users::id)
+        .select(crate::db::models::User::as_select())
+        .load(conn)
+}

@@ -252,3 +252,11 @@ pub fn figures(conn: &mut Conn, edition: i32, since: NaiveDateTime) -> QueryResu
             .get_result(conn)?,
     })
 }
+
+/// Features a need on the home page, or stops featuring it.
+pub fn set_featured(conn: &mut Conn, need: i32, featured: bool) -> QueryResult<()> {
+    diesel::update(needs::table.find(need))
+        .set(needs::featured.eq(featured))
+        .execute(conn)
+        .map(|_| ())
+}

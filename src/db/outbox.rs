@@ -17,6 +17,11 @@ pub struct NewMail<'a> {
 }
 
 pub fn enqueue(conn: &mut Conn, mail: NewMail<'_>) -> QueryResult<i32> {
+    enqueue_at(conn, mail, Utc::now().naive_utc())
+}
+
+/// Queues a mail to be sent no earlier than `at` (bulk mail is spread out this way).
+pub fn enqueue_at(conn: &mut Conn, mail: NewMail<'_>, at: NaiveDateTime) -> QueryResult<i32> {
     let now = Utc::now().naive_utc();
     diesel::insert_into(outbox::table)
         .values((
@@ -26,7 +31,7 @@ pub fn enqueue(conn: &mut Conn, mail: NewMail<'_>) -> QueryResult<i32> {
             outbox::lang.eq(mail.lang),
             outbox::context.eq(mail.context.to_string()),
             outbox::status.eq(MailStatus::Pending),
-            outbox::next_attempt_at.eq(now),
+            outbox::next_attempt_at.eq(at.max(now)),
             outbox::created_at.eq(now),
         ))
         .returning(outbox::id)

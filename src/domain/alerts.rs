@@ -57,6 +57,8 @@ pub enum Unsubscribe {
     Alerts,
     /// Mails about new interests in the firm's needs.
     Interests,
+    /// News of the exhibition (announcements of editions).
+    News,
 }
 
 impl Unsubscribe {
@@ -67,6 +69,7 @@ impl Unsubscribe {
             Unsubscribe::Search(id) => format!("search-{id}"),
             Unsubscribe::Alerts => "alerts".into(),
             Unsubscribe::Interests => "interests".into(),
+            Unsubscribe::News => "news".into(),
         }
     }
 
@@ -75,6 +78,7 @@ impl Unsubscribe {
             "matches" => Some(Unsubscribe::Matches),
             "alerts" => Some(Unsubscribe::Alerts),
             "interests" => Some(Unsubscribe::Interests),
+            "news" => Some(Unsubscribe::News),
             _ => s
                 .strip_prefix("search-")
                 .and_then(|id| id.parse().ok())
@@ -218,10 +222,18 @@ mod tests {
             Unsubscribe::Search(12),
             Unsubscribe::Alerts,
             Unsubscribe::Interests,
+            Unsubscribe::News,
         ] {
             assert_eq!(Unsubscribe::decode(&kind.encode()), Some(kind));
         }
-        for bad in ["", "search-", "search-0", "search-x", "news", "search--1"] {
+        for bad in [
+            "",
+            "search-",
+            "search-0",
+            "search-x",
+            "newsletter",
+            "search--1",
+        ] {
             assert_eq!(Unsubscribe::decode(bad), None, "{bad}");
         }
     }

@@ -370,6 +370,9 @@ impl Alerts<'_> {
                                 q::drop_pending(conn, user, None, None)?;
                             }
                         }
+                        Unsubscribe::News => {
+                            q::set_news(conn, user, on)?;
+                        }
                         Unsubscribe::Interests => {
                             let found = crate::db::accounts::find_user(conn, user)?
                                 .ok_or(AppError::Conflict("error.link_invalid"))?;
@@ -411,6 +414,7 @@ fn unsubscribe_view(
         Unsubscribe::Matches => ("matches", String::new()),
         Unsubscribe::Alerts => ("alerts", String::new()),
         Unsubscribe::Interests => ("interests", String::new()),
+        Unsubscribe::News => ("news", String::new()),
         Unsubscribe::Search(id) => (
             "search",
             q::saved_search(conn, user, id)?
@@ -454,6 +458,17 @@ fn need_item(
         "reason": reason.as_str(),
         "search": search.unwrap_or_default(),
     })
+}
+
+/// Starts the matcher at the end of the change log if it never ran: what is already published
+/// was never news. Called once while the server starts, before it serves anything, so this
+/// write never meets a request's transaction.
+pub fn start_matcher(conn: &mut Conn) -> Result<(), AppError> {
+    if q::cursor(conn)?.is_none() {
+        let last = crate::db::search::last_change_id(conn)?;
+        q::set_cursor(conn, last)?;
+    }
+    Ok(())
 }
 
 /// Matches the needs published since the last run against saved searches and maker profiles,

@@ -298,6 +298,8 @@ pub struct EntryForm {
     pub booth: String,
     #[serde(default)]
     pub position: String,
+    /// Shown among the featured needs of the home page.
+    pub featured: Option<String>,
 }
 
 impl Exhibitions<'_> {
@@ -486,6 +488,7 @@ impl Exhibitions<'_> {
             return Err(AppError::Invalid(errors));
         }
         let slug = slug.to_string();
+        let featured = form.featured.is_some();
         self.db
             .run(move |conn| {
                 let edition = load_edition(conn, &slug)?;
@@ -496,7 +499,7 @@ impl Exhibitions<'_> {
                 }
                 match q::update_entry(conn, edition.id, need, section, &booth, position)? {
                     0 => Err(AppError::NotFound),
-                    _ => Ok(()),
+                    _ => Ok(q::set_featured(conn, need, featured)?),
                 }
             })
             .await
@@ -514,6 +517,81 @@ impl Exhibitions<'_> {
                 }
             })
             .await
+    }
+}
+
+/// Who an announcement goes to: every maker who wants news, or those of a city, or those
+/// doing a process.
+#[derive(Debug, Deserialize)]
+pub struct AnnounceForm {
+    #[serde(default)]
+    pub city: String,
+    #[serde(default)]
+    pub process: String,
+}
+
+impl Exhibitions<'_> {
+    /// Announces an edition by mail to makers who want news (all, or a city's, or a process's),
+    /// through the outbox, spread at `NIAZ_ANNOUNCE_PER_MINUTE`. Each maker gets one
+    /// announcement of an edition however often it is sent. Returns how many were queued.
+    pub async fn announce(&self, slug: &str, form: &AnnounceForm) -> Result<usize, AppError> {
+        let city = Some(crate::domain::places::canonical_place(form.city.trim()))
+            .filter(|c| !c.is_empty());
+        let process = match form.process.trim() {
+            "" => None,
+            p => Some(
+                crate::domain::supplier::Process::parse(p)
+                    .ok_or_else(|| AppError::invalid("process", "error.process_unknown"))?,
+            ),
+        };
+        let slug = slug.to_string();
+        let base = self.config.base_url.clone();
+        let per_minute = i64::from(self.config.announce_per_minute);
+        let links = self.state.links.clone();
+        let n = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let edition = load_edition(conn, &slug)?;
+                    let now = Utc::now();
+                    let mut queued = 0i64;
+                    for user in crate::db::alerts::news_subscribers(conn, city.as_deref(), process)? {
+                        let kind = format!("announce-{}", edition.id);
+                        if !crate::db::alerts::claim_period(conn, user.id, &kind, "once", now.naive_utc())? {
+                            continue;
+                        }
+                        let lang = crate::i18n::Lang::parse(&user.lang).unwrap_or_default();
+                        let at = now.naive_utc() + chrono::Duration::milliseconds(queued * 60_000 / per_minute);
+                        let f = &edition.fields;
+                        crate::db::outbox::enqueue_at(
+                            conn,
+                            crate::db::outbox::NewMail {
+                                to_email: &user.email,
+                                to_name: &user.name,
+                                template: "announcement",
+                                lang: lang.code(),
+                                context: serde_json::json!({
+                                    "title": if lang == crate::i18n::Lang::En && !f.title_en.is_empty() { &f.title_en } else { &f.title_fa },
+                                    "dates": format!("{} – {}", crate::i18n::format_date(f.starts_on, lang), crate::i18n::format_date(f.ends_on, lang)),
+                                    "venue": f.venue,
+                                    "description": f.description,
+                                    "link": format!("{base}/exhibitions/{}", f.slug),
+                                    "manage": format!("{base}/account/alerts"),
+                                    "unsubscribe_url": crate::services::alerts::unsubscribe_url(&links, &base, user.id, crate::domain::alerts::Unsubscribe::News, now),
+                                }),
+                            },
+                            at,
+                        )?;
+                        queued += 1;
+                    }
+                    Ok(queued as usize)
+                })
+            })
+            .await?;
+        if n > 0 {
+            self.state.outbox.wake();
+        }
+        Ok(n)
     }
 }
 

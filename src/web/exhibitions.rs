@@ -9,7 +9,9 @@ use super::session::Viewer;
 use super::{lang_of, parse_id, render, render_status};
 use crate::error::AppError;
 use crate::i18n;
-use crate::services::exhibitions::{EditionForm, EditionPage, EntryForm, Exhibitions};
+use crate::services::exhibitions::{
+    AnnounceForm, EditionForm, EditionPage, EntryForm, Exhibitions,
+};
 use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
@@ -172,6 +174,7 @@ pub async fn create(
 struct AdminEdition {
     #[serde(flatten)]
     page: EditionPage,
+    processes: Vec<&'static str>,
     values: EditionForm,
     errors: std::collections::BTreeMap<String, String>,
     statuses: [&'static str; 3],
@@ -199,6 +202,10 @@ async fn admin_page(
         "admin/exhibition.html",
         AdminEdition {
             page,
+            processes: crate::domain::supplier::Process::ALL
+                .iter()
+                .map(|p| p.as_str())
+                .collect(),
             values,
             errors,
             statuses: STATUSES,
@@ -361,4 +368,25 @@ pub async fn remove_entry(
     Ok(see_other(&format!(
         "/admin/exhibitions/{slug}?done=entry_removed"
     )))
+}
+
+/// Announces the edition by mail to makers who want news.
+pub async fn announce(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    slug: web::Path<String>,
+    form: Posted<AnnounceForm>,
+) -> Page {
+    viewer.require_staff()?;
+    match Exhibitions::of(&state).announce(&slug, &form).await {
+        Ok(n) => Ok(see_other(&format!(
+            "/admin/exhibitions/{slug}?done=announced&sent={n}"
+        ))),
+        Err(AppError::Invalid(errors)) => {
+            let errors = errors_of(&req, &errors);
+            admin_page(&state, &req, &slug, None, errors, None).await
+        }
+        Err(e) => Err(e),
+    }
 }

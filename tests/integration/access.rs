@@ -334,6 +334,8 @@ fn table(s: &Site) -> Vec<Row> {
             [303, 409, 403, 403, 403, 200, 200],
         )
         .staff_2fa(409, 409),
+        get("/admin/reports", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin/reports.csv", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get(
             "/admin/exhibitions/site-1405",
             [303, 409, 403, 403, 403, 200, 200],
@@ -503,6 +505,12 @@ fn table(s: &Site) -> Vec<Row> {
             "/admin/exhibitions/site-1405",
             &[("title_fa", "x")],
             [401, 409, 403, 403, 403, 400, 400],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/exhibitions/site-1405/announce",
+            &[("process", "cnc_turning")],
+            [401, 409, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(

@@ -599,3 +599,123 @@ async fn the_dashboard_figures_equal_counts_taken_from_the_database() {
         .trim_start_matches('\u{feff}')
         .starts_with("series,label,value"));
 }
+
+#[actix_web::test]
+async fn an_announcement_reaches_each_maker_who_wants_news_once_at_a_bounded_rate() {
+    use niaz::db::schema::{outbox, supplier_profiles, users};
+    let app = spawn_demo_app().await;
+    let tabriz: Vec<i32> = supplier_profiles::table
+        .filter(supplier_profiles::city.eq("تبریز"))
+        .select(supplier_profiles::user_id)
+        .load(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert!(tabriz.len() > 2);
+    // Every maker wants news but one of Tabriz.
+    diesel::update(users::table.filter(users::role.eq("supplier")))
+        .set(users::notify_news.eq(true))
+        .execute(&mut app.db.conn().unwrap())
+        .unwrap();
+    diesel::update(users::table.find(tabriz[0]))
+        .set(users::notify_news.eq(false))
+        .execute(&mut app.db.conn().unwrap())
+        .unwrap();
+    let mut staff = organizer(&app).await;
+    let (page, city) = ("/admin/exhibitions/tabriz-1405", "تبریز");
+    let res = staff
+        .submit(
+            page,
+            "/admin/exhibitions/tabriz-1405/announce",
+            &[("city", city)],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert!(res
+        .header("location")
+        .unwrap()
+        .ends_with(&format!("sent={}", tabriz.len() - 1)));
+    let res = staff
+        .submit(
+            page,
+            "/admin/exhibitions/tabriz-1405/announce",
+            &[("city", city)],
+        )
+        .await;
+    assert!(
+        res.header("location").unwrap().ends_with("sent=0"),
+        "once per maker"
+    );
+    let queued: i64 = outbox::table
+        .filter(outbox::template.eq("announcement"))
+        .count()
+        .get_result(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(queued as usize, tabriz.len() - 1);
+    // 60 a minute: one a second. (The worker may already be sending the first ones.)
+    let waiting: Vec<chrono::NaiveDateTime> = outbox::table
+        .filter(outbox::template.eq("announcement"))
+        .filter(outbox::status.eq("pending"))
+        .order(outbox::next_attempt_at)
+        .select(outbox::next_attempt_at)
+        .load(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert!(waiting.len() >= 2, "{waiting:?}");
+    for pair in waiting.windows(2) {
+        let gap = (pair[1] - pair[0]).num_milliseconds();
+        assert!(
+            (900..=1_100).contains(&gap),
+            "{gap} ms between two announcements"
+        );
+    }
+
+    // The mail carries a one-click link that turns news off.
+    let sent = app.drain_mail().await;
+    let msg = sent
+        .iter()
+        .find(|m| m.subject.contains("نمایشگاه نیازهای صنعت"))
+        .expect("an announcement was sent");
+    let url = msg.unsubscribe.clone().unwrap();
+    let path = format!("/{}", url.splitn(4, '/').nth(3).unwrap());
+    assert_eq!(
+        app.post_form(&path, &[("List-Unsubscribe", "One-Click")])
+            .await
+            .status,
+        200
+    );
+    let still: i64 = users::table
+        .filter(users::email.eq(&msg.to))
+        .filter(users::notify_news.eq(true))
+        .count()
+        .get_result(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(still, 0);
+
+    // Featuring a need of the edition puts it on the home page.
+    let need: i32 = edition_needs::table
+        .inner_join(niaz::db::schema::editions::table)
+        .filter(niaz::db::schema::editions::slug.eq("tabriz-1405"))
+        .select(edition_needs::need_id)
+        .first(&mut app.db.conn().unwrap())
+        .unwrap();
+    diesel::update(needs::table)
+        .set(needs::featured.eq(false))
+        .execute(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert!(!app
+        .get("/")
+        .await
+        .body
+        .contains(&format!("href=\"/needs/{need}\"")));
+    let res = staff
+        .submit(
+            "/admin/exhibitions/tabriz-1405",
+            &format!("/admin/exhibitions/tabriz-1405/needs/{need}"),
+            &[("booth", "B1-01"), ("position", "1"), ("featured", "1")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    assert!(app
+        .get("/")
+        .await
+        .body
+        .contains(&format!("href=\"/needs/{need}\"")));
+}

@@ -75,6 +75,10 @@ pub async fn spawn_demo_app() -> TestApp {
     let app = spawn_app().await;
     let mut conn = app.db.conn().unwrap();
     niaz::services::demo::load(&mut conn, None, 1405, false).unwrap();
+    // As `serve --demo` does, which loads the demo before the server starts: the demo's needs
+    // are the catalogue as it was, not news for the alerts.
+    let last = niaz::db::search::last_change_id(&mut conn).unwrap();
+    niaz::db::alerts::set_cursor(&mut conn, last).unwrap();
     app.sync();
     app
 }

@@ -55,6 +55,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/exhibitions", web::get().to(exhibitions::admin_list))
         .route("/admin/exhibitions", web::post().to(exhibitions::create))
         .route(
+            "/admin/exhibitions/add",
+            web::post().to(exhibitions::add_results),
+        )
+        .route(
             "/admin/exhibitions/{slug}",
             web::get().to(exhibitions::admin_show),
         )

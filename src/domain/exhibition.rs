@@ -33,7 +33,9 @@ pub fn parse_slug(raw: &str) -> Result<String, FieldError> {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
-        && !slug.contains("--");
+        && !slug.contains("--")
+        // `/admin/exhibitions/add` is a page of its own.
+        && slug != "add";
     if ok {
         Ok(slug)
     } else {

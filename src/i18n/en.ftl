@@ -870,3 +870,4 @@ unsubscribe-what_news = news of the exhibition
 email-announcement_subject = Industry needs exhibition: { $title }
 email-announcement_text = A new edition of the industry needs exhibition is on. See the parts the province's industry imports and offer to make them:
 email-announcement_button = See the needs of this edition
+edition-add_results = Add all these results to the edition

@@ -834,3 +834,4 @@ unsubscribe-what_news = ایمیل خبرهای نمایشگاه
 email-announcement_subject = نمایشگاه نیازهای صنعت: { $title }
 email-announcement_text = دوره تازه نمایشگاه نیازهای صنعت برگزار می‌شود. نیازهای وارداتی صنایع استان را ببینید و ساختشان را پیشنهاد دهید:
 email-announcement_button = دیدن نیازهای این دوره
+edition-add_results = افزودن همه این نتایج به دوره

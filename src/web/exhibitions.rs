@@ -390,3 +390,28 @@ pub async fn announce(
         Err(e) => Err(e),
     }
 }
+
+#[derive(Deserialize)]
+pub struct AddResultsForm {
+    #[serde(default)]
+    edition: String,
+    #[serde(default)]
+    query: String,
+}
+
+/// "Add these results to an edition", from the search page.
+pub async fn add_results(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: Posted<AddResultsForm>,
+) -> Page {
+    viewer.require_staff()?;
+    let slug = crate::domain::exhibition::parse_slug(&form.edition)
+        .map_err(|e| AppError::Invalid(vec![e]))?;
+    let n = Exhibitions::of(&state)
+        .add_from_search(&slug, &form.query)
+        .await?;
+    Ok(see_other(&format!(
+        "/admin/exhibitions/{slug}?done=needs_added&added={n}"
+    )))
+}

@@ -27,15 +27,29 @@ struct SearchPage {
     suggestion_href: Option<String>,
     active_filters: Vec<(String, String)>,
     clear_href: String,
+    /// For organizers: the editions this search's needs can be added to.
+    editions: Vec<(String, String, String)>,
 }
 
 pub async fn page(
     state: web::Data<AppState>,
     req: HttpRequest,
+    viewer: super::session::Viewer,
     query: web::Query<Vec<(String, String)>>,
 ) -> Result<HttpResponse, AppError> {
     let lang = lang_of(&req);
     let params = SearchParams::parse(&query, &state.categories)?;
+    let editions = if viewer.user().is_some_and(|u| u.is_staff()) {
+        crate::services::exhibitions::Exhibitions::of(&state)
+            .list()
+            .await?
+            .into_iter()
+            .filter(|e| e.fields.status != crate::domain::exhibition::EditionStatus::Closed)
+            .map(|e| (e.fields.slug, e.fields.title_fa, e.fields.title_en))
+            .collect()
+    } else {
+        Vec::new()
+    };
     let results = search::Search::of(&state)
         .search(params.clone(), lang, true)
         .await?;
@@ -92,6 +106,7 @@ pub async fn page(
             suggestion_href,
             active_filters,
             clear_href,
+            editions,
         },
     )
 }

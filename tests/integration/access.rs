@@ -508,6 +508,12 @@ fn table(s: &Site) -> Vec<Row> {
         )
         .staff_2fa(409, 409),
         post(
+            "/admin/exhibitions/add",
+            &[("edition", "site-1405"), ("query", "q=x")],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
             "/admin/exhibitions/site-1405/announce",
             &[("process", "cnc_turning")],
             [401, 409, 403, 403, 403, 303, 303],

@@ -121,16 +121,26 @@ async fn an_organizer_builds_an_edition_from_two_searches_and_prints_it() {
     expected.sort_unstable();
     expected.dedup();
     assert!(expected.len() > 5, "{expected:?}");
-    for q in [q1, q2] {
-        let res = staff
-            .submit(
-                "/admin/exhibitions/test-1405",
-                "/admin/exhibitions/test-1405/needs",
-                &[("query", q)],
-            )
-            .await;
-        assert_eq!(res.status, 303, "{}", res.body);
-    }
+    // One search pasted on the edition's page, the other added from the search page itself.
+    let res = staff
+        .submit(
+            "/admin/exhibitions/test-1405",
+            "/admin/exhibitions/test-1405/needs",
+            &[("query", q1)],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let search = staff.get(&format!("/search?{q2}")).await;
+    assert!(search.body.contains("action=\"/admin/exhibitions/add\""));
+    assert!(search.body.contains("<option value=\"test-1405\">"));
+    let res = staff
+        .submit(
+            &format!("/search?{q2}"),
+            "/admin/exhibitions/add",
+            &[("edition", "test-1405"), ("query", q2)],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
     let edition: i32 = niaz::db::schema::editions::table
         .filter(niaz::db::schema::editions::slug.eq("test-1405"))
         .select(niaz::db::schema::editions::id)

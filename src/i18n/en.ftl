@@ -871,3 +871,4 @@ email-announcement_subject = Industry needs exhibition: { $title }
 email-announcement_text = A new edition of the industry needs exhibition is on. See the parts the province's industry imports and offer to make them:
 email-announcement_button = See the needs of this edition
 edition-add_results = Add all these results to the edition
+search-results_heading = Needs found

@@ -835,3 +835,4 @@ email-announcement_subject = نمایشگاه نیازهای صنعت: { $title 
 email-announcement_text = دوره تازه نمایشگاه نیازهای صنعت برگزار می‌شود. نیازهای وارداتی صنایع استان را ببینید و ساختشان را پیشنهاد دهید:
 email-announcement_button = دیدن نیازهای این دوره
 edition-add_results = افزودن همه این نتایج به دوره
+search-results_heading = نیازهای یافته‌شده

@@ -46,6 +46,8 @@ pub struct NeedFilter {
     /// Anonymous needs are listed in the catalogue but never under their firm's name.
     pub exclude_anonymous: bool,
     pub featured_only: bool,
+    /// Needs of firms in this city (its canonical spelling).
+    pub city: Option<String>,
 }
 
 fn filtered(filter: &NeedFilter) -> needs::BoxedQuery<'static, diesel::sqlite::Sqlite> {
@@ -63,6 +65,15 @@ fn filtered(filter: &NeedFilter) -> needs::BoxedQuery<'static, diesel::sqlite::S
     }
     if filter.featured_only {
         q = q.filter(needs::featured.eq(true));
+    }
+    if let Some(city) = &filter.city {
+        q = q.filter(
+            needs::organization_id.eq_any(
+                organizations::table
+                    .filter(organizations::city.eq(city.clone()))
+                    .select(organizations::id),
+            ),
+        );
     }
     q
 }

@@ -872,3 +872,5 @@ email-announcement_text = A new edition of the industry needs exhibition is on. 
 email-announcement_button = See the needs of this edition
 edition-add_results = Add all these results to the edition
 search-results_heading = Needs found
+search-landmark_site = Search all needs
+search-landmark_page = This search and its filters

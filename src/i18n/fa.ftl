@@ -836,3 +836,5 @@ email-announcement_text = دوره تازه نمایشگاه نیازهای صن
 email-announcement_button = دیدن نیازهای این دوره
 edition-add_results = افزودن همه این نتایج به دوره
 search-results_heading = نیازهای یافته‌شده
+search-landmark_site = جست‌وجو در همه نیازها
+search-landmark_page = جست‌وجو و فیلترهای این صفحه

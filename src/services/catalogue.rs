@@ -240,6 +240,8 @@ pub struct CatalogueView {
     /// The selected category, if any, and its parent for the breadcrumb.
     pub category: Option<CategoryRef>,
     pub parent: Option<CategoryRef>,
+    /// The city filter, if any (`/needs?city=تبریز`).
+    pub city: Option<String>,
     pub categories: Vec<CategoryCount>,
 }
 
@@ -248,11 +250,15 @@ pub struct CatalogueView {
 pub async fn catalogue(
     db: &Db,
     category_slug: Option<String>,
+    city: Option<String>,
     page: i64,
 ) -> Result<CatalogueView, AppError> {
     db.run(move |conn| {
         let cats = q::all_categories(conn)?;
-        let mut filter = NeedFilter::default();
+        let mut filter = NeedFilter {
+            city: city.clone(),
+            ..NeedFilter::default()
+        };
         let mut selected = None;
         let mut parent = None;
         if let Some(slug) = category_slug {
@@ -284,6 +290,7 @@ pub async fn catalogue(
             ),
             category: selected,
             parent,
+            city,
             categories: category_tree(&cats, &counts),
         })
     })

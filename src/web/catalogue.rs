@@ -11,6 +11,7 @@ use crate::state::AppState;
 #[derive(Deserialize)]
 pub struct CatalogueQuery {
     category: Option<String>,
+    city: Option<String>,
     page: Option<String>,
 }
 
@@ -26,7 +27,12 @@ pub async fn list(
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_string);
-    let view = catalogue::catalogue(&state.db, category, page).await?;
+    let city = query
+        .city
+        .as_deref()
+        .map(crate::domain::places::canonical_place)
+        .filter(|c| !c.is_empty());
+    let view = catalogue::catalogue(&state.db, category, city, page).await?;
     render(&state, &req, "needs/list.html", view)
 }
 

@@ -40,6 +40,30 @@ pub fn lang_of(req: &HttpRequest) -> Lang {
         .unwrap_or_default()
 }
 
+/// A language chosen with `?lang=` is remembered like the switch's choice, so the next click
+/// keeps it.
+fn remembered_language(req: &HttpRequest) -> Option<actix_web::cookie::Cookie<'static>> {
+    let lang = req
+        .query_string()
+        .split('&')
+        .find_map(|pair| pair.strip_prefix("lang="))
+        .and_then(Lang::parse)?;
+    if req
+        .cookie(LANG_COOKIE)
+        .is_some_and(|c| c.value() == lang.code())
+    {
+        return None;
+    }
+    Some(
+        actix_web::cookie::Cookie::build(LANG_COOKIE, lang.code())
+            .path("/")
+            .max_age(actix_web::cookie::time::Duration::days(365))
+            .same_site(actix_web::cookie::SameSite::Lax)
+            .http_only(true)
+            .finish(),
+    )
+}
+
 /// Who is signed in, as every page's navigation needs it.
 #[derive(Serialize)]
 struct ViewerView<'a> {
@@ -101,6 +125,9 @@ pub fn render_status(
     };
     let body = state.templates.render(template, ctx)?;
     let mut res = HttpResponse::build(status);
+    if let Some(cookie) = remembered_language(req) {
+        res.cookie(cookie);
+    }
     res.insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
         .insert_header((header::CONTENT_LANGUAGE, lang.code()))
         .insert_header((header::VARY, "Cookie"));

@@ -76,11 +76,15 @@ pub async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResp
     } else {
         "public, max-age=3600"
     };
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, asset.content_type))
+    let mut res = HttpResponse::Ok();
+    res.insert_header((header::CONTENT_TYPE, asset.content_type))
         .insert_header((header::CACHE_CONTROL, cache))
-        .insert_header((header::ETAG, etag))
-        .body(asset.data.into_owned()))
+        .insert_header((header::ETAG, etag));
+    if !(asset.content_type.starts_with("text/") || asset.content_type == "image/svg+xml") {
+        // Fonts and images are compressed already: gzip only makes them bigger.
+        res.insert_header((header::CONTENT_ENCODING, "identity"));
+    }
+    Ok(res.body(asset.data.into_owned()))
 }
 
 pub async fn not_found() -> Result<HttpResponse, AppError> {

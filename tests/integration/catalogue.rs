@@ -279,3 +279,80 @@ async fn an_unknown_stored_status_is_an_error_not_a_default() {
     let page = app.get(&format!("/needs/{id}")).await;
     assert_eq!(page.status, 500, "never read as a draft or anything else");
 }
+
+/// Fixes of what people met: fonts cached for a year and never gzipped, `?lang=` kept on the
+/// next click, the catalogue filtered by city, labelled search landmarks.
+#[actix_web::test]
+async fn fonts_language_and_city_behave_as_people_expect() {
+    use diesel::prelude::*;
+    let app = crate::helpers::spawn_demo_app().await;
+    let css = app.get("/assets/css/site.css").await;
+    let font = css
+        .body
+        .split("url(\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(
+        font.starts_with("/assets/fonts/Vazirmatn-") && font.contains(".woff2?v="),
+        "{font}"
+    );
+    let res = app
+        .client
+        .get(format!("{}{font}", app.base))
+        .insert_header(("Accept-Encoding", "gzip"))
+        .no_decompress()
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap()),
+        Some("identity"),
+        "a font is not gzipped"
+    );
+    assert!(res
+        .headers()
+        .get("cache-control")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+
+    let en = app.get("/needs?lang=en").await;
+    let cookie = en.header("set-cookie").expect("the choice is remembered");
+    assert!(cookie.starts_with("lang=en"), "{cookie}");
+    let next = app.get_with_cookie("/about", Some("lang=en")).await;
+    assert!(next.body.contains("<html lang=\"en\""));
+
+    let tabriz = "تبریز";
+    let expected: i64 = niaz::db::schema::needs::table
+        .inner_join(niaz::db::schema::organizations::table)
+        .filter(niaz::db::schema::organizations::city.eq(tabriz))
+        .filter(niaz::db::schema::needs::status.eq_any(niaz::domain::need::NeedStatus::PUBLIC))
+        .count()
+        .get_result(&mut app.db.conn().unwrap())
+        .unwrap();
+    assert!(expected > 0);
+    let page = app
+        .get_with_cookie(
+            "/needs?city=%D8%AA%D8%A8%D8%B1%DB%8C%D8%B2",
+            Some("lang=en"),
+        )
+        .await;
+    assert!(
+        page.body.contains(&format!("{expected} needs")),
+        "{expected}"
+    );
+
+    let search = app.get("/search?q=x").await;
+    assert_eq!(
+        search.body.matches("role=\"search\" aria-label=").count(),
+        2
+    );
+}

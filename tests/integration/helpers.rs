@@ -13,7 +13,7 @@ pub struct TestApp {
     pub base: String,
     pub db: Db,
     pub search: std::sync::Arc<niaz::search::SearchIndex>,
-    client: awc::Client,
+    pub client: awc::Client,
     _dir: tempfile::TempDir,
 }
 

@@ -874,3 +874,6 @@ edition-add_results = Add all these results to the edition
 search-results_heading = Needs found
 search-landmark_site = Search all needs
 search-landmark_page = This search and its filters
+need-deadline_passed = Deadline passed
+need-deadline_passed_help = The firm's deadline for offers has passed; the need is still listed and open to offers until the firm closes it or it expires.
+error-deadline_past = This date has passed; give a deadline in the future or leave it empty.

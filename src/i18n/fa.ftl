@@ -838,3 +838,6 @@ edition-add_results = افزودن همه این نتایج به دوره
 search-results_heading = نیازهای یافته‌شده
 search-landmark_site = جست‌وجو در همه نیازها
 search-landmark_page = جست‌وجو و فیلترهای این صفحه
+need-deadline_passed = مهلت گذشته
+need-deadline_passed_help = مهلتی که واحد برای دریافت پیشنهاد گذاشته بود گذشته است؛ نیاز هنوز در فهرست است و پیشنهاد ساخت را می‌پذیرد تا واحد آن را ببندد یا منقضی شود.
+error-deadline_past = این تاریخ گذشته است؛ مهلتی در آینده بدهید یا خالی بگذارید.

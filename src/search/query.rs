@@ -462,11 +462,35 @@ fn run(
             let (n, hits, c) = searcher.search(query, &(Count, top, facets))?;
             (n, hits.into_iter().map(|(_, a)| a).collect::<Vec<_>>(), c)
         }
+        Sort::Deadline => {
+            // Soonest deadline first; deadlines already past after every open one (the most
+            // recently passed first), needs without a deadline last.
+            let now = chrono::Utc::now().timestamp();
+            let by_deadline = top.tweak_score(move |segment: &tantivy::SegmentReader| {
+                let deadlines = segment.fast_fields().i64("deadline").ok();
+                move |doc: tantivy::DocId, _score: tantivy::Score| {
+                    let d = deadlines
+                        .as_ref()
+                        .and_then(|c| c.first(doc))
+                        .unwrap_or(i64::MAX);
+                    let key = if d == i64::MAX {
+                        i64::MAX
+                    } else if d.saturating_add(86_400) > now {
+                        // Open until the end of its day.
+                        (d - now).max(0)
+                    } else {
+                        (i64::MAX / 2).saturating_add(now - d)
+                    };
+                    std::cmp::Reverse(key)
+                }
+            });
+            let (n, hits, c) = searcher.search(query, &(Count, by_deadline, facets))?;
+            (n, hits.into_iter().map(|(_, a)| a).collect(), c)
+        }
         sort => {
             let (field, order) = match sort {
                 Sort::Newest => ("published", Order::Desc),
-                Sort::Value => ("value", Order::Desc),
-                _ => ("deadline", Order::Asc),
+                _ => ("value", Order::Desc),
             };
             let (n, hits, c) = searcher.search(
                 query,

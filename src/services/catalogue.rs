@@ -92,6 +92,9 @@ pub struct NeedView {
     pub origin_country: String,
     pub annual_import_value: Option<i64>,
     pub deadline: Option<chrono::NaiveDate>,
+    /// The deadline for offers has passed: the need stays listed (until it expires or the firm
+    /// closes it) and offers are still welcome, but it is shown as late and sorted last.
+    pub deadline_passed: bool,
     pub status: NeedStatus,
     pub is_open: bool,
     pub anonymous: bool,
@@ -126,6 +129,9 @@ impl NeedView {
             origin_country: need.origin_country.clone(),
             annual_import_value: need.annual_import_value,
             deadline: need.deadline,
+            deadline_passed: need
+                .deadline
+                .is_some_and(|d| d < crate::i18n::local_date(chrono::Utc::now().naive_utc())),
             status: need.status,
             is_open: status.is_open(),
             anonymous: need.anonymous,

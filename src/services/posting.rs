@@ -248,6 +248,15 @@ impl Posting<'_> {
         let get = |k: &str| form.get(k).cloned().unwrap_or_default();
         let find = |v: &str| categories.iter().find(|c| c.slug == v).map(|c| c.id);
         let (fields, mut errors) = need_form::parse(&get, &find, other);
+        // A deadline is when offers are wanted by: one already past means nothing to a maker.
+        // (Imported sheets keep theirs: they record what the firm wrote.)
+        let today = crate::i18n::local_date(Utc::now().naive_utc());
+        if crate::domain::dates::parse_date(&get("deadline")).is_ok_and(|d| d < today) {
+            errors.push(crate::domain::FieldError::new(
+                "deadline",
+                "error.deadline_past",
+            ));
+        }
         if submit {
             if let Some(f) = &fields {
                 errors.extend(check_complete(f, other));

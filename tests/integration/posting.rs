@@ -111,8 +111,15 @@ async fn a_need_goes_from_draft_through_review_to_search() {
         ("unit_price", "140"),
         ("currency", "EUR"),
         ("origin_country", "آلمان"),
-        ("deadline", "1405/06/31"),
+        ("deadline", "1455/06/31"),
     ];
+    // A deadline already past is named, and nothing else changes.
+    let mut past = full;
+    past[10] = ("deadline", "1404/06/31");
+    let res = post(&mut buyer, &format!("/my/needs/{id}/edit"), &past).await;
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("این تاریخ گذشته است"), "{}", res.body);
+    assert_eq!(status_of(&app, id), "draft");
     let res = post(&mut buyer, &format!("/my/needs/{id}/edit"), &full).await;
     assert_eq!(res.status, 303, "{}", res.body);
     assert_eq!(status_of(&app, id), "pending_review");

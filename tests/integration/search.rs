@@ -340,3 +340,40 @@ async fn any_string_is_a_valid_query() {
         );
     }
 }
+
+/// A deadline already past sorts after every open one in "soonest deadline" and is shown as
+/// passed; needs without a deadline come last.
+#[actix_web::test]
+async fn past_deadlines_sort_after_open_ones_and_say_so() {
+    let app = crate::helpers::spawn_app().await;
+    let org = crate::fixtures::OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let today = chrono::Utc::now().date_naive();
+    let past = crate::fixtures::NeedBuilder::new(org, "شیر قدیمی مهلت‌گذشته")
+        .deadline(today - chrono::Duration::days(30))
+        .insert(&app.db);
+    let soon = crate::fixtures::NeedBuilder::new(org, "شیر نزدیک")
+        .deadline(today + chrono::Duration::days(3))
+        .insert(&app.db);
+    let later = crate::fixtures::NeedBuilder::new(org, "شیر دور")
+        .deadline(today + chrono::Duration::days(90))
+        .insert(&app.db);
+    let none = crate::fixtures::NeedBuilder::new(org, "شیر بی‌مهلت").insert(&app.db);
+    app.sync();
+    let (_, json) = app
+        .get_json("/api/v1/needs?q=%D8%B4%DB%8C%D8%B1&sort=deadline")
+        .await;
+    let order: Vec<i64> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(order, [soon, later, past, none].map(i64::from));
+    // The need's own sheet explains what a passed deadline means (cards of similar needs only
+    // carry the badge).
+    let explained = "مهلتی که واحد برای دریافت پیشنهاد گذاشته بود گذشته است";
+    let page = app.get(&format!("/needs/{past}")).await;
+    assert!(page.body.contains(explained));
+    let page = app.get(&format!("/needs/{soon}")).await;
+    assert!(!page.body.contains(explained));
+}

@@ -30,6 +30,7 @@ use crate::domain::account::Role;
 use crate::domain::alerts::{Frequency, InterestMail, Reason, Unsubscribe};
 use crate::domain::need::NeedStatus;
 use crate::domain::text::char_len;
+use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::search::suppliers::SupplierIndex;
 use crate::search::SearchIndex;
@@ -161,7 +162,7 @@ fn parse_query(query: &str, categories: &[Category]) -> Result<SearchParams, App
     SearchParams::parse(&pairs, categories)
 }
 
-fn checked_name(name: &str, fallback: &str) -> Result<String, AppError> {
+fn checked_name(name: &str, fallback: &str) -> Result<String, FieldError> {
     let name = crate::domain::text::clean(name);
     let name = if name.is_empty() {
         crate::domain::text::clean(fallback)
@@ -169,14 +170,13 @@ fn checked_name(name: &str, fallback: &str) -> Result<String, AppError> {
         name
     };
     if char_len(&name) > MAX_NAME_CHARS {
-        return Err(AppError::invalid("name", "error.alert_name_too_long"));
+        return Err(FieldError::new("name", "error.alert_name_too_long"));
     }
     Ok(name)
 }
 
-fn checked_frequency(s: &str) -> Result<Frequency, AppError> {
-    Frequency::parse(s)
-        .ok_or_else(|| AppError::invalid("frequency", "error.alert_frequency_invalid"))
+fn checked_frequency(s: &str) -> Result<Frequency, FieldError> {
+    Frequency::parse(s).ok_or_else(|| FieldError::new("frequency", "error.alert_frequency_invalid"))
 }
 
 impl Alerts<'_> {
@@ -208,15 +208,7 @@ impl Alerts<'_> {
             .map_err(|e| errors.push(e))
             .ok();
         let (Some(name), Some(frequency)) = (name, frequency) else {
-            return Err(AppError::Invalid(
-                errors
-                    .into_iter()
-                    .flat_map(|e| match e {
-                        AppError::Invalid(v) => v,
-                        _ => Vec::new(),
-                    })
-                    .collect(),
-            ));
+            return Err(AppError::Invalid(errors));
         };
         let user_id = user.id;
         self.db
@@ -267,15 +259,7 @@ impl Alerts<'_> {
                     .map_err(|e| errors.push(e))
                     .ok();
                 let (Some(name), Some(frequency)) = (name, frequency) else {
-                    return Err(AppError::Invalid(
-                        errors
-                            .into_iter()
-                            .flat_map(|e| match e {
-                                AppError::Invalid(v) => v,
-                                _ => Vec::new(),
-                            })
-                            .collect(),
-                    ));
+                    return Err(AppError::Invalid(errors));
                 };
                 let now = Utc::now().naive_utc();
                 q::update_saved_search(conn, id, &name, frequency, paused, now)?;

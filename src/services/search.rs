@@ -415,31 +415,20 @@ pub struct Suggestion {
 impl Search<'_> {
     /// The needs a search finds (up to [`EXPORT_MAX`]), as spreadsheet rows.
     pub async fn export(&self, params: SearchParams) -> Result<Vec<Vec<String>>, AppError> {
-        let mut request = request_for(&params, self.categories)?;
-        request.offset = 0;
-        request.limit = EXPORT_MAX;
-        request.facet_roots.clear();
-        let index = self.search.clone();
-        self.db
-            .run(move |conn| {
-                let outcome = index
-                    .search(&request)
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
-                // The index may lag a moment behind the database: only what is public now goes out.
-                let rows: Vec<_> = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
-                    .into_iter()
-                    .filter(|(n, _, _)| n.status.is_public())
-                    .collect();
-                Ok(super::spreadsheet::export_rows(
-                    &rows,
-                    super::spreadsheet::Audience::Public,
-                ))
-            })
-            .await
+        let rows = self.public_rows(params, EXPORT_MAX).await?;
+        Ok(super::spreadsheet::export_rows(
+            &rows,
+            super::spreadsheet::Audience::Public,
+        ))
     }
 
-    /// The ids of the public needs a search finds, best first, at most `max`.
-    pub async fn ids(&self, params: SearchParams, max: usize) -> Result<Vec<i32>, AppError> {
+    /// The public needs a search finds, best first, at most `max`, without facets. The index
+    /// may lag a moment behind the database: only what is public now is returned.
+    async fn public_rows(
+        &self,
+        params: SearchParams,
+        max: usize,
+    ) -> Result<Vec<crate::db::catalogue::NeedRow>, AppError> {
         let mut request = request_for(&params, self.categories)?;
         request.offset = 0;
         request.limit = max;
@@ -453,10 +442,19 @@ impl Search<'_> {
                 Ok(crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
                     .into_iter()
                     .filter(|(n, _, _)| n.status.is_public())
-                    .map(|(n, _, _)| n.id)
                     .collect())
             })
             .await
+    }
+
+    /// The ids of the public needs a search finds, best first, at most `max`.
+    pub async fn ids(&self, params: SearchParams, max: usize) -> Result<Vec<i32>, AppError> {
+        Ok(self
+            .public_rows(params, max)
+            .await?
+            .into_iter()
+            .map(|(n, _, _)| n.id)
+            .collect())
     }
 
     /// Runs a search. Only public needs are ever in the index.

@@ -108,6 +108,8 @@ pub struct ReviewItem {
     #[serde(flatten)]
     pub need: NeedView,
     pub firm_name: String,
+    /// Its drawings and photos, so the decision needs no other page.
+    pub files: Vec<crate::db::models::Attachment>,
 }
 
 impl Staff<'_> {
@@ -274,13 +276,16 @@ impl Staff<'_> {
     pub async fn review_queue(&self) -> Result<Vec<ReviewItem>, AppError> {
         self.db
             .run(|conn| {
-                Ok(crate::db::posting::review_queue(conn)?
+                crate::db::posting::review_queue(conn)?
                     .iter()
-                    .map(|row| ReviewItem {
-                        need: NeedView::from_row(row),
-                        firm_name: row.1.name.clone(),
+                    .map(|row| {
+                        Ok(ReviewItem {
+                            need: NeedView::from_row(row),
+                            firm_name: row.1.name.clone(),
+                            files: crate::db::attachments::of_need(conn, row.0.id)?,
+                        })
                     })
-                    .collect())
+                    .collect()
             })
             .await
     }

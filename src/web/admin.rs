@@ -104,16 +104,25 @@ struct ReportPage {
     report: crate::services::reports::Report,
 }
 
+/// The figures, for staff only, in the page's language.
+async fn staff_report(
+    state: &web::Data<AppState>,
+    req: &HttpRequest,
+    viewer: &Viewer,
+) -> Result<crate::services::reports::Report, AppError> {
+    viewer.require_staff()?;
+    crate::services::reports::Reports::of(state)
+        .report(super::lang_of(req))
+        .await
+}
+
 /// The organizers' dashboard of figures, charts beside their tables.
 pub async fn reports(
     state: web::Data<AppState>,
     req: HttpRequest,
     viewer: Viewer,
 ) -> Result<HttpResponse, AppError> {
-    viewer.require_staff()?;
-    let report = crate::services::reports::Reports::of(&state)
-        .report(super::lang_of(&req))
-        .await?;
+    let report = staff_report(&state, &req, &viewer).await?;
     render(&state, &req, "admin/reports.html", ReportPage { report })
 }
 
@@ -123,10 +132,7 @@ pub async fn reports_csv(
     req: HttpRequest,
     viewer: Viewer,
 ) -> Result<HttpResponse, AppError> {
-    viewer.require_staff()?;
-    let report = crate::services::reports::Reports::of(&state)
-        .report(super::lang_of(&req))
-        .await?;
+    let report = staff_report(&state, &req, &viewer).await?;
     let bytes =
         crate::services::spreadsheet::write_table_csv(&crate::services::reports::csv_rows(&report))
             .map_err(AppError::Internal)?;

@@ -476,3 +476,32 @@ async fn organizers_post_for_a_firm_and_publish_directly() {
         .0;
     assert_eq!(need.organization_id, org);
 }
+
+/// The review queue shows what an organizer needs to decide: part number, quantity, value,
+/// category and the drawings, without opening another page.
+#[actix_web::test]
+async fn the_review_queue_shows_everything_needed_to_decide() {
+    let app = crate::helpers::spawn_app().await;
+    let org = crate::fixtures::OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let need = crate::fixtures::NeedBuilder::new(org, "چرخ‌دنده مارپیچ")
+        .part_number("HG-2040-Z")
+        .quantity(300, 2_500, "EUR")
+        .status("pending_review")
+        .insert(&app.db);
+    let file = crate::fixtures::attach_png(&app, need, "drawing.png", true);
+    let mut organizer = crate::access::browser_for(&app, "organizer", 0, 0).await;
+    let queue = organizer.get("/admin/review").await;
+    assert_eq!(queue.status, 200);
+    for expected in [
+        "چرخ‌دنده مارپیچ".to_string(),
+        "HG-2040-Z".to_string(),
+        "۳۰۰".to_string(),
+        format!("/files/{file}/thumb"),
+    ] {
+        assert!(queue.body.contains(&expected), "{expected}");
+    }
+    assert_eq!(
+        organizer.get(&format!("/files/{file}/thumb")).await.status,
+        200
+    );
+}

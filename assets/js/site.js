@@ -1,6 +1,11 @@
 // Progressive enhancements only: every page works without this file.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
+  // On a phone the filters start closed, one tap away; without this file they are simply open.
+  if (window.matchMedia && window.matchMedia("(max-width: 800px)").matches) {
+    document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) { d.open = false; });
+  }
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

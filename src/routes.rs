@@ -4,8 +4,8 @@ use actix_web::web;
 
 use crate::api;
 use crate::web::{
-    account, admin, alerts, audit, catalogue, exhibitions, import, interests, pages, posting,
-    search, suppliers,
+    account, admin, alerts, audit, catalogue, exhibitions, firms, import, interests, pages,
+    posting, search, suppliers,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -141,6 +141,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(account::totp_disable),
         )
         .route("/my/needs", web::get().to(posting::dashboard))
+        .route("/my/firm", web::get().to(firms::own_form))
+        .route("/my/firm", web::post().to(firms::own_save))
+        .route("/admin/firms", web::get().to(firms::admin_list))
+        .route("/admin/firms/{id}", web::get().to(firms::admin_form))
+        .route("/admin/firms/{id}", web::post().to(firms::admin_save))
+        .route("/admin/firms/{id}/merge", web::post().to(firms::merge))
         .route("/my/needs/new", web::get().to(posting::new_form))
         .route("/my/needs/new", web::post().to(posting::create))
         .route("/my/needs/{id}/edit", web::get().to(posting::edit_form))

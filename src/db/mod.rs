@@ -14,6 +14,7 @@ pub mod attachments;
 pub mod audit;
 pub mod catalogue;
 pub mod exhibitions;
+pub mod firms;
 pub mod interests;
 pub mod lifecycle;
 pub mod models;

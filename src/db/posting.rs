@@ -140,3 +140,11 @@ pub fn last_decisions(
         .map(|(need, decision, reason)| (need, (decision, reason)))
         .collect())
 }
+
+/// The ids of every need of a firm.
+pub fn need_ids_of(conn: &mut Conn, org: i32) -> QueryResult<Vec<i32>> {
+    needs::table
+        .filter(needs::organization_id.eq(org))
+        .select(needs::id)
+        .load(conn)
+}

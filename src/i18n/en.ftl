@@ -877,3 +877,25 @@ search-landmark_page = This search and its filters
 need-deadline_passed = Deadline passed
 need-deadline_passed_help = The firm's deadline for offers has passed; the need is still listed and open to offers until the firm closes it or it expires.
 error-deadline_past = This date has passed; give a deadline in the future or leave it empty.
+
+## Firms
+firm-edit_title = Firm profile
+firm-public_page = Public page
+firm-city = City
+firm-city_help = The firm's needs show this city and are found by the city filter.
+firm-province = Province
+firm-website = Website
+firm-description = About the firm
+firm-no_city = Your firm's city is not set: your needs are not found by the city filter.
+firm-list_title = Firms
+firm-name = Name
+firm-need_count = Needs
+firm-members = Members
+firm-merge = Merge into
+firm-merge_into = Number of the firm to merge this one into
+firm-merge_help = Merge a firm registered twice into the other: its needs and members move to the target firm and it is deleted; the staff audit log records it.
+flash-firm_saved = Firm profile saved.
+flash-firms_merged = The two firms were merged.
+error-website_invalid = The full address of the website, with http:// or https://
+error-merge_same = A firm cannot be merged into itself.
+error-firm_unknown = No firm has this number.

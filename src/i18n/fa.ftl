@@ -841,3 +841,25 @@ search-landmark_page = جست‌وجو و فیلترهای این صفحه
 need-deadline_passed = مهلت گذشته
 need-deadline_passed_help = مهلتی که واحد برای دریافت پیشنهاد گذاشته بود گذشته است؛ نیاز هنوز در فهرست است و پیشنهاد ساخت را می‌پذیرد تا واحد آن را ببندد یا منقضی شود.
 error-deadline_past = این تاریخ گذشته است؛ مهلتی در آینده بدهید یا خالی بگذارید.
+
+## Firms
+firm-edit_title = نمایه واحد
+firm-public_page = صفحه عمومی
+firm-city = شهر
+firm-city_help = نیازهای واحد با این شهر نشان داده می‌شود و در فیلتر شهر پیدا می‌شود.
+firm-province = استان
+firm-website = وب‌سایت
+firm-description = معرفی واحد
+firm-no_city = شهر واحد شما ثبت نشده است؛ نیازهایتان در فیلتر شهر پیدا نمی‌شود.
+firm-list_title = واحدها
+firm-name = نام
+firm-need_count = نیاز
+firm-members = عضو
+firm-merge = ادغام در
+firm-merge_into = شماره واحدی که این واحد در آن ادغام شود
+firm-merge_help = واحدی که دو بار ثبت شده را در واحد دیگر ادغام کنید: نیازها و اعضای آن به واحد مقصد منتقل می‌شوند و خودش حذف می‌شود؛ این کار در گزارش کارهای کارکنان ثبت می‌شود.
+flash-firm_saved = نمایه واحد ذخیره شد.
+flash-firms_merged = دو واحد ادغام شدند.
+error-website_invalid = نشانی کامل وب‌سایت، با http:// یا https://
+error-merge_same = واحدی را نمی‌توان در خودش ادغام کرد.
+error-firm_unknown = واحدی با این شماره نیست.

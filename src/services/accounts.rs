@@ -294,6 +294,7 @@ impl Accounts<'_> {
             id: o.id,
             name: o.fields.name,
             verified: o.fields.verified,
+            city: o.fields.city,
         }))
     }
 

@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod catalogue;
 pub mod demo;
 pub mod exhibitions;
+pub mod firms;
 pub mod import;
 pub mod interests;
 pub mod need_form;

@@ -116,6 +116,8 @@ pub struct FirmSummary {
     pub id: i32,
     pub name: String,
     pub verified: bool,
+    /// Empty until a member fills in the firm's profile.
+    pub city: String,
 }
 
 /// A firm's needs, newest first, with counts per status.
@@ -183,6 +185,7 @@ impl Posting<'_> {
                     id: o.id,
                     name: o.fields.name,
                     verified: o.fields.verified,
+                    city: o.fields.city,
                 });
                 Ok(Dashboard {
                     needs,

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod errors;
 pub mod exhibitions;
+pub mod firms;
 pub mod form;
 pub mod import;
 pub mod interests;

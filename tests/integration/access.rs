@@ -335,6 +335,13 @@ fn table(s: &Site) -> Vec<Row> {
         )
         .staff_2fa(409, 409),
         get("/admin/reports", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/my/firm", [303, 409, 200, 200, 403, 403, 403]),
+        get("/admin/firms", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get(
+            format!("/admin/firms/{}", s.org),
+            [303, 409, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
         get("/admin/reports.csv", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get(
             "/admin/exhibitions/site-1405",
@@ -505,6 +512,23 @@ fn table(s: &Site) -> Vec<Row> {
             "/admin/exhibitions/site-1405",
             &[("title_fa", "x")],
             [401, 409, 403, 403, 403, 400, 400],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/my/firm",
+            &[("city", "تبریز")],
+            [401, 409, 303, 303, 403, 403, 403],
+        ),
+        post(
+            format!("/admin/firms/{}", s.org),
+            &[("city", "تبریز")],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/firms/99999/merge",
+            &[("into", "1")],
+            [401, 409, 403, 403, 403, 404, 404],
         )
         .staff_2fa(409, 409),
         post(

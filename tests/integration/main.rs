@@ -7,6 +7,7 @@ mod alerts;
 mod catalogue;
 mod exhibitions;
 mod files;
+mod firms;
 mod fixtures;
 mod helpers;
 mod interests;

@@ -899,3 +899,4 @@ flash-firms_merged = The two firms were merged.
 error-website_invalid = The full address of the website, with http:// or https://
 error-merge_same = A firm cannot be merged into itself.
 error-firm_unknown = No firm has this number.
+need-category_choose = — choose a category —

@@ -863,3 +863,4 @@ flash-firms_merged = دو واحد ادغام شدند.
 error-website_invalid = نشانی کامل وب‌سایت، با http:// یا https://
 error-merge_same = واحدی را نمی‌توان در خودش ادغام کرد.
 error-firm_unknown = واحدی با این شماره نیست.
+need-category_choose = — گروه را انتخاب کنید —

@@ -261,8 +261,38 @@ impl Posting<'_> {
             ));
         }
         if submit {
-            if let Some(f) = &fields {
-                errors.extend(check_complete(f, other));
+            match &fields {
+                Some(f) => errors.extend(check_complete(f, other)),
+                // Other fields are wrong too: say what is missing now, not after they are fixed.
+                None => {
+                    let other_slug = categories
+                        .iter()
+                        .find(|c| c.id == other)
+                        .map(|c| c.slug.as_str());
+                    let missing = [
+                        (
+                            "description",
+                            get("description").trim().is_empty(),
+                            "error.required",
+                        ),
+                        (
+                            "category",
+                            get("category").trim().is_empty()
+                                || Some(get("category").trim()) == other_slug,
+                            "error.category_choose",
+                        ),
+                        (
+                            "quantity_per_year",
+                            get("quantity_per_year").trim().is_empty(),
+                            "error.required",
+                        ),
+                    ];
+                    for (field, absent, key) in missing {
+                        if absent && !errors.iter().any(|e| e.field == field) {
+                            errors.push(crate::domain::FieldError::new(field, key));
+                        }
+                    }
+                }
             }
         }
         let chosen_org = get("organization_id").parse().ok();

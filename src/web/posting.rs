@@ -223,7 +223,19 @@ pub async fn edit_form(
     let user = viewer.require_verified()?;
     let id = parse_id(&id)?;
     posting::managed(&state.db, user, id).await?;
-    let values = Posting::of(&state).edit_values(id).await?;
+    let mut values = Posting::of(&state).edit_values(id).await?;
+    // A reopened Persian form shows the deadline as it was typed there: Jalali, Persian digits.
+    if lang_of(&req) == crate::i18n::Lang::Fa {
+        if let Some(d) = values
+            .get("deadline")
+            .and_then(|v| crate::domain::dates::parse_date(v).ok())
+        {
+            values.insert(
+                "deadline".into(),
+                crate::i18n::format_date_numeric(d, crate::i18n::Lang::Fa),
+            );
+        }
+    }
     let extras = FormExtras {
         done: flash(query.done.as_deref()),
         ..FormExtras::default()

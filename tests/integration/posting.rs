@@ -505,3 +505,70 @@ async fn the_review_queue_shows_everything_needed_to_decide() {
         200
     );
 }
+
+/// The need form as people meet it: no category chosen for them, Enter saves a draft, help
+/// tied to its field, every missing and wrong field named at once, a reopened deadline in the
+/// form it was typed in.
+#[actix_web::test]
+async fn the_need_form_names_everything_at_once_and_enter_saves_a_draft() {
+    let app = crate::helpers::spawn_app().await;
+    let org = crate::fixtures::OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let mut buyer = crate::access::browser_for(&app, "buyer", org, org).await;
+    let form = buyer.get("/my/needs/new").await;
+    assert!(
+        form.body.contains("<option value=\"\" selected>"),
+        "no category chosen for them"
+    );
+    assert!(!form.body.contains("<option value=\"other\""));
+    let first_action = form.body.split("name=\"action\" value=\"").nth(1).unwrap();
+    assert!(first_action.starts_with("draft"), "Enter saves a draft");
+    assert!(
+        form.body.contains("aria-describedby=\"h-deadline\"")
+            && form.body.contains("id=\"h-deadline\"")
+    );
+
+    let res = post(
+        &mut buyer,
+        "/my/needs/new",
+        &[
+            ("action", "submit"),
+            ("title", "واشر مسی"),
+            ("unit_price", "ده دلار"),
+            ("currency", "USD"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 400);
+    let errors = res.body.matches("class=\"field-error\"").count();
+    assert!(
+        errors >= 4,
+        "description, category, quantity and price at once: {errors}"
+    );
+    assert!(res.body.contains("گروه مناسب قطعه را انتخاب کنید"));
+    assert!(res.body.contains("واشر مسی"), "what was typed stays");
+
+    let res = post(
+        &mut buyer,
+        "/my/needs/new",
+        &[
+            ("action", "draft"),
+            ("title", "واشر مسی"),
+            ("deadline", "۱۴۵۵/۰۱/۱۵"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let id: i32 = {
+        use diesel::prelude::*;
+        niaz::db::schema::needs::table
+            .filter(niaz::db::schema::needs::title.eq("واشر مسی"))
+            .select(niaz::db::schema::needs::id)
+            .first(&mut app.db.conn().unwrap())
+            .unwrap()
+    };
+    let reopened = buyer.get(&format!("/my/needs/{id}/edit")).await;
+    assert!(
+        reopened.body.contains("value=\"۱۴۵۵/۰۱/۱۵\""),
+        "the deadline as typed"
+    );
+}

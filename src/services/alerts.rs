@@ -617,7 +617,9 @@ pub fn send_instant(
     users.sort_unstable();
     for user_id in users {
         let alerts = by_user.remove(&user_id).unwrap_or_default();
-        queued += conn.transaction(|conn| -> Result<usize, AppError> {
+        // Immediate: it reads, then writes; taking the write lock first means a concurrent
+        // writer makes it wait instead of failing.
+        queued += conn.immediate_transaction(|conn| -> Result<usize, AppError> {
             let Some(user) = crate::db::accounts::find_user(conn, user_id)? else {
                 return Ok(0);
             };

@@ -47,6 +47,22 @@ fn parse_date(value: &Value) -> Option<chrono::NaiveDate> {
         .map(i18n::local_date)
 }
 
+/// The five characters that matter in HTML text and quoted attributes, escaped.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// HTML-escapes the five characters that matter (`& < > " '`). The default formatter also escapes
 /// `/`, which turns every URL in an attribute into `&#x2f;` soup without adding safety for
 /// quoted attributes.
@@ -124,6 +140,23 @@ impl Templates {
             urls.get(path)
                 .cloned()
                 .ok_or_else(|| Error::new(ErrorKind::InvalidOperation, format!("no asset {path}")))
+        });
+        // User text with its codes, numbers and dates isolated left to right (`<bdi>`), so
+        // `6206-2Z` never shows as `2Z-6206` inside Persian. Escapes everything else.
+        env.add_filter("isolate", |v: Value| -> Value {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            let mut out = String::with_capacity(text.len() + 32);
+            for (run, part) in crate::domain::text::ltr_runs(&text) {
+                let escaped = escape_html(part);
+                if run {
+                    out.push_str("<bdi dir=\"ltr\">");
+                    out.push_str(&escaped);
+                    out.push_str("</bdi>");
+                } else {
+                    out.push_str(&escaped);
+                }
+            }
+            Value::from_safe_string(out)
         });
         env.add_filter("num", |state: &State, v: Value| -> Result<String, Error> {
             Ok(i18n::format_number(as_i64(&v)?, lang_of(state)))

@@ -156,3 +156,83 @@ mod tests {
         assert!("یاتاقان".len() > 7);
     }
 }
+
+/// Splits a text into plain parts and left-to-right runs — codes, numbers, dates and Latin
+/// words such as `6206-2Z`, `35-52-7`, `2026-03-20` or `HTD 8M` — so each run can be isolated
+/// when shown inside right-to-left text. Without isolation the bidirectional algorithm reads
+/// numbers after Persian letters as Arabic numbers and shows `35-52-7` as `7-52-35`. Returns
+/// (is a run, slice) pairs covering the whole text in order.
+pub fn ltr_runs(text: &str) -> Vec<(bool, &str)> {
+    fn core(c: char) -> bool {
+        c.is_ascii_alphanumeric() || ('۰'..='۹').contains(&c) || ('٠'..='٩').contains(&c)
+    }
+    fn joiner(c: char) -> bool {
+        matches!(
+            c,
+            '-' | '/' | '.' | ':' | '×' | '*' | '+' | '_' | ',' | '٬' | '٫'
+        )
+    }
+    let mut out = Vec::new();
+    let mut plain_start = 0;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if !core(chars[i].1) {
+            i += 1;
+            continue;
+        }
+        let start = chars[i].0;
+        let mut j = i;
+        let mut end = i; // index of the last core char of the run
+        while j < chars.len() {
+            let c = chars[j].1;
+            if core(c) {
+                end = j;
+                j += 1;
+            } else if joiner(c) && chars.get(j + 1).is_some_and(|n| core(n.1)) {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        let stop = chars.get(end + 1).map_or(text.len(), |c| c.0);
+        if start > plain_start {
+            out.push((false, &text[plain_start..start]));
+        }
+        out.push((true, &text[start..stop]));
+        plain_start = stop;
+        i = end + 1;
+    }
+    if plain_start < text.len() {
+        out.push((false, &text[plain_start..]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod ltr_tests {
+    use super::ltr_runs;
+
+    fn runs(text: &str) -> Vec<&str> {
+        ltr_runs(text)
+            .into_iter()
+            .filter(|(run, _)| *run)
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    #[test]
+    fn codes_numbers_and_dates_are_runs_and_sentence_punctuation_is_not() {
+        assert_eq!(runs("بلبرینگ 6206-2Z برای پمپ."), ["6206-2Z"]);
+        assert_eq!(runs("تسمه 35-52-7"), ["35-52-7"]);
+        assert_eq!(runs("تا 2026-03-20، لطفاً"), ["2026-03-20"]);
+        assert_eq!(runs("قطر ۵۰ و طول ۱۲۰."), ["۵۰", "۱۲۰"]);
+        assert_eq!(runs("ابعاد 45x62x8 و ۴۵×۶۲×۸"), ["45x62x8", "۴۵×۶۲×۸"]);
+        assert_eq!(runs("بدون کد"), Vec::<&str>::new());
+        let all: String = ltr_runs("تسمه تایم HTD 8M-1200-30.")
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(all, "تسمه تایم HTD 8M-1200-30.", "nothing is lost");
+    }
+}

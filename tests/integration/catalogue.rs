@@ -57,14 +57,18 @@ async fn catalogue_paginates_by_twenty() {
     }
     let first = app.get("/needs").await;
     assert_eq!(first.count(CARD), 20);
-    assert!(first.body.contains("قطعه شماره 00"), "newest first");
+    // Numbers inside Persian titles are isolated left to right.
+    assert!(
+        first.body.contains(r#"قطعه شماره <bdi dir="ltr">00</bdi>"#),
+        "newest first"
+    );
     assert!(first.body.contains("۴۵ نیاز"), "total in Persian digits");
     assert!(first.body.contains("صفحه ۱ از ۳"));
     assert!(first.body.contains(r#"href="/needs?page=2""#));
 
     let third = app.get("/needs?page=3").await;
     assert_eq!(third.count(CARD), 5);
-    assert!(third.body.contains("قطعه شماره 44"));
+    assert!(third.body.contains(r#"قطعه شماره <bdi dir="ltr">44</bdi>"#));
     assert!(!third.body.contains(r#"rel="next""#));
 
     let past = app.get("/needs?page=9").await;
@@ -355,4 +359,27 @@ async fn fonts_language_and_city_behave_as_people_expect() {
         search.body.matches("role=\"search\" aria-label=").count(),
         2
     );
+}
+
+/// Codes, numbers and dates inside Persian text keep their own direction: isolated runs on the
+/// need's page, its card and the printed pages.
+#[actix_web::test]
+async fn codes_inside_persian_text_are_isolated_left_to_right() {
+    let app = crate::helpers::spawn_app().await;
+    let org = crate::fixtures::OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let need = crate::fixtures::NeedBuilder::new(org, "تسمه تایم 35-52-7")
+        .description("بلبرینگ 6206-2Z برای پمپ؛ تحویل تا 2026-03-20.")
+        .insert(&app.db);
+    app.sync();
+    let page = app.get(&format!("/needs/{need}")).await;
+    for run in ["35-52-7", "6206-2Z", "2026-03-20"] {
+        assert!(
+            page.body.contains(&format!("<bdi dir=\"ltr\">{run}</bdi>")),
+            "{run} isolated"
+        );
+    }
+    let list = app.get("/needs").await;
+    assert!(list
+        .body
+        .contains("تسمه تایم <bdi dir=\"ltr\">35-52-7</bdi>"));
 }

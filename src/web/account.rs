@@ -14,18 +14,13 @@ use super::{lang_of, render_status};
 use crate::auth::ratelimit::Action;
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::i18n::{self, Lang};
+use crate::i18n::Lang;
 use crate::services::accounts::{self as svc, purpose, LoginOutcome, ProfileInput, SignupInput};
 use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
 
-fn error_map(lang: Lang, errors: &[FieldError]) -> BTreeMap<String, String> {
-    errors
-        .iter()
-        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
-        .collect()
-}
+use super::error_map;
 
 /// Every form page: its own context, the token its forms carry, and the field errors.
 #[derive(Serialize)]

@@ -8,7 +8,6 @@ use super::form::{flash, see_other, DoneQuery, Posted};
 use super::session::Viewer;
 use super::{lang_of, parse_id, render, render_status};
 use crate::error::AppError;
-use crate::i18n;
 use crate::services::exhibitions::{
     AnnounceForm, EditionForm, EditionPage, EntryForm, Exhibitions,
 };
@@ -103,11 +102,7 @@ fn errors_of(
     req: &HttpRequest,
     errors: &[crate::domain::FieldError],
 ) -> std::collections::BTreeMap<String, String> {
-    let lang = lang_of(req);
-    errors
-        .iter()
-        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
-        .collect()
+    super::error_map(lang_of(req), errors)
 }
 
 const STATUSES: [&str; 3] = ["planned", "open", "closed"];

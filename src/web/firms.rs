@@ -36,12 +36,7 @@ async fn firm_page(
     let (o, saved) = Firms::of(state).form(user, org).await?;
     let lang = lang_of(req);
     let (values, errors): (FirmForm, std::collections::BTreeMap<String, String>) = match typed {
-        Some((v, e)) => (
-            v,
-            e.iter()
-                .map(|e| (e.field.clone(), crate::i18n::t(lang, e.key)))
-                .collect(),
-        ),
+        Some((v, e)) => (v, super::error_map(lang, &e)),
         None => (saved, Default::default()),
     };
     let status = if errors.is_empty() {

@@ -139,6 +139,17 @@ pub fn render_status(
     Ok(res.body(body))
 }
 
+/// Field errors as a form page shows them: field name → message in the page's language.
+pub fn error_map(
+    lang: Lang,
+    errors: &[crate::domain::FieldError],
+) -> std::collections::BTreeMap<String, String> {
+    errors
+        .iter()
+        .map(|e| (e.field.clone(), crate::i18n::t(lang, e.key)))
+        .collect()
+}
+
 /// Parses a numeric id from the path; anything else is a missing page, not a server error.
 pub fn parse_id(raw: &str) -> Result<i32, AppError> {
     crate::domain::codes::digits_to_latin(raw)

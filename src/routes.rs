@@ -148,6 +148,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/firms/{id}", web::post().to(firms::admin_save))
         .route("/admin/firms/{id}/merge", web::post().to(firms::merge))
         .route("/my/needs/new", web::get().to(posting::new_form))
+        // The site's form is multipart (drawings go with it); a plain form still works.
+        .route(
+            "/my/needs/new",
+            web::post()
+                .guard(actix_web::guard::fn_guard(|ctx| {
+                    ctx.head()
+                        .headers()
+                        .get(actix_web::http::header::CONTENT_TYPE)
+                        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"))
+                }))
+                .to(posting::create_with_files),
+        )
         .route("/my/needs/new", web::post().to(posting::create))
         .route("/my/needs/{id}/edit", web::get().to(posting::edit_form))
         .route("/my/needs/{id}/edit", web::post().to(posting::update))

@@ -6,6 +6,11 @@ document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) { d.open = false; });
   }
 
+  // A form sent back with errors: the first wrong field takes the focus; the alert above it
+  // says that there are errors, and each field's own message is tied to it.
+  var firstInvalid = document.querySelector("form [aria-invalid='true']");
+  if (firstInvalid && document.querySelector(".form-error[role=alert]")) { firstInvalid.focus(); }
+
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });

@@ -39,6 +39,13 @@ impl<'a> Attachments<'a> {
 pub const MAX_SIDE: u32 = 16_000;
 const THUMB_WIDTH: u32 = 360;
 
+/// A checked file, ready to be written: see [`Attachments::prepare`].
+pub struct Prepared {
+    kind: FileKind,
+    processed: Processed,
+    original: String,
+}
+
 pub(crate) struct Processed {
     pub bytes: Vec<u8>,
     pub thumb: Option<Vec<u8>>,
@@ -152,16 +159,9 @@ impl Attachments<'_> {
     ) -> Result<i32, AppError> {
         let visibility = Visibility::parse(visibility)
             .ok_or_else(|| AppError::invalid("visibility", "error.visibility_invalid"))?;
-        if bytes.is_empty() {
-            return Err(AppError::invalid("file", "error.required"));
-        }
-        if bytes.len() > self.config.max_upload_bytes {
-            return Err(AppError::invalid("file", "error.too_large"));
-        }
         let need = super::posting::managed(self.db, user, need_id).await?;
         // A file is a significant change: decided (and a finished need refused) before any work.
         let status_after = super::posting::status_after_change(user, &need, true)?;
-        let kind = sniff(&bytes).ok_or_else(|| AppError::invalid("file", "error.file_type"))?;
         let count = self
             .db
             .run(move |conn| Ok(q::count_of_need(conn, need_id)?))
@@ -169,6 +169,35 @@ impl Attachments<'_> {
         if count >= self.config.max_files_per_need {
             return Err(AppError::invalid("file", "error.too_many_files"));
         }
+        let prepared = self.prepare(name, bytes).await?;
+        let mut row = self.write(prepared, visibility)?;
+        row.need_id = need_id;
+        let changed_status = (status_after != need.status).then_some(status_after);
+        let id = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let id = q::insert(conn, &row)?;
+                    if let Some(s) = changed_status {
+                        crate::db::catalogue::set_status(conn, need_id, s)?;
+                    }
+                    Ok(id)
+                })
+            })
+            .await?;
+        self.search.notify();
+        Ok(id)
+    }
+
+    /// Checks a file and makes its thumbnail, in memory: nothing is stored yet.
+    pub async fn prepare(&self, name: &str, bytes: Vec<u8>) -> Result<Prepared, AppError> {
+        if bytes.is_empty() {
+            return Err(AppError::invalid("file", "error.required"));
+        }
+        if bytes.len() > self.config.max_upload_bytes {
+            return Err(AppError::invalid("file", "error.too_large"));
+        }
+        let kind = sniff(&bytes).ok_or_else(|| AppError::invalid("file", "error.file_type"))?;
         let processed = if kind.is_image() {
             let max_pixels = self.config.max_image_pixels;
             let _permit = self
@@ -185,6 +214,33 @@ impl Attachments<'_> {
                 height: None,
             }
         };
+        let original: String = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or("file")
+            .chars()
+            .filter(|c| !c.is_control() && *c != '"')
+            .take(120)
+            .collect();
+        Ok(Prepared {
+            kind,
+            processed,
+            original,
+        })
+    }
+
+    /// Writes a prepared file to the uploads directory; the row it returns still needs its
+    /// need's id. A file whose row is never inserted is never served.
+    pub fn write(
+        &self,
+        prepared: Prepared,
+        visibility: Visibility,
+    ) -> Result<NewAttachment, AppError> {
+        let Prepared {
+            kind,
+            processed,
+            original,
+        } = prepared;
         let dir = self.dir();
         std::fs::create_dir_all(&dir).map_err(|e| AppError::Internal(e.into()))?;
         let stored = format!("{}.{}", crate::auth::random_token(), kind.extension());
@@ -198,16 +254,8 @@ impl Attachments<'_> {
             }
             None => None,
         };
-        let original: String = name
-            .rsplit(['/', '\\'])
-            .next()
-            .unwrap_or("file")
-            .chars()
-            .filter(|c| !c.is_control() && *c != '"')
-            .take(120)
-            .collect();
-        let row = NewAttachment {
-            need_id,
+        Ok(NewAttachment {
+            need_id: 0,
             kind: kind.group(),
             content_type: content_type(kind).to_string(),
             original_name: if original.is_empty() {
@@ -222,22 +270,18 @@ impl Attachments<'_> {
             height: processed.height,
             visibility,
             created_at: Utc::now().naive_utc(),
-        };
-        let changed_status = (status_after != need.status).then_some(status_after);
-        let id = self
-            .db
-            .run(move |conn| {
-                conn.transaction(|conn| {
-                    let id = q::insert(conn, &row)?;
-                    if let Some(s) = changed_status {
-                        crate::db::catalogue::set_status(conn, need_id, s)?;
-                    }
-                    Ok(id)
-                })
-            })
-            .await?;
-        self.search.notify();
-        Ok(id)
+        })
+    }
+
+    /// Deletes the files of rows that were written but never inserted.
+    pub fn discard(&self, rows: &[NewAttachment]) {
+        let dir = self.dir();
+        for row in rows {
+            let _ = std::fs::remove_file(dir.join(&row.stored_name));
+            if let Some(t) = &row.thumb_name {
+                let _ = std::fs::remove_file(dir.join(t));
+            }
+        }
     }
 
     /// The attachments of a need this viewer may see.

@@ -243,9 +243,109 @@ impl Posting<'_> {
         form: &std::collections::BTreeMap<String, String>,
         submit: bool,
     ) -> Result<i32, AppError> {
+        self.save_with_files(user, id, form, submit, Vec::new())
+            .await
+    }
+
+    /// Like [`Self::save`] for a new need posted with its files (written by
+    /// [`crate::services::attachments::Attachments::write`]): the need and its files' rows are
+    /// inserted together or not at all.
+    pub async fn save_with_files(
+        &self,
+        user: &User,
+        id: Option<i32>,
+        form: &std::collections::BTreeMap<String, String>,
+        submit: bool,
+        files: Vec<crate::db::models::NewAttachment>,
+    ) -> Result<i32, AppError> {
         if user.email_verified_at.is_none() {
             return Err(AppError::Conflict("error.email_unverified"));
         }
+        if id.is_some() && !files.is_empty() {
+            return Err(AppError::Internal(anyhow::anyhow!(
+                "files go with a new need only"
+            )));
+        }
+        let (fields, errors) = self.check(form, submit)?;
+        let get = |k: &str| form.get(k).cloned().unwrap_or_default();
+        let chosen_org = get("organization_id").parse().ok();
+        let (Some(fields), true) = (fields, errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let user = user.clone();
+        let staff = user.is_staff();
+        let id = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let now = Utc::now().naive_utc();
+                    match id {
+                        None => {
+                            let org = posting_org(&user, chosen_org)?;
+                            if q::find_organization(conn, org)?.is_none() {
+                                return Err(AppError::invalid("organization_id", "error.required"));
+                            }
+                            let status = match (submit, staff) {
+                                (false, _) => NeedStatus::Draft,
+                                (true, false) => NeedStatus::PendingReview,
+                                (true, true) => NeedStatus::Published,
+                            };
+                            let id = q::insert_need(conn, &new_need(fields, org, status, now))?;
+                            for mut row in files {
+                                row.need_id = id;
+                                crate::db::attachments::insert(conn, &row)?;
+                            }
+                            Ok(id)
+                        }
+                        Some(id) => {
+                            let (old, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
+                            if !may_manage(&user, &old) {
+                                return Err(AppError::Forbidden);
+                            }
+                            let significant = fields.public_text() != old.content.public_text();
+                            let status = match status_after_change(&user, &old, significant)? {
+                                NeedStatus::Draft | NeedStatus::PendingReview
+                                    if staff && submit =>
+                                {
+                                    NeedStatus::Published
+                                }
+                                NeedStatus::Draft | NeedStatus::PendingReview if submit => {
+                                    NeedStatus::PendingReview
+                                }
+                                NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
+                                s => s,
+                            };
+                            q::update_need(
+                                conn,
+                                id,
+                                &fields,
+                                status,
+                                status.published_at(old.published_at, now),
+                                old.import_ref.as_deref(),
+                            )?;
+                            Ok(id)
+                        }
+                    }
+                })
+            })
+            .await?;
+        self.search.notify();
+        Ok(id)
+    }
+
+    /// Reads a need form: its fields when they are whole, and every error found, all at once.
+    #[allow(clippy::type_complexity)]
+    pub fn check(
+        &self,
+        form: &std::collections::BTreeMap<String, String>,
+        submit: bool,
+    ) -> Result<
+        (
+            Option<need_form::NeedFields>,
+            Vec<crate::domain::FieldError>,
+        ),
+        AppError,
+    > {
         let categories = self.categories;
         let other = need_form::fallback_category(categories)?;
         let get = |k: &str| form.get(k).cloned().unwrap_or_default();
@@ -295,64 +395,7 @@ impl Posting<'_> {
                 }
             }
         }
-        let chosen_org = get("organization_id").parse().ok();
-        let (Some(fields), true) = (fields, errors.is_empty()) else {
-            return Err(AppError::Invalid(errors));
-        };
-        let user = user.clone();
-        let staff = user.is_staff();
-        let id = self
-            .db
-            .run(move |conn| {
-                conn.transaction(|conn| {
-                    let now = Utc::now().naive_utc();
-                    match id {
-                        None => {
-                            let org = posting_org(&user, chosen_org)?;
-                            if q::find_organization(conn, org)?.is_none() {
-                                return Err(AppError::invalid("organization_id", "error.required"));
-                            }
-                            let status = match (submit, staff) {
-                                (false, _) => NeedStatus::Draft,
-                                (true, false) => NeedStatus::PendingReview,
-                                (true, true) => NeedStatus::Published,
-                            };
-                            Ok(q::insert_need(conn, &new_need(fields, org, status, now))?)
-                        }
-                        Some(id) => {
-                            let (old, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
-                            if !may_manage(&user, &old) {
-                                return Err(AppError::Forbidden);
-                            }
-                            let significant = fields.public_text() != old.content.public_text();
-                            let status = match status_after_change(&user, &old, significant)? {
-                                NeedStatus::Draft | NeedStatus::PendingReview
-                                    if staff && submit =>
-                                {
-                                    NeedStatus::Published
-                                }
-                                NeedStatus::Draft | NeedStatus::PendingReview if submit => {
-                                    NeedStatus::PendingReview
-                                }
-                                NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
-                                s => s,
-                            };
-                            q::update_need(
-                                conn,
-                                id,
-                                &fields,
-                                status,
-                                status.published_at(old.published_at, now),
-                                old.import_ref.as_deref(),
-                            )?;
-                            Ok(id)
-                        }
-                    }
-                })
-            })
-            .await?;
-        self.search.notify();
-        Ok(id)
+        Ok((fields, errors))
     }
 
     /// Takes a need off the catalogue (closed); the firm keeps it in its list.

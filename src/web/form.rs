@@ -190,16 +190,25 @@ mod tests {
 pub struct UploadLimits {
     pub max_file_bytes: usize,
     pub max_fields: usize,
+    /// Files (parts named `file`) accepted; each may have up to `max_file_bytes`.
+    pub max_files: usize,
 }
 
 /// Room for the text fields and multipart framing beside the file.
 const UPLOAD_OVERHEAD: usize = 64 * 1024;
 
-/// A multipart upload as read: its text fields, and its one file (name and bytes).
+/// A multipart upload as read: its text fields, and its files (name and bytes) in order.
 #[derive(Debug, Default)]
 pub struct Upload {
     pub fields: std::collections::HashMap<String, String>,
-    pub file: Option<(String, Vec<u8>)>,
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl Upload {
+    /// The first file, for forms that take one.
+    pub fn file(&mut self) -> Option<(String, Vec<u8>)> {
+        (!self.files.is_empty()).then(|| self.files.remove(0))
+    }
 }
 
 /// Reads a multipart form within `limits`. Call it only after the session, CSRF token and
@@ -211,7 +220,10 @@ pub async fn read_upload(
     limits: UploadLimits,
 ) -> Result<Upload, AppError> {
     use futures_util::StreamExt;
-    let total_limit = limits.max_file_bytes.saturating_add(UPLOAD_OVERHEAD);
+    let total_limit = limits
+        .max_file_bytes
+        .saturating_mul(limits.max_files.max(1))
+        .saturating_add(UPLOAD_OVERHEAD);
     let declared = req
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -231,7 +243,7 @@ pub async fn read_upload(
         }
         let name = field.name().unwrap_or_default().to_string();
         let is_file = name == "file";
-        if is_file && upload.file.is_some() {
+        if is_file && upload.files.len() >= limits.max_files {
             return Err(AppError::invalid("file", "error.too_many_fields"));
         }
         let field_limit = if is_file {
@@ -257,7 +269,10 @@ pub async fn read_upload(
                 .and_then(|cd| cd.get_filename())
                 .unwrap_or_default()
                 .to_string();
-            upload.file = Some((filename, bytes));
+            // A file input left empty still sends a part, with no name and no bytes.
+            if !(filename.is_empty() && bytes.is_empty()) {
+                upload.files.push((filename, bytes));
+            }
         } else {
             upload
                 .fields

@@ -51,14 +51,15 @@ pub async fn preview(
     let limits = UploadLimits {
         max_file_bytes: state.config.sheet_limits.max_file_bytes,
         max_fields: 4,
+        max_files: 1,
     };
-    let upload = read_upload(&req, payload, limits).await?;
-    let fields = upload.fields;
+    let mut upload = read_upload(&req, payload, limits).await?;
     let bytes = upload
-        .file
+        .file()
         .map(|(_, b)| b)
         .filter(|b| !b.is_empty())
         .ok_or_else(|| AppError::invalid("file", "error.required"))?;
+    let fields = upload.fields;
     let status = NeedStatus::parse(fields.get("status").map_or("published", String::as_str))
         .ok_or_else(|| AppError::invalid("status", "error.status_unknown"))?;
     let encoding = fields.get("encoding").filter(|e| !e.is_empty()).cloned();

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::form::{check_csrf_query, flash, read_upload, see_other, Empty, Posted, UploadLimits};
 use super::session::Viewer;
 use super::{lang_of, parse_id, render, render_status};
-use crate::db::models::{Attachment, Category};
+use crate::db::models::{Attachment, Category, User};
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::i18n;
@@ -177,22 +177,7 @@ async fn submit_form(
     }
     let submit = form.get("action").map(String::as_str) == Some("submit");
     match service.save(user, id, &form, submit).await {
-        Ok(id) => {
-            let done = if submit { "submitted" } else { "draft_saved" };
-            // Staff may belong to no firm: they go back to the need they just saved.
-            let to = if user.is_staff() {
-                format!("/my/needs/{id}/edit?done={done}")
-            } else {
-                format!("/my/needs?done={done}")
-            };
-            let mut res = see_other(&to);
-            // Tells scripts and tests which need was saved.
-            if let Ok(v) = header::HeaderValue::from_str(&id.to_string()) {
-                res.headers_mut()
-                    .insert(header::HeaderName::from_static("x-need-id"), v);
-            }
-            Ok(res)
-        }
+        Ok(id) => Ok(saved(user, id, submit)),
         Err(AppError::Invalid(errors)) => {
             let extras = FormExtras {
                 errors: &errors,
@@ -201,6 +186,133 @@ async fn submit_form(
             form_page(state, req, viewer, id, &form, extras).await
         }
         Err(e) => Err(e),
+    }
+}
+
+/// Where a saved need's form leads.
+fn saved(user: &User, id: i32, submit: bool) -> HttpResponse {
+    let done = if submit { "submitted" } else { "draft_saved" };
+    // Staff may belong to no firm: they go back to the need they just saved.
+    let to = if user.is_staff() {
+        format!("/my/needs/{id}/edit?done={done}")
+    } else {
+        format!("/my/needs?done={done}")
+    };
+    let mut res = see_other(&to);
+    // Tells scripts and tests which need was saved.
+    if let Ok(v) = header::HeaderValue::from_str(&id.to_string()) {
+        res.headers_mut()
+            .insert(header::HeaderName::from_static("x-need-id"), v);
+    }
+    res
+}
+
+/// Most files chosen with the new-need form; more can be added on the need's page.
+const FILES_WITH_FORM: usize = 5;
+
+/// The new-need form as the site sends it: multipart, so that drawings are attached in the same
+/// step. The need and its files are saved together or not at all; any error in a field or a
+/// file shows the form again with every error, as typed.
+pub async fn create_with_files(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    payload: actix_multipart::Multipart,
+) -> Page {
+    // Session, token and permission first; only then is the body read, within its bounds.
+    check_csrf_query(&req, &viewer)?;
+    let user = viewer.require_verified()?;
+    posting::may_post(user)?;
+    let limits = UploadLimits {
+        max_file_bytes: state.config.max_upload_bytes,
+        max_fields: 40,
+        max_files: usize::try_from(state.config.max_files_per_need)
+            .unwrap_or(1)
+            .clamp(1, FILES_WITH_FORM),
+    };
+    let upload = match read_upload(&req, payload, limits).await {
+        Ok(upload) => upload,
+        Err(AppError::Invalid(errors)) => {
+            let extras = FormExtras {
+                errors: &errors,
+                ..FormExtras::default()
+            };
+            return form_page(&state, &req, &viewer, None, &Cells::new(), extras).await;
+        }
+        Err(e) => return Err(e),
+    };
+    let form: Cells = upload.fields.into_iter().collect();
+    let service = Posting::of(&state);
+    if form.get("confirm_new").map(String::as_str) != Some("1") {
+        if let Some(existing) = service.same_part(user, &form).await? {
+            let errors = if upload.files.is_empty() {
+                Vec::new()
+            } else {
+                vec![FieldError::new("file", "error.files_again")]
+            };
+            let extras = FormExtras {
+                errors: &errors,
+                same_part: Some(existing),
+                ..FormExtras::default()
+            };
+            return form_page(&state, &req, &viewer, None, &form, extras).await;
+        }
+    }
+    let submit = form.get("action").map(String::as_str) == Some("submit");
+    let visibility = crate::domain::files::Visibility::parse(
+        form.get("visibility").map_or("public", String::as_str),
+    );
+    let attachments = crate::services::attachments::Attachments::of(&state);
+    let (_, mut errors) = service.check(&form, submit)?;
+    if visibility.is_none() {
+        errors.push(FieldError::new("visibility", "error.visibility_invalid"));
+    }
+    let mut prepared = Vec::new();
+    for (name, bytes) in upload.files {
+        match attachments.prepare(&name, bytes).await {
+            Ok(p) => prepared.push(p),
+            Err(AppError::Invalid(file_errors)) => {
+                for e in file_errors {
+                    if !errors.contains(&e) {
+                        errors.push(e);
+                    }
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        if !prepared.is_empty() && !errors.iter().any(|e| e.field == "file") {
+            errors.push(FieldError::new("file", "error.files_again"));
+        }
+        let extras = FormExtras {
+            errors: &errors,
+            ..FormExtras::default()
+        };
+        return form_page(&state, &req, &viewer, None, &form, extras).await;
+    }
+    let visibility = visibility.unwrap_or(crate::domain::files::Visibility::Public);
+    let rows = prepared
+        .into_iter()
+        .map(|p| attachments.write(p, visibility))
+        .collect::<Result<Vec<_>, _>>()?;
+    match service
+        .save_with_files(user, None, &form, submit, rows.clone())
+        .await
+    {
+        Ok(id) => Ok(saved(user, id, submit)),
+        Err(e) => {
+            attachments.discard(&rows);
+            let AppError::Invalid(mut errors) = e else {
+                return Err(e);
+            };
+            errors.push(FieldError::new("file", "error.files_again"));
+            let extras = FormExtras {
+                errors: &errors,
+                ..FormExtras::default()
+            };
+            form_page(&state, &req, &viewer, None, &form, extras).await
+        }
     }
 }
 
@@ -280,16 +392,18 @@ pub async fn upload_file(
     let limits = UploadLimits {
         max_file_bytes: state.config.max_upload_bytes,
         max_fields: 4,
+        max_files: 1,
     };
     let result = match read_upload(&req, payload, limits).await {
-        Ok(upload) => {
+        Ok(mut upload) => {
             let visibility = upload
                 .fields
                 .get("visibility")
-                .map_or("public", String::as_str);
-            let (name, bytes) = upload.file.unwrap_or_default();
+                .map_or("public", String::as_str)
+                .to_string();
+            let (name, bytes) = upload.file().unwrap_or_default();
             crate::services::attachments::Attachments::of(&state)
-                .add(user, id, &name, bytes, visibility)
+                .add(user, id, &name, bytes, &visibility)
                 .await
         }
         Err(e) => Err(e),

@@ -270,10 +270,11 @@ pub async fn add_photo(
     let limits = super::form::UploadLimits {
         max_file_bytes: state.config.max_upload_bytes,
         max_fields: 2,
+        max_files: 1,
     };
     let result = match super::form::read_upload(&req, payload, limits).await {
-        Ok(upload) => {
-            let (name, bytes) = upload.file.unwrap_or_default();
+        Ok(mut upload) => {
+            let (name, bytes) = upload.file().unwrap_or_default();
             Suppliers::of(&state).add_photo(user, &name, bytes).await
         }
         Err(e) => Err(e),

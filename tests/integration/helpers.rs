@@ -84,6 +84,11 @@ pub async fn spawn_demo_app() -> TestApp {
 }
 
 impl TestApp {
+    /// The server's data directory (database, index, uploads, mail files).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
     /// Sends every queued mail now and returns what the memory transport holds.
     /// The background worker may be sending at the same moment, so wait until nothing that is
     /// due is left in the outbox.

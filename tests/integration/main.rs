@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod alerts;
+mod browser;
 mod catalogue;
 mod exhibitions;
 mod files;

@@ -572,3 +572,70 @@ async fn the_need_form_names_everything_at_once_and_enter_saves_a_draft() {
         "the deadline as typed"
     );
 }
+
+#[actix_web::test]
+async fn drawings_go_with_the_first_save_or_nothing_is_saved() {
+    use diesel::prelude::*;
+    use niaz::db::schema::{attachments, needs};
+    let app = spawn_app().await;
+    let org = OrgBuilder::new("ریخته‌گری آزمون").insert(&app.db);
+    let mut buyer = user(&app, "buyer@example.ir", Role::Buyer, Some(org)).await;
+    let token = csrf_of(&buyer.get("/my/needs/new").await.body);
+    let count = |app: &crate::helpers::TestApp| -> (i64, i64) {
+        let mut conn = app.db.conn().unwrap();
+        (
+            needs::table.count().get_result(&mut *conn).unwrap(),
+            attachments::table.count().get_result(&mut *conn).unwrap(),
+        )
+    };
+    let fields = [
+        ("csrf", token.as_str()),
+        ("action", "submit"),
+        ("title", "پوسته پمپ"),
+        ("description", "پوسته چدنی پمپ آب"),
+        ("category", "pumps"),
+        ("quantity_per_year", "۱۲۰"),
+        ("unit_price", "abc"),
+        ("visibility", "introduced"),
+    ];
+
+    // A wrong field and a file that is no drawing: both named at once, nothing written.
+    let res = buyer
+        .post_multipart("/my/needs/new", &fields, ("notes.txt", b"just text"))
+        .await;
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert!(res.body.contains(r#"id="e-unit_price""#));
+    assert!(res.body.contains(r#"id="e-file""#));
+    assert!(
+        res.body.contains(r#"value="پوسته پمپ""#),
+        "what was typed is kept"
+    );
+    assert_eq!(count(&app), (0, 0));
+
+    // A right form with a drawing: the need and its file in one step, the file confidential.
+    let mut good = fields.to_vec();
+    good.retain(|(k, _)| *k != "unit_price");
+    let png = crate::fixtures::png_bytes(40, 30);
+    let res = buyer
+        .post_multipart("/my/needs/new", &good, ("نقشه.png", &png))
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(count(&app), (1, 1));
+    let visibility: String = attachments::table
+        .select(attachments::visibility)
+        .first(&mut *app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(visibility, "introduced");
+    let status: String = needs::table
+        .select(needs::status)
+        .first(&mut *app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(status, "pending_review");
+
+    // Without the token in the URL the body is never read.
+    let res = buyer
+        .post_multipart("/my/needs/new?csrf=wrong", &good, ("نقشه.png", &png))
+        .await;
+    assert_eq!(res.status, 403);
+    assert_eq!(count(&app), (1, 1));
+}

@@ -1,0 +1,446 @@
+// Journeys through the site in a real Chromium, run by tests/integration/browser.rs.
+//
+// The Rust side starts the real server on a fresh data directory for each journey, prepares the
+// accounts it needs and passes everything through the environment:
+//   NIAZ_BASE     the server's base URL
+//   NIAZ_DATA     its data directory (mail is written to files under mail/)
+//   NIAZ_SUITE    where playwright-core, axe-core and vnu-jar are installed and output goes
+//   NIAZ_JOURNEY  which journey; NIAZ_LANG fa | en
+//   NIAZ_FIXTURE  JSON with accounts and ids the journey needs
+// Every page a journey looks at is checked: its language and direction, axe-core (no violation of
+// moderate impact or worse), no console error (a CSP refusal is one), and its HTML is saved for the
+// Nu HTML Checker, which the Rust side runs once over all of them.
+import { createRequire } from "node:module";
+import fs from "node:fs";
+import path from "node:path";
+import assert from "node:assert/strict";
+
+const env = (name) => {
+  const value = process.env[name];
+  if (value === undefined) throw new Error(`${name} is not set`);
+  return value;
+};
+const BASE = env("NIAZ_BASE");
+const DATA = env("NIAZ_DATA");
+const SUITE = env("NIAZ_SUITE");
+const JOURNEY = env("NIAZ_JOURNEY");
+const LANG = env("NIAZ_LANG");
+const FIXTURE = JSON.parse(process.env.NIAZ_FIXTURE || "{}");
+const require = createRequire(path.join(SUITE, "package.json"));
+const { chromium } = require("playwright-core");
+const AXE = fs.readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const HTML_DIR = path.join(SUITE, "html");
+const SHOTS_DIR = path.join(SUITE, "screenshots");
+fs.mkdirSync(HTML_DIR, { recursive: true });
+fs.mkdirSync(SHOTS_DIR, { recursive: true });
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1366, height: 900 };
+const fa = LANG === "fa";
+const problems = [];
+const pages = [];
+let checked = 0;
+
+async function launch() {
+  return chromium.launch({
+    executablePath: process.env.NIAZ_CHROMIUM || "/usr/bin/chromium",
+    headless: true,
+    // A closed network refuses Chromium's own background connections; keep it from trying.
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+/** A fresh profile at a given size, in the journey's language, that records what goes wrong. */
+async function open(browser, viewport = DESKTOP) {
+  const context = await browser.newContext({
+    viewport,
+    locale: fa ? "fa-IR" : "en-US",
+    hasTouch: viewport === PHONE,
+    isMobile: viewport === PHONE,
+  });
+  const page = await context.newPage();
+  pages.push(page);
+  page.setDefaultTimeout(15000);
+  page.lastDocument = null;
+  page.on("response", (response) => {
+    const request = response.request();
+    if (request.isNavigationRequest() && request.frame() === page.mainFrame()) {
+      page.lastDocument = response;
+    }
+  });
+  page.on("console", (message) => {
+    if (message.type() !== "error") return;
+    // A form sent back with its errors answers 400 by design; only the page itself may.
+    const own = message.location().url === page.url();
+    if (own && message.text().startsWith("Failed to load resource")) return;
+    problems.push(`console error on ${page.url()}: ${message.text()} (${message.location().url})`);
+  });
+  page.on("pageerror", (error) => problems.push(`script error on ${page.url()}: ${error.message}`));
+  if (!fa) {
+    // English is chosen once, as a visitor would from the language link; it must stay chosen.
+    await page.goto(`${BASE}/?lang=en`);
+  }
+  return page;
+}
+
+async function go(page, pathname) {
+  const response = await page.goto(BASE + pathname);
+  assert.ok(response.status() < 400, `${pathname} answered ${response.status()}`);
+  return response;
+}
+
+/** Checks the page now shown; `label` names it in reports and file names. */
+async function check(page, label) {
+  checked += 1;
+  const where = `${label} (${page.url().replace(BASE, "")})`;
+  const html = page.locator("html");
+  assert.equal(await html.getAttribute("lang"), LANG, `${where}: html lang`);
+  assert.equal(await html.getAttribute("dir"), fa ? "rtl" : "ltr", `${where}: html dir`);
+
+  await page.evaluate(AXE);
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.slice(0, 3).map((n) => n.target.join(" ")),
+    }));
+  });
+  for (const v of violations) {
+    if (["moderate", "serious", "critical"].includes(v.impact)) {
+      problems.push(`axe ${v.impact} ${v.id} on ${where}: ${v.help} — ${v.targets.join(", ")}`);
+    }
+  }
+
+  const document = page.lastDocument;
+  if (document && document.status() < 300) {
+    const body = await document.text().catch(() => null);
+    if (body !== null) {
+      const name = `${JOURNEY}-${LANG}-${String(checked).padStart(2, "0")}-${label}.html`;
+      fs.writeFileSync(path.join(HTML_DIR, name.replace(/[^a-z0-9.-]+/gi, "_")), body);
+    }
+  }
+}
+
+/**
+ * Asserts that the text `code` (a part number, say) is shown left to right inside `container`:
+ * each character's box lies to the right of the one before it.
+ */
+async function assertLeftToRight(page, container, code) {
+  const order = await page.locator(container).first().evaluate((root, code) => {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = node.data.indexOf(code);
+      if (at < 0) continue;
+      const xs = [];
+      for (let i = 0; i < code.length; i++) {
+        const range = document.createRange();
+        range.setStart(node, at + i);
+        range.setEnd(node, at + i + 1);
+        const box = range.getBoundingClientRect();
+        xs.push([box.left, Math.round(box.top)]);
+      }
+      return xs;
+    }
+    return null;
+  }, code);
+  assert.ok(order, `${code} is not shown in ${container}`);
+  // Characters on one line go left to right; a line may wrap (then the next line starts anew).
+  for (let i = 1; i < order.length; i++) {
+    if (order[i][1] !== order[i - 1][1]) continue;
+    assert.ok(order[i][0] > order[i - 1][0], `${code} in ${container} is not shown left to right: ${order.join(" ")}`);
+  }
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: path.join(SHOTS_DIR, `${name}-${LANG}-${page.viewportSize().width}.png`), fullPage: true });
+}
+
+/** The newest mail to `to`, as text with quoted-printable soft breaks undone. */
+function mailTo(to) {
+  const dir = path.join(DATA, "mail");
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).map((f) => path.join(dir, f)) : [];
+  const mails = files
+    .map((f) => ({ f, text: fs.readFileSync(f, "utf8"), at: fs.statSync(f).mtimeMs }))
+    .filter((m) => m.text.includes(to))
+    .sort((a, b) => b.at - a.at);
+  assert.ok(mails.length > 0, `no mail to ${to} in ${dir}`);
+  return mails[0].text.replace(/=\r?\n/g, "").replace(/=3D/g, "=");
+}
+
+async function waitForMail(to) {
+  for (let i = 0; i < 100; i++) {
+    try {
+      return mailTo(to);
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return mailTo(to);
+}
+
+async function signIn(page, email, password) {
+  await go(page, "/login");
+  await check(page, "login");
+  await page.fill("#f-email", email);
+  await page.fill("#f-password", password);
+  await Promise.all([page.waitForNavigation(), page.click("form[action='/login'] button[type=submit]")]);
+  assert.ok(!page.url().endsWith("/login"), `signing in as ${email} failed`);
+}
+
+/** Loads `pathname` until `locator` shows up (the search index catches up in the background). */
+async function until(page, pathname, selector, text) {
+  for (let i = 0; i < 60; i++) {
+    await go(page, pathname);
+    if ((await page.locator(selector, { hasText: text }).count()) > 0) return;
+    await page.waitForTimeout(250);
+  }
+  assert.fail(`${text} never appeared in ${selector} at ${pathname}`);
+}
+
+const journeys = {
+  // A visitor searches with a messy spelling, narrows by a facet, opens a need; then on a phone.
+  async visitor(browser) {
+    const page = await open(browser);
+    await go(page, "/");
+    await check(page, "home");
+    // Arabic yeh and kaf, as an Arabic keyboard types them.
+    await page.fill("#header-q", "بلبرينك");
+    await Promise.all([page.waitForNavigation(), page.press("#header-q", "Enter")]);
+    assert.match(page.url(), /\/search\?/);
+    await check(page, "search");
+    const cards = page.locator("main article");
+    assert.ok((await cards.count()) > 0, "the messy spelling finds nothing");
+    await assertLeftToRight(page, "main", "6205-2RS");
+
+    const facet = page.locator(".facets a[href*='category=']").first();
+    await Promise.all([page.waitForNavigation(), facet.click()]);
+    assert.match(page.url(), /category=/);
+    await check(page, "search-facet");
+    assert.ok((await cards.count()) > 0, "the facet leaves nothing");
+
+    await Promise.all([page.waitForNavigation(), page.locator("main article h3 a").first().click()]);
+    assert.match(page.url(), /\/needs\/\d+/);
+    await check(page, "need");
+
+    await go(page, `/needs/${FIXTURE.bearing}`);
+    await assertLeftToRight(page, "main", "6205-2RS");
+    await assertLeftToRight(page, "main", "8482.10.10");
+
+    const phone = await open(browser, PHONE);
+    await go(phone, "/search?q=" + encodeURIComponent("بلبرینگ"));
+    await check(phone, "search-phone");
+    const box = await phone.locator("#search-q").boundingBox();
+    assert.ok(box.width > 200, `the query box is ${box.width}px wide on a phone`);
+    const panel = phone.locator("details.filters-panel");
+    assert.equal(await panel.getAttribute("open"), null, "filters start open on a phone");
+    const phoneFacet = phone.locator(".facets a[href*='category=']").first();
+    assert.ok(!(await phoneFacet.isVisible()), "facets are shown before the panel is opened");
+    await phone.locator("details.filters-panel > summary").click();
+    assert.ok(await phoneFacet.isVisible(), "the filters panel does not open");
+    await Promise.all([phone.waitForNavigation(), phoneFacet.click()]);
+    assert.match(phone.url(), /category=/);
+  },
+
+  // A buyer signs up, verifies by the mailed link, posts a need with a drawing, sees it pending.
+  async buyer(browser) {
+    const page = await open(browser);
+    const email = `buyer-${LANG}@example.ir`;
+    await go(page, "/signup");
+    await check(page, "signup");
+    await page.check("input[name=role][value=buyer]");
+    await page.fill("#f-name", fa ? "مریم رضایی" : "Maryam Rezaei");
+    await page.fill("#f-email", email);
+    await page.fill("#f-password", "a long and careful passphrase 1405");
+    await page.fill("#f-organization", fa ? "ریخته‌گری سهند" : "Sahand Foundry");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/signup'] button[type=submit]")]);
+    await check(page, "signed-up");
+
+    const mail = await waitForMail(email);
+    const link = mail.match(/https?:\/\/\S+\/verify\?token=[A-Za-z0-9_-]+/);
+    assert.ok(link, "the verification mail has no link");
+    // The test server's public URL is not its port: follow the link's path on this server.
+    const url = new URL(link[0]);
+    await page.goto(BASE + url.pathname + url.search);
+    await check(page, "verify");
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    await check(page, "verified");
+
+    await go(page, "/my/needs/new");
+    await check(page, "need-form");
+    await page.fill("#f-title", "پوسته پمپ گریز از مرکز 6206-2Z");
+    await page.fill("#f-title_en", "Centrifugal pump casing");
+    await page.fill("#f-description", "پوسته چدنی پمپ آب خنک‌کاری کوره؛ نقشه پیوست است.");
+    await page.selectOption("#f-category", { index: 1 });
+    await page.fill("#f-part_number", "PC-35-52-7");
+    await page.fill("#f-quantity_per_year", fa ? "۱۲۰" : "120");
+    await page.fill("#f-unit_price", "450");
+    await page.selectOption("#f-currency", "USD");
+    await page.setInputFiles("#f-file", path.join(SUITE, "drawing.png"));
+    await Promise.all([page.waitForNavigation(), page.click("button[name=action][value=submit]")]);
+    await check(page, "need-submitted");
+    await go(page, "/my/needs");
+    await check(page, "my-needs");
+    const row = page.locator("main", { hasText: "PC-35-52-7" });
+    assert.ok((await row.count()) > 0, "the posted need is not listed");
+    const pending = fa ? "در انتظار بررسی" : "Awaiting review";
+    assert.ok((await page.locator("main", { hasText: pending }).count()) > 0, "the need is not shown pending");
+    await Promise.all([page.waitForNavigation(), page.locator("main a[href$='/edit']").first().click()]);
+    await check(page, "need-edit");
+    assert.ok((await page.locator("main", { hasText: "drawing.png" }).count()) > 0, "the drawing was not attached");
+  },
+
+  // An organizer reviews a pending need from the queue alone, approves it, finds it in search.
+  async organizer(browser) {
+    const page = await open(browser);
+    await signIn(page, FIXTURE.organizer, FIXTURE.password);
+    await go(page, "/admin/review");
+    await check(page, "review");
+    const item = page.locator("article.review-item", { hasText: "PX-4410" });
+    assert.equal(await item.count(), 1, "the pending need is not in the queue");
+    for (const text of ["PX-4410", fa ? "۲۴۰" : "240", fa ? "۹۸۰" : "980", "pump-drawing.png"]) {
+      assert.ok((await item.locator(`text=${text}`).count()) > 0, `the queue does not show ${text}`);
+    }
+    await Promise.all([page.waitForNavigation(), item.locator("button[value=approve]").click()]);
+    await check(page, "reviewed");
+    await until(page, "/search?q=PX-4410", "main article", "PX-4410");
+    await check(page, "search-approved");
+  },
+
+  // An organizer imports the example spreadsheet and finds its needs.
+  async import(browser) {
+    const page = await open(browser);
+    await signIn(page, FIXTURE.organizer, FIXTURE.password);
+    await go(page, "/admin/import");
+    await check(page, "import");
+    await page.setInputFiles("input[type=file]", FIXTURE.spreadsheet);
+    await Promise.all([page.waitForNavigation(), page.click("form[enctype] button[type=submit]")]);
+    await check(page, "import-preview");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/admin/import/confirm'] button[type=submit]")]);
+    await check(page, "imported");
+    await until(page, "/search?q=" + encodeURIComponent(FIXTURE.imported_title), "main article", FIXTURE.imported_title);
+  },
+
+  // A form sent with invalid fields shows every error at its field, focuses the first, keeps the rest.
+  async invalid(browser) {
+    const page = await open(browser);
+    await signIn(page, FIXTURE.buyer, FIXTURE.password);
+    await go(page, "/my/needs/new");
+    await page.fill("#f-title", "میل‌لنگ");
+    await page.fill("#f-part_number", "CS-7731");
+    await page.fill("#f-quantity_per_year", "دوازده");
+    await page.fill("#f-unit_price", "-5");
+    await page.fill("#f-hs_code", "12");
+    await Promise.all([page.waitForNavigation(), page.click("button[name=action][value=submit]")]);
+    await check(page, "need-form-errors");
+    const invalid = await page.locator("[aria-invalid=true]").evaluateAll((els) => els.map((e) => e.id));
+    for (const id of ["f-category", "f-quantity_per_year", "f-unit_price", "f-hs_code"]) {
+      assert.ok(invalid.includes(id), `${id} is not marked invalid (marked: ${invalid})`);
+      const described = await page.locator(`#${id}`).getAttribute("aria-describedby");
+      const error = page.locator(`#${id}`).locator("xpath=ancestor::*[contains(@class,'field')][1]").locator(".field-error");
+      assert.equal(await error.count(), 1, `${id} has no error next to it`);
+      assert.ok(described && described.includes(await error.getAttribute("id")), `${id} is not described by its error`);
+    }
+    const focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+    assert.equal(focused, invalid[0], "the first invalid field is not focused");
+    assert.equal(await page.inputValue("#f-title"), "میل‌لنگ");
+    assert.equal(await page.inputValue("#f-part_number"), "CS-7731");
+    assert.equal(await page.inputValue("#f-quantity_per_year"), "دوازده");
+  },
+
+  // Search, open a need and sign in with the keyboard alone.
+  async keyboard(browser) {
+    const page = await open(browser);
+    await go(page, "/");
+    await page.keyboard.press("Tab");
+    const skip = await page.evaluate(() => document.activeElement.getAttribute("href"));
+    assert.equal(skip, "#main", "the first Tab does not reach the skip link");
+    let guard = 0;
+    while ((await page.evaluate(() => document.activeElement.id)) !== "header-q") {
+      await page.keyboard.press("Tab");
+      assert.ok(++guard < 40, "the search box is not reachable by Tab");
+    }
+    await page.keyboard.type("بلبرینگ");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    await check(page, "search-keyboard");
+    guard = 0;
+    while (!(await page.evaluate(() => /\/needs\/\d+$/.test(document.activeElement.getAttribute("href") || "")))) {
+      await page.keyboard.press("Tab");
+      assert.ok(++guard < 80, "no result is reachable by Tab");
+    }
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, "none", "the focused link shows no focus indicator");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.match(page.url(), /\/needs\/\d+/);
+
+    await go(page, "/login");
+    guard = 0;
+    while ((await page.evaluate(() => document.activeElement.id)) !== "f-email") {
+      await page.keyboard.press("Tab");
+      assert.ok(++guard < 40, "the email field is not reachable by Tab");
+    }
+    await page.keyboard.type(FIXTURE.buyer);
+    await page.keyboard.press("Tab");
+    await page.keyboard.type(FIXTURE.password);
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.ok(!page.url().endsWith("/login"), "signing in by keyboard failed");
+    await go(page, "/my/needs/new");
+    await page.focus("#f-title");
+    await page.keyboard.type("شفت");
+    // Enter in a field keeps a draft; it never sends the need for review.
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    await check(page, "keyboard-draft");
+  },
+
+  // Screenshots of the main pages at both widths, for a reviewer.
+  async screenshots(browser) {
+    for (const viewport of [PHONE, DESKTOP]) {
+      const page = await open(browser, viewport);
+      await signIn(page, FIXTURE.organizer, FIXTURE.password);
+      for (const [name, where] of [
+        ["home", "/"],
+        ["search", "/search?q=" + encodeURIComponent("بلبرینگ")],
+        ["need", `/needs/${FIXTURE.bearing}`],
+        ["need-form", "/my/needs/new"],
+        ["review", "/admin/review"],
+        ["dashboard", "/admin"],
+      ]) {
+        await go(page, where);
+        await check(page, `${name}-${viewport.width}`);
+        await screenshot(page, name);
+      }
+    }
+  },
+};
+
+const journey = journeys[JOURNEY];
+if (!journey) throw new Error(`no journey ${JOURNEY}`);
+const browser = await launch();
+try {
+  await journey(browser);
+} catch (error) {
+  // What the browser showed when it went wrong, for whoever reads the failure.
+  for (const [i, page] of pages.entries()) {
+    const file = path.join(SUITE, `failed-${JOURNEY}-${LANG}-${i}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+    console.error(`page ${i} was at ${page.url()}; screenshot: ${file}`);
+  }
+  throw error;
+} finally {
+  await browser.close();
+}
+if (problems.length > 0) {
+  console.error(problems.join("\n"));
+  process.exit(1);
+}
+console.log(`${JOURNEY} (${LANG}): ${checked} pages checked`);

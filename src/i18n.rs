@@ -398,6 +398,29 @@ mod tests {
     use super::*;
     use crate::domain::money::Currency;
 
+    /// A code or date inside a Persian message (`8482.10.10`, `2026-09-22`) is wrapped in
+    /// left-to-right isolates (U+2066 … U+2069), so it reads left to right wherever the message
+    /// goes: pages, help texts, mails.
+    #[test]
+    fn codes_and_dates_in_persian_messages_are_isolated() {
+        for line in source(Lang::Fa).lines() {
+            let Some((id, value)) = line.split_once(" = ") else {
+                continue;
+            };
+            for (run, part) in crate::domain::text::ltr_runs(value) {
+                if !run || !part.contains(['-', '/', '.', ':', '×', ',', '٬', '٫']) {
+                    continue;
+                }
+                let at = part.as_ptr() as usize - value.as_ptr() as usize;
+                assert!(
+                    value[..at].ends_with('\u{2066}')
+                        && value[at + part.len()..].starts_with('\u{2069}'),
+                    "{id}: {part} is not isolated"
+                );
+            }
+        }
+    }
+
     #[test]
     fn jalali_dates() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();

@@ -145,18 +145,28 @@ impl Templates {
         // `6206-2Z` never shows as `2Z-6206` inside Persian. Escapes everything else.
         env.add_filter("isolate", |v: Value| -> Value {
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
-            let mut out = String::with_capacity(text.len() + 32);
-            for (run, part) in crate::domain::text::ltr_runs(&text) {
-                let escaped = escape_html(part);
-                if run {
-                    out.push_str("<bdi dir=\"ltr\">");
-                    out.push_str(&escaped);
-                    out.push_str("</bdi>");
-                } else {
-                    out.push_str(&escaped);
-                }
+            Value::from_safe_string(isolate_html(&text))
+        });
+        // Persian technical terms (technical data labels, materials) in English on English pages,
+        // when every word is known; otherwise as written, codes isolated like `isolate` does.
+        env.add_filter("terms", |state: &State, v: String| -> Value {
+            let english = match lang_of(state) {
+                i18n::Lang::En => crate::domain::glossary::english(&v),
+                i18n::Lang::Fa => None,
+            };
+            match english {
+                Some(e) => Value::from_safe_string(escape_html(&e).to_string()),
+                None => Value::from_safe_string(isolate_html(&v)),
             }
-            Value::from_safe_string(out)
+        });
+        // The English of Persian technical terms on English pages; none when not all known.
+        env.add_filter("english_terms", |state: &State, v: String| -> Value {
+            match lang_of(state) {
+                i18n::Lang::En => {
+                    crate::domain::glossary::english(&v).map_or(Value::from(()), Value::from)
+                }
+                i18n::Lang::Fa => Value::from(()),
+            }
         });
         env.add_filter("num", |state: &State, v: Value| -> Result<String, Error> {
             Ok(i18n::format_number(as_i64(&v)?, lang_of(state)))
@@ -225,4 +235,20 @@ impl Templates {
     pub fn names() -> Vec<String> {
         TemplateFiles::iter().map(|n| n.to_string()).collect()
     }
+}
+
+/// User text as HTML, escaped, with its codes, numbers and dates in `<bdi dir="ltr">`.
+fn isolate_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 32);
+    for (run, part) in crate::domain::text::ltr_runs(text) {
+        let escaped = escape_html(part);
+        if run {
+            out.push_str("<bdi dir=\"ltr\">");
+            out.push_str(&escaped);
+            out.push_str("</bdi>");
+        } else {
+            out.push_str(&escaped);
+        }
+    }
+    out
 }

@@ -7,6 +7,7 @@ pub mod codes;
 pub mod dates;
 pub mod exhibition;
 pub mod files;
+pub mod glossary;
 pub mod mail;
 pub mod money;
 pub mod need;

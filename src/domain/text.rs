@@ -209,9 +209,33 @@ pub fn ltr_runs(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// Left-to-right isolate, and the mark that ends any isolate.
+pub const LRI: char = '\u{2066}';
+pub const FSI: char = '\u{2068}';
+pub const PDI: char = '\u{2069}';
+
+/// Plain text (a mail, a subject line) with each run of [`ltr_runs`] wrapped in left-to-right
+/// isolates, and the whole in a first-strong isolate: it reads right in a Persian and in an
+/// English sentence alike, where no `<bdi>` can be used.
+pub fn isolate_plain(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push(FSI);
+    for (run, part) in ltr_runs(text) {
+        if run {
+            out.push(LRI);
+            out.push_str(part);
+            out.push(PDI);
+        } else {
+            out.push_str(part);
+        }
+    }
+    out.push(PDI);
+    out
+}
+
 #[cfg(test)]
 mod ltr_tests {
-    use super::ltr_runs;
+    use super::{isolate_plain, ltr_runs};
 
     fn runs(text: &str) -> Vec<&str> {
         ltr_runs(text)
@@ -234,5 +258,14 @@ mod ltr_tests {
             .map(|(_, s)| s)
             .collect();
         assert_eq!(all, "تسمه تایم HTD 8M-1200-30.", "nothing is lost");
+    }
+
+    #[test]
+    fn plain_text_is_isolated_with_marks() {
+        assert_eq!(
+            isolate_plain("بلبرینگ 6206-2Z"),
+            "\u{2068}بلبرینگ \u{2066}6206-2Z\u{2069}\u{2069}"
+        );
+        assert_eq!(isolate_plain(""), "\u{2068}\u{2069}");
     }
 }

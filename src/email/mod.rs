@@ -139,7 +139,8 @@ impl Mailer {
 
     /// Renders `emails/<template>/{subject.txt, body.txt, body.html}` in the message's language.
     pub fn render(&self, templates: &Templates, msg: &OutboxMessage) -> anyhow::Result<SentMail> {
-        let ctx: serde_json::Value = serde_json::from_str(&msg.context)?;
+        let mut ctx: serde_json::Value = serde_json::from_str(&msg.context)?;
+        isolate_user_text(&mut ctx);
         let unsubscribe = ctx
             .get("unsubscribe_url")
             .and_then(|v| v.as_str())
@@ -224,5 +225,43 @@ impl Mailer {
             }
         }
         Ok(())
+    }
+}
+
+/// Fields of a mail's context that carry what users wrote (titles, part numbers, names, places,
+/// saved searches).
+const USER_TEXT: &[&str] = &[
+    "title",
+    "title_en",
+    "part_number",
+    "supplier",
+    "firm",
+    "city",
+    "venue",
+    "search",
+    "query",
+    "reason",
+    "message",
+];
+
+/// Wraps every user-written field of a mail's context in Unicode isolates
+/// ([`crate::domain::text::isolate_plain`]), once, here, so that `6206-2Z` reads left to right
+/// in every subject, text and HTML body, whichever template shows it.
+fn isolate_user_text(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(text)
+                        if USER_TEXT.contains(&key.as_str()) && !text.is_empty() =>
+                    {
+                        *text = crate::domain::text::isolate_plain(text);
+                    }
+                    other => isolate_user_text(other),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(isolate_user_text),
+        _ => {}
     }
 }

@@ -902,3 +902,7 @@ need-category_choose = — choose a category —
 files-choose = Choose drawings and photos
 files-with_form_help = Up to five files with this form (20 MB each); add more later on the need's page.
 error-files_again = The files were not saved; choose them again once the errors are fixed
+search-reference = The need imported with the reference
+search-same_part_first = This part is posted { $n } times on this page
+search-same_part_total = combined yearly quantity:
+search-same_part_next = The same part as the need above, from another firm or spelt differently

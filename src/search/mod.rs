@@ -31,7 +31,7 @@ use crate::db::{search as q, Db};
 use crate::domain::money::sort_value_usd_cents;
 
 /// Bump when fields or analyzers change: an index of another version is rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 const BATCH: i64 = 2_000;
 
@@ -40,7 +40,12 @@ const BATCH: i64 = 2_000;
 pub struct Fields {
     pub id: Field,
     pub title: Field,
+    /// What a need is besides its title: part number, brand, material, specifications,
+    /// category, place and firm.
     pub body: Field,
+    /// Its description alone, which weighs least: a word only mentioned there ("for the
+    /// cooling pump of ...") says less about the need than its title or category.
+    pub desc: Field,
     pub joined: Field,
     pub code: Field,
     pub hs: Field,
@@ -68,6 +73,7 @@ pub fn schema() -> (Schema, Fields) {
         id: b.add_i64_field("id", NumericOptions::default().set_indexed().set_fast()),
         title: b.add_text_field("title", text(tokenizers::TEXT, true)),
         body: b.add_text_field("body", text(tokenizers::TEXT, true)),
+        desc: b.add_text_field("desc", text(tokenizers::TEXT, true)),
         joined: b.add_text_field("joined", text(tokenizers::JOINED, false)),
         code: b.add_text_field("code", text(tokenizers::CODE, false)),
         hs: b.add_text_field("hs", text(tokenizers::HS, false)),
@@ -96,7 +102,6 @@ pub fn document(
 ) -> TantivyDocument {
     let (need, org, cat) = row;
     let mut body = vec![
-        need.description.as_str(),
         need.part_number.as_str(),
         need.brand.as_str(),
         need.material.as_str(),
@@ -134,6 +139,7 @@ pub fn document(
         f.id => need.id as i64,
         f.title => format!("{}\n{}", need.title, need.title_en),
         f.body => body,
+        f.desc => need.description.clone(),
         f.joined => format!("{}\n{}", need.title, need.description),
         f.code => need.part_number.clone(),
         f.hs => need.hs_code.clone().unwrap_or_default(),

@@ -132,6 +132,10 @@ fn boxed(q: impl Query) -> Box<dyn Query> {
     Box::new(q)
 }
 
+/// Weight of a match in the title, and in the description, against one elsewhere (1).
+const TITLE: f32 = 3.0;
+const DESCRIPTION: f32 = 0.4;
+
 fn boost(q: Box<dyn Query>, b: f32) -> Box<dyn Query> {
     Box::new(BoostQuery::new(q, b))
 }
@@ -182,15 +186,20 @@ impl<'a> Builder<'a> {
     }
 
     fn exists(&self, text: &str) -> bool {
-        self.doc_freq(self.f.title, text) > 0 || self.doc_freq(self.f.body, text) > 0
+        self.doc_freq(self.f.title, text) > 0
+            || self.doc_freq(self.f.body, text) > 0
+            || self.doc_freq(self.f.desc, text) > 0
     }
 
     /// One analyzed word: title and text, compounds, code segments, typos.
     fn word(&self, token: &str, allow_fuzzy: bool) -> Box<dyn Query> {
         let f = self.f;
+        // Where a word matches says how much: the title most, then what the need is (part
+        // number, category, material, specifications), its description least.
         let mut clauses = vec![
-            boost(term(f.title, token), 2.0),
+            boost(term(f.title, token), TITLE),
             term(f.body, token),
+            boost(term(f.desc, token), DESCRIPTION),
             boost(term(f.joined, token), 0.8),
         ];
         if token.chars().all(char::is_alphanumeric) {
@@ -198,7 +207,7 @@ impl<'a> Builder<'a> {
         }
         if allow_fuzzy && !self.exists(token) && self.doc_freq(f.joined, token) == 0 {
             if let Some(distance) = fuzzy_distance(token) {
-                for field in [f.title, f.body] {
+                for field in [f.title, f.body, f.desc] {
                     clauses.push(boost(
                         boxed(FuzzyTermQuery::new(
                             Term::from_field_text(field, token),
@@ -257,8 +266,9 @@ impl<'a> Builder<'a> {
                     ))
                 };
                 Some(any(vec![
-                    boost(per_field(self.f.title), 2.0),
+                    boost(per_field(self.f.title), TITLE),
                     per_field(self.f.body),
+                    boost(per_field(self.f.desc), DESCRIPTION),
                 ]))
             }
         }
@@ -397,28 +407,68 @@ pub struct Highlighter {
 }
 
 impl Highlighter {
-    /// An HTML fragment of `text` around the matches, escaped, with `<b>` around matches.
+    /// An HTML fragment of `text` around the matches, escaped, with `<b>` around matches and
+    /// each code, number or date isolated left to right.
     pub fn snippet_html(&self, text: &str) -> String {
         let snippet = self.body.snippet(text);
         if snippet.fragment().is_empty() {
             let short: String = text.chars().take(180).collect();
-            let mut out = String::new();
-            for c in short.chars() {
-                match c {
-                    '<' => out.push_str("&lt;"),
-                    '>' => out.push_str("&gt;"),
-                    '&' => out.push_str("&amp;"),
-                    '"' => out.push_str("&quot;"),
-                    '\'' => out.push_str("&#39;"),
-                    c => out.push(c),
-                }
-            }
+            let mut out = marked_html(&short, &[]);
             if text.chars().count() > 180 {
                 out.push('…');
             }
             return out;
         }
-        snippet.to_html()
+        marked_html(snippet.fragment(), snippet.highlighted())
+    }
+}
+
+/// Escaped HTML of `text` with `<b>` around `highlights` and each run of
+/// [`crate::domain::text::ltr_runs`] between left-to-right isolate marks. Marks, not `<bdi>`
+/// elements, because a run may begin inside a highlight and end outside it.
+fn marked_html(text: &str, highlights: &[std::ops::Range<usize>]) -> String {
+    use crate::domain::text::{LRI, PDI};
+    // (offset, order at that offset, what goes there): ends before starts.
+    let mut marks: Vec<(usize, u8, &str)> = Vec::new();
+    let (lri, pdi) = (LRI.to_string(), PDI.to_string());
+    let mut at = 0;
+    for (run, part) in crate::domain::text::ltr_runs(text) {
+        if run {
+            marks.push((at, 2, lri.as_str()));
+            marks.push((at + part.len(), 0, pdi.as_str()));
+        }
+        at += part.len();
+    }
+    for h in highlights {
+        if h.start < h.end && h.end <= text.len() {
+            marks.push((h.start, 1, "<b>"));
+            marks.push((h.end, 0, "</b>"));
+        }
+    }
+    marks.sort_by_key(|&(offset, order, _)| (offset, order));
+    let mut out = String::with_capacity(text.len() + marks.len() * 4);
+    let mut from = 0;
+    for (offset, _, mark) in marks {
+        if let Some(piece) = text.get(from..offset) {
+            escape_into(&mut out, piece);
+            from = offset;
+        }
+        out.push_str(mark);
+    }
+    escape_into(&mut out, text.get(from..).unwrap_or_default());
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
     }
 }
 
@@ -573,7 +623,7 @@ pub fn search_with(
             relaxed = total > 0;
         }
     }
-    let mut body = SnippetGenerator::create(&searcher, &*query, f.body)?;
+    let mut body = SnippetGenerator::create(&searcher, &*query, f.desc)?;
     body.set_max_num_chars(220);
     Ok(SearchOutcome {
         total,
@@ -601,7 +651,11 @@ pub fn similar(
         .map(|t| {
             (
                 Occur::Should,
-                any(vec![term(f.title, &t.text), term(f.body, &t.text)]),
+                any(vec![
+                    term(f.title, &t.text),
+                    term(f.body, &t.text),
+                    term(f.desc, &t.text),
+                ]),
             )
         })
         .collect();

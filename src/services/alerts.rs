@@ -439,7 +439,7 @@ fn need_item(
         "part_number": need.part_number,
         "city": org.city,
         "link": format!("{base_url}/needs/{}", need.id),
-        "reason": reason.as_str(),
+        "matched_by": reason.as_str(),
         "search": search.unwrap_or_default(),
     })
 }

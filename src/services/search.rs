@@ -229,6 +229,66 @@ pub struct Hit {
     pub currency: crate::domain::money::Currency,
     pub snippet_html: String,
     pub url: String,
+    /// Set when this page holds the same part more than once.
+    pub same_part: Option<SamePart>,
+}
+
+/// One part posted more than once (two firms, two spellings) on a page of results: its postings
+/// are shown one after the other, the first with their combined demand.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SamePart {
+    /// The best-ranked posting of the part on the page.
+    pub first: i32,
+    /// 0 for the first posting, then 1, 2, ...
+    pub position: usize,
+    pub count: usize,
+    /// The postings' yearly quantities added up, when all give one in the same unit.
+    pub quantity: Option<i64>,
+    pub unit: crate::domain::need::Unit,
+}
+
+/// What makes two postings the same part: the part number's key, or else the folded title.
+fn part_key(view: &NeedView) -> Option<String> {
+    if let Ok(Some(p)) = crate::domain::codes::PartNumber::parse(&view.part_number) {
+        return Some(format!("p:{}", p.key()));
+    }
+    let title = crate::domain::text::normalize(&view.title);
+    (!title.is_empty()).then(|| format!("t:{title}"))
+}
+
+/// The page's order with the postings of one part moved up behind its best-ranked one.
+fn same_parts_together(views: &[NeedView]) -> Vec<(usize, Option<SamePart>)> {
+    let keys: Vec<Option<String>> = views.iter().map(part_key).collect();
+    let mut placed = vec![false; views.len()];
+    let mut out = Vec::with_capacity(views.len());
+    for i in 0..views.len() {
+        if placed[i] {
+            continue;
+        }
+        let group: Vec<usize> = match &keys[i] {
+            Some(k) => (i..views.len())
+                .filter(|&j| !placed[j] && keys[j].as_ref() == Some(k))
+                .collect(),
+            None => vec![i],
+        };
+        let unit = views[i].unit;
+        let quantity = group
+            .iter()
+            .map(|&j| views[j].quantity_per_year.filter(|_| views[j].unit == unit))
+            .sum::<Option<i64>>();
+        for (position, &j) in group.iter().enumerate() {
+            placed[j] = true;
+            let same = (group.len() > 1).then(|| SamePart {
+                first: views[i].id,
+                position,
+                count: group.len(),
+                quantity,
+                unit,
+            });
+            out.push((j, same));
+        }
+    }
+    out
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -413,6 +473,27 @@ pub struct Suggestion {
 }
 
 impl Search<'_> {
+    /// For staff: the need an import gave this reference (`ref`), when the query is one.
+    /// References are organizers' own and never public, so they are not in the index.
+    pub async fn by_reference(
+        &self,
+        viewer: Option<&crate::db::models::User>,
+        q: &str,
+    ) -> Result<Option<NeedView>, AppError> {
+        let q = q.trim().to_string();
+        if !viewer.is_some_and(|u| u.is_staff()) || q.is_empty() || q.chars().count() > 100 {
+            return Ok(None);
+        }
+        self.db
+            .run(move |conn| {
+                let Some(id) = crate::db::catalogue::find_need_id_by_ref(conn, &q)? else {
+                    return Ok(None);
+                };
+                Ok(crate::db::catalogue::find_need(conn, id)?.map(|row| NeedView::from_row(&row)))
+            })
+            .await
+    }
+
     /// The needs a search finds (up to [`EXPORT_MAX`]), as spreadsheet rows.
     pub async fn export(&self, params: SearchParams) -> Result<Vec<Vec<String>>, AppError> {
         let rows = self.public_rows(params, EXPORT_MAX).await?;
@@ -476,8 +557,15 @@ impl Search<'_> {
                 let rows = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?;
                 let mut hits = Vec::with_capacity(rows.len());
                 let mut needs = Vec::with_capacity(rows.len());
-                for row in &rows {
-                    let view = NeedView::from_row(row);
+                let views: Vec<NeedView> = rows.iter().map(NeedView::from_row).collect();
+                // Ranked by relevance, one part's postings go together; a chosen order is kept.
+                let order = if params.sort == crate::search::query::Sort::Relevance {
+                    same_parts_together(&views)
+                } else {
+                    (0..views.len()).map(|i| (i, None)).collect()
+                };
+                for (index, same_part) in order {
+                    let view = views[index].clone();
                     let text = if view.description.is_empty() {
                         &view.title
                     } else {
@@ -497,6 +585,7 @@ impl Search<'_> {
                         currency: view.currency,
                         snippet_html: outcome.highlighter.snippet_html(text),
                         url: format!("{base_url}/needs/{}", view.id),
+                        same_part,
                     });
                     if with_views {
                         needs.push(view);

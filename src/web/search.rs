@@ -29,6 +29,8 @@ struct SearchPage {
     clear_href: String,
     /// For organizers: the editions this search's needs can be added to.
     editions: Vec<(String, String, String)>,
+    /// For organizers: the need whose import reference is the query.
+    reference: Option<crate::services::catalogue::NeedView>,
 }
 
 pub async fn page(
@@ -50,9 +52,9 @@ pub async fn page(
     } else {
         Vec::new()
     };
-    let results = search::Search::of(&state)
-        .search(params.clone(), lang, true)
-        .await?;
+    let service = search::Search::of(&state);
+    let reference = service.by_reference(viewer.user(), &params.q).await?;
+    let results = service.search(params.clone(), lang, true).await?;
     let mut page_base = params.url_with("page", None);
     page_base.push(if page_base.ends_with('?') { ' ' } else { '&' });
     let page_base = page_base.trim_end().to_string();
@@ -107,6 +109,7 @@ pub async fn page(
             active_filters,
             clear_href,
             editions,
+            reference,
         },
     )
 }

@@ -90,14 +90,22 @@ async fn a_saved_search_and_a_profile_bring_each_matching_need_once() {
     let panel = publish_in(&app, org, "تابلو برق فرمان", "ورق فولادی", "switchgear");
     run_alerts(&app).await;
     let mail = mail_to(&app.drain_mail().await, MAKER);
-    let subjects: Vec<&str> = mail.iter().map(|m| m.subject.as_str()).collect();
+    let subjects: Vec<String> = mail
+        .iter()
+        .map(|m| crate::helpers::plain(&m.subject))
+        .collect();
+    assert!(
+        mail.iter()
+            .any(|m| m.subject.contains("\u{2066}6205\u{2069}")),
+        "the part number in a title reads left to right: {subjects:?}"
+    );
     assert_eq!(mail.len(), 2, "{subjects:?}");
     assert!(
-        subjects.contains(&"نیازی که شاید بتوانید بسازید: پروانه پمپ آب"),
+        subjects.contains(&"نیازی که شاید بتوانید بسازید: پروانه پمپ آب".to_string()),
         "the profile's match: {subjects:?}"
     );
     assert!(
-        subjects.contains(&"نیاز تازه: بلبرينگ شیار عمیق 6205"),
+        subjects.contains(&"نیاز تازه: بلبرينگ شیار عمیق 6205".to_string()),
         "{subjects:?}"
     );
     assert!(

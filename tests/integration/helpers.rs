@@ -39,6 +39,13 @@ impl Page {
     }
 }
 
+/// Text as a reader sees it: without the invisible Unicode isolates around user-written runs.
+pub fn plain(text: &str) -> String {
+    text.chars()
+        .filter(|c| !('\u{2066}'..='\u{2069}').contains(c))
+        .collect()
+}
+
 /// Starts a server on an empty database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await

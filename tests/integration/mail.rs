@@ -285,7 +285,8 @@ async fn mail_that_keeps_failing_goes_dead_and_admins_can_retry_it() {
         r[0].status,
         niaz::domain::mail::MailStatus::Pending | niaz::domain::mail::MailStatus::Sending
     ));
-    assert_eq!(r[0].attempts, 0);
+    // Reset to no attempts; the worker may have tried once since.
+    assert!(r[0].attempts <= 1, "{}", r[0].attempts);
 }
 
 #[actix_web::test]

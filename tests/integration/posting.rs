@@ -8,7 +8,7 @@ use crate::helpers::{csrf_of, spawn_app, Browser, TestApp};
 
 const PASSWORD: &str = "گذرواژه بلند آزمون ثبت نیاز";
 
-async fn user(app: &TestApp, email: &str, role: Role, org: Option<i32>) -> Browser {
+pub async fn user(app: &TestApp, email: &str, role: Role, org: Option<i32>) -> Browser {
     let mut conn = app.db.conn().unwrap();
     let id = create_user_cli(&mut conn, email, "کاربر آزمون", role, PASSWORD).unwrap();
     if let Some(o) = org {

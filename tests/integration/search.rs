@@ -377,3 +377,152 @@ async fn past_deadlines_sort_after_open_ones_and_say_so() {
     let page = app.get(&format!("/needs/{soon}")).await;
     assert!(!page.body.contains(explained));
 }
+
+/// A word in a need's title, part number or category ranks it above a need that only mentions
+/// the word in its description.
+#[actix_web::test]
+async fn title_and_category_matches_rank_above_description_mentions() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع آزمایشی").insert(&app.db);
+    let drive = NeedBuilder::new(firm, "درایو کنترل دور")
+        .description(
+            "درایو برای کنترل دور الکتروموتور نوار نقاله؛ الکتروموتور فعلی ۱۵ کیلووات است و \
+             درایو باید با الکتروموتور قدیمی و الکتروموتور تازه کار کند.",
+        )
+        .insert(&app.db);
+    let motor = NeedBuilder::new(firm, "الکتروموتور سه فاز ۱۵ کیلووات")
+        .description("برای فن مکنده سالن رنگ، با پایه و فلنج استاندارد و بدنه چدنی.")
+        .insert(&app.db);
+    app.sync();
+    let (_, json) = app
+        .get_json(
+            "/api/v1/needs?q=%D8%A7%D9%84%DA%A9%D8%AA%D8%B1%D9%88%D9%85%D9%88%D8%AA%D9%88%D8%B1",
+        ) // الکتروموتور
+        .await;
+    let ids: Vec<i64> = json["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, [i64::from(motor), i64::from(drive)], "{json}");
+}
+
+/// The same part posted by two firms (spelt differently) is shown together, the first with the
+/// combined yearly quantity; other needs do not come between them.
+#[actix_web::test]
+async fn the_same_part_posted_twice_is_shown_together_with_its_demand() {
+    let app = spawn_app().await;
+    let a = OrgBuilder::new("کارخانه الف").insert(&app.db);
+    let b = OrgBuilder::new("کارخانه ب").insert(&app.db);
+    let first = NeedBuilder::new(a, "بلبرینگ 6205 دو طرف لاستیکی")
+        .part_number("6205-2RS")
+        .quantity(400, 450, "USD")
+        .insert(&app.db);
+    let other = NeedBuilder::new(a, "بلبرینگ شیار عمیق 6305")
+        .part_number("6305")
+        .quantity(20, 450, "USD")
+        .insert(&app.db);
+    let second = NeedBuilder::new(b, "بلبرينگ")
+        .part_number("6205 2RS")
+        .quantity(100, 450, "USD")
+        .insert(&app.db);
+    app.sync();
+    let page = app
+        .get("/search?q=%D8%A8%D9%84%D8%A8%D8%B1%DB%8C%D9%86%DA%AF")
+        .await; // بلبرینگ
+    assert_eq!(page.status, 200);
+    let at = |id: i32| page.body.find(&format!("href=\"/needs/{id}\"")).unwrap();
+    let (f, s, o) = (at(first), at(second), at(other));
+    assert!(
+        f.min(s) < o && f.max(s) < o,
+        "the two postings are adjacent"
+    );
+    assert_eq!(page.count("same-part-next"), 1, "{}", page.body);
+    assert!(
+        page.body
+            .contains("همین قطعه ۲ بار در این صفحه ثبت شده است"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("۵۰۰"), "400 + 100 a year");
+    // A chosen order is kept as it is.
+    let newest = app
+        .get("/search?q=%D8%A8%D9%84%D8%A8%D8%B1%DB%8C%D9%86%DA%AF&sort=newest")
+        .await;
+    assert_eq!(newest.count("same-part-next"), 0);
+}
+
+/// Codes and dates in a result's snippet are isolated left to right, even where a highlight
+/// starts or ends inside them.
+#[actix_web::test]
+async fn snippets_isolate_codes_and_dates() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع آزمایشی").insert(&app.db);
+    NeedBuilder::new(firm, "تسمه تایم")
+        .description("تسمه HTD 8M-1200-30 برای گیربکس؛ تحویل تا 2027-03-20 لازم است.")
+        .insert(&app.db);
+    app.sync();
+    let (_, json) = app
+        .get_json("/api/v1/needs?q=%DA%AF%DB%8C%D8%B1%D8%A8%DA%A9%D8%B3")
+        .await; // گیربکس
+    let snippet = json["hits"][0]["snippet_html"].as_str().unwrap();
+    assert!(snippet.contains("\u{2066}8M-1200-30\u{2069}"), "{snippet}");
+    assert!(snippet.contains("\u{2066}2027-03-20\u{2069}"), "{snippet}");
+    assert!(snippet.contains("<b>گیربکس</b>"), "{snippet}");
+}
+
+/// Organizers find an imported need by the reference of its row; nobody else learns of it.
+#[actix_web::test]
+async fn staff_find_an_imported_need_by_its_reference() {
+    use diesel::prelude::*;
+    use niaz::db::schema::needs;
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع آزمایشی").insert(&app.db);
+    let id = NeedBuilder::new(firm, "پمپ آب گرم").insert(&app.db);
+    diesel::update(needs::table.find(id))
+        .set(needs::import_ref.eq("EX-77"))
+        .execute(&mut *app.db.conn().unwrap())
+        .unwrap();
+    app.sync();
+    let anonymous = app.get("/search?q=EX-77").await;
+    assert_eq!(anonymous.status, 200);
+    assert!(!anonymous.body.contains("notice reference"));
+    let mut organizer = crate::posting::user(
+        &app,
+        "org@example.ir",
+        niaz::domain::account::Role::Organizer,
+        None,
+    )
+    .await;
+    let page = organizer.get("/search?q=EX-77").await;
+    assert!(page.body.contains("notice reference"), "{}", page.body);
+    assert!(page.body.contains(&format!("/my/needs/{id}/edit")));
+}
+
+/// On English pages, Persian technical data labels and materials read in English when every
+/// word is in the glossary, with the material as written beside it.
+#[actix_web::test]
+async fn english_pages_translate_technical_terms() {
+    use diesel::prelude::*;
+    use niaz::db::schema::needs;
+    let app = crate::helpers::spawn_demo_app().await;
+    let id: i32 = needs::table
+        .filter(needs::part_number.eq("6205-2RS"))
+        .select(needs::id)
+        .first(&mut *app.db.conn().unwrap())
+        .unwrap();
+    let page = app.get_en(&format!("/needs/{id}")).await;
+    assert!(
+        page.body.contains("<bdi>Inner diameter</bdi>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Chromium steel"), "{}", page.body);
+    assert!(page
+        .body
+        .contains(r#"lang="fa">فولاد کروم‌دار <bdi dir="ltr">100Cr6</bdi></bdi>"#));
+    let persian = app.get(&format!("/needs/{id}")).await;
+    assert!(persian.body.contains("<bdi>قطر داخلی</bdi>"));
+    assert!(!persian.body.contains("Inner diameter"));
+}

@@ -236,6 +236,22 @@ const journeys = {
     await go(page, `/needs/${FIXTURE.bearing}`);
     await assertLeftToRight(page, "main", "6205-2RS");
     await assertLeftToRight(page, "main", "8482.10.10");
+    // Technical data labels in the page's language (a glossary translates them on English pages).
+    const label = fa ? "قطر داخلی" : "Inner diameter";
+    assert.ok(await page.locator("table th", { hasText: label }).first().isVisible(), `no "${label}"`);
+
+    // One part posted by two firms is shown together, with their combined demand.
+    await go(page, "/search?q=22220");
+    await check(page, "search-same-part");
+    assert.ok((await page.locator("article.same-part-next").count()) >= 1, "the same part is not grouped");
+    assert.ok(await page.locator("p.same-part").first().isVisible());
+
+    // The catalogue's city filter.
+    await go(page, "/needs?city=" + encodeURIComponent("مراغه"));
+    await check(page, "needs-city");
+    const places = await page.locator("main article .card-firm").allInnerTexts();
+    assert.ok(places.length > 0, "no need in Maragheh");
+    for (const place of places) assert.match(place, fa ? /مراغه/ : /Maragheh/);
 
     const phone = await open(browser, PHONE);
     await go(phone, "/search?q=" + encodeURIComponent("بلبرینگ"));
@@ -286,6 +302,9 @@ const journeys = {
     await page.fill("#f-quantity_per_year", fa ? "۱۲۰" : "120");
     await page.fill("#f-unit_price", "450");
     await page.selectOption("#f-currency", "USD");
+    const deadline = fa ? "۱۴۰۶/۰۱/۱۵" : "2027-04-04";
+    await page.fill("#f-deadline", deadline);
+    await assertLeftToRight(page, "#h-deadline", "2026-09-22");
     await page.setInputFiles("#f-file", path.join(SUITE, "drawing.png"));
     await Promise.all([page.waitForNavigation(), page.click("button[name=action][value=submit]")]);
     await check(page, "need-submitted");
@@ -293,11 +312,23 @@ const journeys = {
     await check(page, "my-needs");
     const row = page.locator("main", { hasText: "PC-35-52-7" });
     assert.ok((await row.count()) > 0, "the posted need is not listed");
+    await assertLeftToRight(page, "main", "PC-35-52-7");
+    if (fa) await assertLeftToRight(page, "main", "6206-2Z");
     const pending = fa ? "در انتظار بررسی" : "Awaiting review";
     assert.ok((await page.locator("main", { hasText: pending }).count()) > 0, "the need is not shown pending");
     await Promise.all([page.waitForNavigation(), page.locator("main a[href$='/edit']").first().click()]);
     await check(page, "need-edit");
     assert.ok((await page.locator("main", { hasText: "drawing.png" }).count()) > 0, "the drawing was not attached");
+    assert.equal(await page.inputValue("#f-deadline"), deadline, "the deadline does not come back as typed");
+
+    // The firm's profile: its city, which its needs then show and are found by.
+    await go(page, "/my/firm");
+    await check(page, "firm");
+    await page.fill("#f-city", "تبریز");
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    await check(page, "firm-saved");
+    assert.ok(await page.locator("[role=status]").first().isVisible(), "saving the firm says nothing");
+    assert.equal(await page.inputValue("#f-city"), "تبریز");
   },
 
   // An organizer reviews a pending need from the queue alone, approves it, finds it in search.
@@ -329,6 +360,12 @@ const journeys = {
     await Promise.all([page.waitForNavigation(), page.click("form[action='/admin/import/confirm'] button[type=submit]")]);
     await check(page, "imported");
     await until(page, "/search?q=" + encodeURIComponent(FIXTURE.imported_title), "main article", FIXTURE.imported_title);
+    // Staff find an imported need by the reference of its row.
+    await go(page, "/search?q=EX-002");
+    await check(page, "search-reference");
+    const reference = page.locator(".notice.reference a");
+    assert.ok(await reference.isVisible(), "no need for the reference EX-002");
+    assert.match(await reference.getAttribute("href"), /^\/my\/needs\/\d+\/edit$/);
   },
 
   // A form sent with invalid fields shows every error at its field, focuses the first, keeps the rest.
@@ -341,10 +378,13 @@ const journeys = {
     await page.fill("#f-quantity_per_year", "دوازده");
     await page.fill("#f-unit_price", "-5");
     await page.fill("#f-hs_code", "12");
+    await page.fill("#f-deadline", "2020-01-01");
     await Promise.all([page.waitForNavigation(), page.click("button[name=action][value=submit]")]);
     await check(page, "need-form-errors");
     const invalid = await page.locator("[aria-invalid=true]").evaluateAll((els) => els.map((e) => e.id));
-    for (const id of ["f-category", "f-quantity_per_year", "f-unit_price", "f-hs_code"]) {
+    const hsHelp = await page.locator("#f-hs_code").getAttribute("aria-describedby");
+    assert.ok(hsHelp.includes("h-hs_code"), "the HS code's help is not tied to it");
+    for (const id of ["f-category", "f-quantity_per_year", "f-unit_price", "f-hs_code", "f-deadline"]) {
       assert.ok(invalid.includes(id), `${id} is not marked invalid (marked: ${invalid})`);
       const described = await page.locator(`#${id}`).getAttribute("aria-describedby");
       const error = page.locator(`#${id}`).locator("xpath=ancestor::*[contains(@class,'field')][1]").locator(".field-error");

@@ -208,6 +208,43 @@ async function until(page, pathname, selector, text) {
   assert.fail(`${text} never appeared in ${selector} at ${pathname}`);
 }
 
+/** Presses Tab until the element matching `selector` has the focus. */
+async function tabTo(page, selector) {
+  for (let i = 0; i < 120; i++) {
+    const there = await page.evaluate((selector) => {
+      const active = document.activeElement;
+      return Array.from(document.querySelectorAll(selector)).some((el) => el === active);
+    }, selector.replace(/:has-text\('([^']*)'\)/, ""));
+    if (there && !(await hasTextMismatch(page, selector))) return;
+    await page.keyboard.press("Tab");
+  }
+  assert.fail(`${selector} is not reachable with Tab on ${page.url()}`);
+}
+
+/** For `article:has-text('x') button`: whether the focused element lies outside such an article. */
+async function hasTextMismatch(page, selector) {
+  const match = selector.match(/^(.*?):has-text\('([^']*)'\)/);
+  if (!match) return false;
+  const [, container, text] = match;
+  return page.evaluate(
+    ([container, text]) => {
+      const box = document.activeElement.closest(container);
+      return !box || !box.textContent.includes(text);
+    },
+    [container, text],
+  );
+}
+
+async function signInByKeyboard(page, email) {
+  await go(page, "/login");
+  await tabTo(page, "#f-email");
+  await page.keyboard.type(email);
+  await page.keyboard.press("Tab");
+  await page.keyboard.type(FIXTURE.password);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  assert.ok(!page.url().endsWith("/login"), `signing in as ${email} by keyboard failed`);
+}
+
 const journeys = {
   // A visitor searches with a messy spelling, narrows by a facet, opens a need; then on a phone.
   async visitor(browser) {
@@ -398,48 +435,57 @@ const journeys = {
     assert.equal(await page.inputValue("#f-quantity_per_year"), "دوازده");
   },
 
-  // Search, open a need and sign in with the keyboard alone.
+  // Search, open a need, sign in, post a need and approve it with the keyboard alone.
   async keyboard(browser) {
     const page = await open(browser);
     await go(page, "/");
     await page.keyboard.press("Tab");
     const skip = await page.evaluate(() => document.activeElement.getAttribute("href"));
     assert.equal(skip, "#main", "the first Tab does not reach the skip link");
-    let guard = 0;
-    while ((await page.evaluate(() => document.activeElement.id)) !== "header-q") {
-      await page.keyboard.press("Tab");
-      assert.ok(++guard < 40, "the search box is not reachable by Tab");
-    }
+    await tabTo(page, "#header-q");
     await page.keyboard.type("بلبرینگ");
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     await check(page, "search-keyboard");
-    guard = 0;
-    while (!(await page.evaluate(() => /\/needs\/\d+$/.test(document.activeElement.getAttribute("href") || "")))) {
-      await page.keyboard.press("Tab");
-      assert.ok(++guard < 80, "no result is reachable by Tab");
-    }
+    await tabTo(page, "main article h3 a");
     const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
     assert.notEqual(outline, "none", "the focused link shows no focus indicator");
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     assert.match(page.url(), /\/needs\/\d+/);
 
-    await go(page, "/login");
-    guard = 0;
-    while ((await page.evaluate(() => document.activeElement.id)) !== "f-email") {
-      await page.keyboard.press("Tab");
-      assert.ok(++guard < 40, "the email field is not reachable by Tab");
-    }
-    await page.keyboard.type(FIXTURE.buyer);
-    await page.keyboard.press("Tab");
-    await page.keyboard.type(FIXTURE.password);
-    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-    assert.ok(!page.url().endsWith("/login"), "signing in by keyboard failed");
+    await signInByKeyboard(page, FIXTURE.buyer);
     await go(page, "/my/needs/new");
-    await page.focus("#f-title");
-    await page.keyboard.type("شفت");
     // Enter in a field keeps a draft; it never sends the need for review.
+    await tabTo(page, "#f-title");
+    await page.keyboard.type("شفت");
     await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
     await check(page, "keyboard-draft");
+    assert.ok((await page.locator("main", { hasText: fa ? "پیش‌نویس" : "Draft" }).count()) > 0);
+
+    // A whole need, field after field, sent for review with the keyboard.
+    await go(page, "/my/needs/new");
+    await tabTo(page, "#f-title");
+    await page.keyboard.type("چرخ‌دنده مارپیچ KB-2291");
+    await tabTo(page, "#f-description");
+    await page.keyboard.type("چرخ‌دنده برنزی گیربکس همزن");
+    await tabTo(page, "#f-category");
+    await page.keyboard.press("ArrowDown");
+    await tabTo(page, "#f-part_number");
+    await page.keyboard.type("KB-2291");
+    await tabTo(page, "#f-quantity_per_year");
+    await page.keyboard.type("60");
+    await tabTo(page, "button[name=action][value=submit]");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    await check(page, "keyboard-submitted");
+    assert.ok((await page.locator("main", { hasText: "KB-2291" }).count()) > 0, "the need is not listed");
+
+    // The organizer approves it from the queue, by keyboard too.
+    const staff = await open(browser);
+    await signInByKeyboard(staff, FIXTURE.organizer);
+    await go(staff, "/admin/review");
+    await tabTo(staff, "article.review-item:has-text('KB-2291') button[value=approve]");
+    await Promise.all([staff.waitForNavigation(), staff.keyboard.press("Enter")]);
+    await check(staff, "keyboard-approved");
+    assert.equal(await staff.locator("article.review-item", { hasText: "KB-2291" }).count(), 0);
   },
 
   // Screenshots of the main pages at both widths, for a reviewer.

@@ -217,8 +217,9 @@ async fn run_journeys(lang: &str) {
     journey(&app, "invalid", lang, fixture).await;
 
     let app = spawn_demo_app().await;
-    let email = buyer(&app);
-    let fixture = serde_json::json!({"buyer": email, "password": PASSWORD});
+    let fixture = serde_json::json!({
+        "buyer": buyer(&app), "organizer": organizer(&app), "password": PASSWORD,
+    });
     journey(&app, "keyboard", lang, fixture).await;
 
     let app = spawn_demo_app().await;

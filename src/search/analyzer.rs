@@ -101,7 +101,24 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             match fold_char(fc) {
                 Folded::Drop => {}
                 Folded::Space => boundary = true,
+                // "45x62x8" is written as "45×62×8" and "45*62*8" too: the x is a separator.
+                Folded::Char('x')
+                    if cur.ends_with(|l: char| l.is_ascii_digit())
+                        && iter.peek().is_some_and(
+                            |(_, n)| matches!(fold_char(*n), Folded::Char(d) if d.is_ascii_digit()),
+                        ) =>
+                {
+                    boundary = true;
+                }
                 Folded::Char(ch) if is_word_char(ch) => {
+                    // Persian glued to Latin or digits ("پمپGrundfos", "واشرM12") is two words.
+                    if cur
+                        .chars()
+                        .last()
+                        .is_some_and(|l| is_arabic_letter(l) != is_arabic_letter(ch))
+                    {
+                        flush(&mut cur, start, end, &mut out);
+                    }
                     if cur.is_empty() {
                         start = idx;
                     }
@@ -180,6 +197,42 @@ fn in_lexicon(word: &str) -> bool {
     LEXICON.contains(word)
 }
 
+/// Agent nouns and words ending in a long vowel, from hazm's lexicon (`lexicon-hazm.txt`).
+static AGENTS_AND_VOWELS: LazyLock<Lexicon> = LazyLock::new(|| {
+    include_str!("lexicon-hazm.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|w| normalize(w).replace(' ', ""))
+        .collect()
+});
+
+/// Endings of agent and occupation nouns, whose plural is in -ان (کارگر، پیمانکار، خریدار).
+const AGENT_ENDINGS: &[&str] = &["گر", "کار", "دار", "چی", "بان", "ساز", "نده"];
+
+/// Plural -ان of an agent noun, and ezafe -ی after a long vowel: the stem, when it is a known
+/// word of its kind. Other words ending in -ان (سیمان، باران) or -ی (قوی) are left alone.
+fn agent_plural_or_vowel_ezafe(word: &str) -> Option<String> {
+    let known = |w: &str| AGENTS_AND_VOWELS.contains(w) || in_lexicon(w);
+    if let Some(base) = word.strip_suffix("گان") {
+        let agent = format!("{base}ه");
+        if agent.ends_with("نده") && known(&agent) {
+            return Some(agent);
+        }
+    }
+    if let Some(base) = word.strip_suffix("ان") {
+        if AGENT_ENDINGS.iter().any(|e| base.ends_with(e)) && known(base) {
+            return Some(base.to_string());
+        }
+    }
+    if let Some(base) = word.strip_suffix('ی') {
+        if (base.ends_with('و') || base.ends_with('ا')) && AGENTS_AND_VOWELS.contains(base) {
+            return Some(base.to_string());
+        }
+    }
+    None
+}
+
 /// Light stemming: plural and ezafe suffixes come off only when that cannot merge two different
 /// words. "ها" is always a plural; the others need the remaining stem to be a known word.
 pub fn stem(word: &str) -> String {
@@ -219,6 +272,10 @@ pub fn stem_in_place(word: &mut String) {
             }
         }
     }
+    if let Some(stem) = agent_plural_or_vowel_ezafe(word) {
+        *word = stem;
+        return;
+    }
     // Arabic plurals in ات: قطعات -> قطعه, تجهیزات -> تجهیز.
     if let Some(base) = word.strip_suffix("ات") {
         let len = base.len();
@@ -248,6 +305,49 @@ pub fn analyze(text: &str) -> Vec<Tok> {
     tokens
 }
 
+/// What a text token is also found by, at index time only: the letter and number parts of a
+/// code glued into a word ("nsk6308" is also "nsk" and "6308"; "dsnu25" also "dsnu", "25"), and
+/// for a dotted number shaped like an HS code ("7318.15.90") its digits ("73181590") and its
+/// heading and subheading ("7318", "731815"), as the `hs_code` field is found.
+pub fn index_variants(token: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    if token.contains('.') {
+        let groups: Vec<&str> = token.split('.').collect();
+        let digits: String = groups.concat();
+        if groups.len() >= 2
+            && groups[0].len() == 4
+            && (6..=10).contains(&digits.len())
+            && digits.bytes().all(|b| b.is_ascii_digit())
+        {
+            out.extend(hs_keys(&digits));
+        }
+        return out;
+    }
+    let has_digit = token.bytes().any(|b| b.is_ascii_digit());
+    let has_letter = token.chars().any(char::is_alphabetic);
+    if !(has_digit && has_letter) {
+        return out;
+    }
+    let mut run = String::new();
+    let mut last_digit = None;
+    for c in token.chars() {
+        let d = c.is_ascii_digit();
+        if last_digit.is_some_and(|l| l != d) {
+            if run.len() >= 2 {
+                out.push(std::mem::take(&mut run));
+            }
+            run.clear();
+        }
+        run.push(c);
+        last_digit = Some(d);
+    }
+    if run.len() >= 2 {
+        out.push(run);
+    }
+    out.retain(|p| p != token);
+    out
+}
+
 /// Whether a token is eligible for typo tolerance: long enough and made only of letters.
 pub fn fuzzy_distance(token: &str) -> Option<u8> {
     if !token.chars().all(char::is_alphabetic) {
@@ -263,7 +363,7 @@ pub fn fuzzy_distance(token: &str) -> Option<u8> {
 /// Keys a part number or HS code is found by: the whole code without separators, each segment,
 /// and letter/number parts of long segments ("SKF6205" is also "6205").
 pub fn code_keys(code: &str) -> Vec<String> {
-    let folded = normalize(code);
+    let folded = dimension_separators(&normalize(code));
     let mut keys = Vec::new();
     let mut push = |k: String| {
         if !k.is_empty() && !keys.contains(&k) {
@@ -294,6 +394,25 @@ pub fn code_keys(code: &str) -> Vec<String> {
         }
     }
     keys
+}
+
+/// "45x62x8" as "45 62 8": an x between digits separates dimensions, like × and *.
+fn dimension_separators(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let between_digits = i > 0
+                && chars[i - 1].is_ascii_digit()
+                && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+            if (c == 'x' || c == '×' || c == '*') && between_digits {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
 }
 
 /// HS code keys: the code and its heading and subheading prefixes (8482, 848210, 84821010).
@@ -363,6 +482,16 @@ mod tests {
             ("تنها", "تنها"),
             ("bearings", "bearing"),
             ("press", "press"),
+            ("کارگران", "کارگر"),
+            ("رانندگان", "راننده"),
+            ("سازندگان", "سازنده"),
+            ("پیمانکاران", "پیمانکار"),
+            ("خریداران", "خریدار"),
+            ("داروی", "دارو"),
+            ("چاقوی", "چاقو"),
+            ("باران", "باران"),
+            ("قوی", "قوی"),
+            ("خیابان", "خیابان"),
         ];
         let mut failed = Vec::new();
         for (word, want) in cases {
@@ -386,6 +515,31 @@ mod tests {
         assert!(looks_like_code("8482.10.10"));
         assert!(!looks_like_code("12"));
         assert!(!looks_like_code("پمپ"));
+    }
+
+    #[test]
+    fn scripts_glued_together_are_split_and_dimensions_read_alike() {
+        assert_eq!(texts("پمپGrundfos"), texts("پمپ Grundfos"));
+        assert_eq!(texts("واشرM12"), vec!["واشر", "m12"]);
+        assert_eq!(texts("45x62x8"), texts("45*62*8"));
+        assert_eq!(texts("45×62×8"), texts("۴۵×۶۲×۸"));
+        assert_eq!(texts("45x62x8"), vec!["45", "62", "8"]);
+        assert_eq!(texts("max 12"), vec!["max", "12"]);
+        assert_eq!(code_keys("45x62x8")[0], code_keys("45*62*8")[0]);
+    }
+
+    #[test]
+    fn codes_in_text_are_also_indexed_by_their_parts() {
+        assert_eq!(index_variants("nsk6308"), vec!["nsk", "6308"]);
+        assert_eq!(index_variants("dsnu25"), vec!["dsnu", "25"]);
+        assert_eq!(
+            index_variants("7318.15.90"),
+            vec!["7318", "731815", "73181590"]
+        );
+        assert_eq!(index_variants("8482.10"), vec!["8482", "848210"]);
+        assert!(index_variants("10.2").is_empty());
+        assert!(index_variants("bearing").is_empty());
+        assert!(index_variants("6205").is_empty());
     }
 
     #[test]

@@ -19,7 +19,6 @@ use super::analyzer::{
     analyze, code_keys, fuzzy_distance, is_stop_word, looks_like_code, tokenize,
 };
 use super::{Fields, Generation};
-use crate::domain::text::compact_key;
 
 /// How results are ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -132,6 +131,11 @@ fn boxed(q: impl Query) -> Box<dyn Query> {
     Box::new(q)
 }
 
+/// The key a part number is indexed by in the code field (separators and dimension x's out).
+fn code_key(text: &str) -> String {
+    code_keys(text).into_iter().next().unwrap_or_default()
+}
+
 /// Weight of a match in the title, and in the description, against one elsewhere (1).
 const TITLE: f32 = 3.0;
 const DESCRIPTION: f32 = 0.4;
@@ -235,7 +239,7 @@ impl<'a> Builder<'a> {
         if !looks_like_code(text) {
             return Some(words);
         }
-        let key = compact_key(text);
+        let key = code_key(text);
         let mut alternatives = vec![boost(term(self.f.code, &key), 8.0), words];
         if key.chars().all(|c| c.is_ascii_digit()) && (4..=10).contains(&key.len()) {
             alternatives.push(boost(term(self.f.hs, &key), 6.0));
@@ -336,7 +340,29 @@ impl<'a> Builder<'a> {
             // Only function words or exclusions: everything else is a match.
             clauses.push((Occur::Must, boxed(AllQuery)));
         }
-        boxed(BooleanQuery::new(clauses))
+        let query = boxed(BooleanQuery::new(clauses));
+        match self.whole_code(parsed) {
+            Some(code) => any(vec![query, code]),
+            None => query,
+        }
+    }
+
+    /// A code typed with spaces between its groups ("0160 D 010 BN4HC"): the words together,
+    /// when some part number is that code.
+    fn whole_code(&self, parsed: &Parsed) -> Option<Box<dyn Query>> {
+        if !parsed.exclude.is_empty() || parsed.include.len() < 2 {
+            return None;
+        }
+        let mut joined = String::new();
+        for item in &parsed.include {
+            let Item::Word(w) = item else { return None };
+            joined.push_str(w);
+        }
+        if !looks_like_code(&joined) {
+            return None;
+        }
+        let key = code_key(&joined);
+        (self.doc_freq(self.f.code, &key) > 0).then(|| boost(term(self.f.code, &key), 8.0))
     }
 
     /// Closest indexed word to a word that matched nothing, for "did you mean": words of the

@@ -2,7 +2,7 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use super::analyzer::{analyze, code_keys, hs_keys};
+use super::analyzer::{analyze, code_keys, hs_keys, index_variants};
 
 pub const TEXT: &str = "niaz_text";
 pub const JOINED: &str = "niaz_joined";
@@ -58,11 +58,16 @@ fn token(text: String, from: usize, to: usize, position: usize) -> Token {
 /// The tokens a text produces in a mode; also used to build queries.
 pub fn tokens(mode: Mode, text: &str) -> Vec<Token> {
     match mode {
-        Mode::Text => analyze(text)
-            .into_iter()
-            .enumerate()
-            .map(|(i, t)| token(t.text, t.from, t.to, i))
-            .collect(),
+        Mode::Text => {
+            let mut out = Vec::new();
+            for (i, t) in analyze(text).into_iter().enumerate() {
+                for variant in index_variants(&t.text) {
+                    out.push(token(variant, t.from, t.to, i));
+                }
+                out.push(token(t.text, t.from, t.to, i));
+            }
+            out
+        }
         Mode::Joined => {
             let toks = analyze(text);
             toks.windows(2)

@@ -118,6 +118,31 @@ fn corpus(app: &TestApp) -> Vec<(&'static str, i32)> {
             .category(1202)
             .title_en("Butterfly valves for cooling water"),
     );
+    // Codes glued into free text, Persian glued to Latin, agent plurals, ezafe after a vowel,
+    // dimensions and codes written with spaces.
+    add(
+        "nsk",
+        NeedBuilder::new(firm, "بلبرینگ NSK6308 فن مکنده").category(101),
+    );
+    add(
+        "festo",
+        NeedBuilder::new(firm, "جک پنوماتیک").description("جک Festo-DSNU25 با کورس ۱۰۰ برای گیره"),
+    );
+    add(
+        "hs_text",
+        NeedBuilder::new(firm, "پیچ خودکار سرمته").description("کد تعرفه ۷۳۱۸.۱۵.۹۰ در فاکتور"),
+    );
+    add("grundfos", NeedBuilder::new(firm, "پمپGrundfos آب گرم"));
+    add("washer", NeedBuilder::new(firm, "واشرM16 فنری"));
+    add("workers", NeedBuilder::new(firm, "دستکش ایمنی کارگران"));
+    add("drivers", NeedBuilder::new(firm, "صندلی رانندگان لیفتراک"));
+    add("medicine", NeedBuilder::new(firm, "مخزن داروی مایع"));
+    add("knife", NeedBuilder::new(firm, "چاقوی برش کاغذ"));
+    add("oring", NeedBuilder::new(firm, "اورینگ 45x62x8 نسوز"));
+    add(
+        "filter",
+        NeedBuilder::new(firm, "المنت فیلتر هیدرولیک").part_number("0160 D 010 BN4HC"),
+    );
     ids
 }
 
@@ -208,6 +233,40 @@ async fn every_variant_class_matches() {
         // typo tolerance for long letter words
         ("بلبرنگ", &["bearing"], &[]),
         ("الکتروموتر", &["bearing"], &[]),
+        // codes inside free text, by the number alone or their letters
+        ("6308", &["nsk"], &[]),
+        ("NSK6308", &["nsk"], &[]),
+        ("nsk 6308", &["nsk"], &[]),
+        ("DSNU25", &["festo"], &[]),
+        ("DSNU", &["festo"], &[]),
+        ("Festo", &["festo"], &[]),
+        // an HS code in text: digits with or without dots, any digit system, its heading
+        ("73181590", &["hs_text"], &[]),
+        ("7318.15.90", &["hs_text"], &[]),
+        ("۷۳۱۸۱۵۹۰", &["hs_text"], &[]),
+        ("٧٣١٨.١٥.٩٠", &["hs_text"], &[]),
+        ("7318", &["hs_text"], &[]),
+        ("731815", &["hs_text"], &[]),
+        // Persian glued to Latin or digits
+        ("Grundfos", &["grundfos"], &[]),
+        ("پمپ Grundfos", &["grundfos"], &[]),
+        ("M16", &["washer"], &["nut"]),
+        ("واشر", &["washer"], &[]),
+        // plurals of agent nouns and ezafe after a long vowel
+        ("کارگر", &["workers"], &[]),
+        ("کارگران", &["workers"], &[]),
+        ("راننده", &["drivers"], &[]),
+        ("دارو", &["medicine"], &[]),
+        ("داروی", &["medicine"], &[]),
+        ("چاقو", &["knife"], &[]),
+        // dimensions written four ways
+        ("45x62x8", &["oring"], &[]),
+        ("45*62*8", &["oring"], &[]),
+        ("45×62×8", &["oring"], &[]),
+        ("۴۵×۶۲×۸", &["oring"], &[]),
+        // a code with or without spaces between its groups
+        ("0160D010BN4HC", &["filter"], &[]),
+        ("0160 D 010 BN4HC", &["filter"], &[]),
         // English
         ("butterfly valve", &["english"], &[]),
         ("VALVES", &["english"], &[]),

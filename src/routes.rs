@@ -232,6 +232,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(suppliers::verify),
         )
         .route("/admin/settings", web::post().to(admin::settings))
+        .route("/admin/synonyms", web::get().to(admin::synonyms_form))
+        .route("/admin/synonyms", web::post().to(admin::save_synonyms))
         .route("/api/v1/needs", web::get().to(api::needs::list))
         .route("/api/v1/needs/{id}", web::get().to(api::needs::show))
         .route("/api/v1/suggest", web::get().to(api::needs::suggest))

@@ -67,6 +67,7 @@ impl AppState {
         let templates = Templates::load(&Assets::load())?;
         let search =
             SearchIndex::open_with_cache(&config.data_dir, db.clone(), config.search_cache)?;
+        crate::services::synonyms::load(&mut *db.conn()?, &search)?;
         let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
         let links = crate::auth::Signer::from_hex(&crate::db::alerts::link_key(
             &mut *db.conn()?,

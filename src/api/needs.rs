@@ -14,6 +14,8 @@ struct SearchResponse {
     page: i64,
     limit: i64,
     hits: Vec<Hit>,
+    /// On the page where `hits` matching every word end: needs matching only some words.
+    partial: Vec<Hit>,
     facets: Facets,
     relaxed: bool,
     suggestion: Option<String>,
@@ -47,6 +49,7 @@ pub async fn list(
         page: view.page,
         limit: view.limit,
         hits: view.hits,
+        partial: view.partial,
         facets,
         relaxed: view.relaxed,
         suggestion: view.suggestion,

@@ -12,6 +12,7 @@
 pub mod analyzer;
 pub mod query;
 pub mod suppliers;
+pub mod synonyms;
 pub mod tokenizers;
 
 use std::path::{Path, PathBuf};
@@ -382,6 +383,7 @@ pub struct SearchIndex {
     current: RwLock<Arc<Generation>>,
     writer: Mutex<Option<IndexWriter>>,
     wake: Mutex<Option<Sender<()>>>,
+    synonyms: RwLock<Arc<synonyms::Synonyms>>,
 }
 
 impl SearchIndex {
@@ -439,6 +441,9 @@ impl SearchIndex {
             current: RwLock::new(Arc::new(generation)),
             writer: Mutex::new(Some(writer)),
             wake: Mutex::new(None),
+            synonyms: RwLock::new(Arc::new(
+                synonyms::Synonyms::with_extra("", 0).expect("the default synonyms parse"),
+            )),
         });
         index.apply_pending()?;
         Ok(index)
@@ -497,6 +502,22 @@ impl SearchIndex {
         Ok(applied)
     }
 
+    /// The synonym table queries use now.
+    pub fn synonyms(&self) -> Arc<synonyms::Synonyms> {
+        self.synonyms
+            .read()
+            .map(|s| s.clone())
+            .unwrap_or_else(|p| p.into_inner().clone())
+    }
+
+    /// Replaces the synonym table; cached results made with the old one are dropped.
+    pub fn set_synonyms(&self, table: synonyms::Synonyms) {
+        if let Ok(mut s) = self.synonyms.write() {
+            *s = Arc::new(table);
+        }
+        self.clear_cache();
+    }
+
     fn clear_cache(&self) {
         if let Ok(mut cache) = self.cache.lock() {
             if let Some(c) = cache.as_mut() {
@@ -507,6 +528,16 @@ impl SearchIndex {
 
     /// Searches the live generation, answering repeated searches from the cache.
     pub fn search(&self, req: &query::SearchRequest) -> tantivy::Result<query::SearchOutcome> {
+        let with_synonyms;
+        let req = if req.synonyms.is_none() {
+            with_synonyms = query::SearchRequest {
+                synonyms: Some(self.synonyms()),
+                ..req.clone()
+            };
+            &with_synonyms
+        } else {
+            req
+        };
         let generation = self.generation();
         let searcher = generation.reader.searcher();
         if self.cache_capacity == 0 {

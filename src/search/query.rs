@@ -136,6 +136,9 @@ fn code_key(text: &str) -> String {
     code_keys(text).into_iter().next().unwrap_or_default()
 }
 
+/// Most needs shown as matching only some of the words.
+pub const PARTIAL_LIMIT: usize = 10;
+
 /// Weight of a match in the title, and in the description, against one elsewhere (1).
 const TITLE: f32 = 3.0;
 const DESCRIPTION: f32 = 0.4;
@@ -173,6 +176,7 @@ fn all(clauses: Vec<Box<dyn Query>>) -> Box<dyn Query> {
 pub struct Builder<'a> {
     f: Fields,
     searcher: &'a Searcher,
+    synonyms: Option<std::sync::Arc<super::synonyms::Synonyms>>,
 }
 
 impl<'a> Builder<'a> {
@@ -180,7 +184,64 @@ impl<'a> Builder<'a> {
         Self {
             f: generation.fields,
             searcher,
+            synonyms: None,
         }
+    }
+
+    pub fn with_synonyms(
+        mut self,
+        synonyms: Option<std::sync::Arc<super::synonyms::Synonyms>>,
+    ) -> Self {
+        self.synonyms = synonyms;
+        self
+    }
+
+    /// The longest run of words from `items[i]` that is an entry of a synonym group: how many
+    /// items it spans and a query for it or any other entry of its group.
+    fn synonym_span(&self, items: &[Item], i: usize) -> Option<(usize, Box<dyn Query>)> {
+        let synonyms = self.synonyms.as_ref()?;
+        let mut words: Vec<Vec<String>> = Vec::new();
+        for item in items.iter().skip(i).take(super::synonyms::MAX_WORDS) {
+            let Item::Word(text) = item else { break };
+            words.push(analyze(text).into_iter().map(|t| t.text).collect());
+        }
+        for len in (1..=words.len()).rev() {
+            let entry: Vec<String> = words[..len].concat();
+            let Some(alternatives) = synonyms.alternatives(&entry) else {
+                continue;
+            };
+            let typed: Vec<Box<dyn Query>> = items[i..i + len]
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Word(t) => self.chunk(t, true),
+                    Item::Phrase(_) => None,
+                })
+                .collect();
+            let mut options = vec![all(typed)];
+            options.extend(alternatives.iter().map(|words| self.words_query(words)));
+            return Some((len, any(options)));
+        }
+        None
+    }
+
+    /// Analyzed words next to each other, in a title, text or description.
+    fn words_query(&self, words: &[String]) -> Box<dyn Query> {
+        if let [one] = words {
+            return self.word(one, false);
+        }
+        let per_field = |field: Field| -> Box<dyn Query> {
+            boxed(PhraseQuery::new(
+                words
+                    .iter()
+                    .map(|w| Term::from_field_text(field, w))
+                    .collect(),
+            ))
+        };
+        any(vec![
+            boost(per_field(self.f.title), TITLE),
+            per_field(self.f.body),
+            boost(per_field(self.f.desc), DESCRIPTION),
+        ])
     }
 
     fn doc_freq(&self, field: Field, text: &str) -> u64 {
@@ -293,6 +354,11 @@ impl<'a> Builder<'a> {
                     }
                 }
                 Item::Word(text) => {
+                    if let Some((span, q)) = self.synonym_span(items, i) {
+                        clauses.push((required, q));
+                        i += span;
+                        continue;
+                    }
                     let single = |t: &str| {
                         let toks = analyze(t);
                         (toks.len() == 1 && !looks_like_code(t)).then(|| toks[0].text.clone())
@@ -425,6 +491,8 @@ pub struct SearchRequest {
     pub sort: Sort,
     pub offset: usize,
     pub limit: usize,
+    /// Synonyms to apply; the index's own table when none is given.
+    pub synonyms: Option<std::sync::Arc<super::synonyms::Synonyms>>,
 }
 
 /// Highlights the query's words in a text.
@@ -503,6 +571,8 @@ pub struct SearchOutcome {
     pub total: usize,
     /// Need ids of this page, in order.
     pub ids: Vec<i32>,
+    /// On the page where the needs matching every word end: needs matching only some of them.
+    pub partial: Vec<i32>,
     pub facets: FacetCounts,
     /// No need matched every word, so these match some of them.
     pub relaxed: bool,
@@ -596,7 +666,7 @@ pub fn search_with(
 ) -> tantivy::Result<SearchOutcome> {
     let searcher = searcher.clone();
     let f = generation.fields;
-    let builder = Builder::new(generation, &searcher);
+    let builder = Builder::new(generation, &searcher).with_synonyms(req.synonyms.clone());
     let parsed = parse(&req.q);
     let with_filters = |q: Box<dyn Query>| -> Box<dyn Query> {
         if req.filters.is_empty() {
@@ -649,11 +719,29 @@ pub fn search_with(
             relaxed = total > 0;
         }
     }
+    // Needs that match some of the words but not all come after every need that matches all,
+    // on the page where those end, ranked by how many words match and where.
+    let mut partial = Vec::new();
+    if !relaxed
+        && total > 0
+        && words.len() > 1
+        && req.sort == Sort::Relevance
+        && req.offset + req.limit >= total
+    {
+        let some_not_all = with_filters(boxed(BooleanQuery::new(vec![
+            (Occur::Must, builder.build(&parsed, true)),
+            (Occur::MustNot, builder.build(&parsed, false)),
+        ])));
+        let top = searcher.search(&*some_not_all, &TopDocs::with_limit(PARTIAL_LIMIT))?;
+        let docs: Vec<DocAddress> = top.into_iter().map(|(_, a)| a).collect();
+        partial = ids_of(&searcher, &docs)?;
+    }
     let mut body = SnippetGenerator::create(&searcher, &*query, f.desc)?;
     body.set_max_num_chars(220);
     Ok(SearchOutcome {
         total,
         ids,
+        partial,
         facets,
         relaxed,
         suggestion,
@@ -794,7 +882,7 @@ pub fn percolate(
         return Ok(Vec::new());
     }
     let f = generation.fields;
-    let builder = Builder::new(generation, searcher);
+    let builder = Builder::new(generation, searcher).with_synonyms(req.synonyms.clone());
     let mut clauses = vec![(Occur::Must, builder.build(&parse(&req.q), false))];
     for facet in &req.filters {
         clauses.push((

@@ -521,9 +521,10 @@ pub fn match_published(
             let Ok(params) = parse_query(&group[0].query, categories) else {
                 continue; // a category since removed: the search finds nothing
             };
-            let Ok(request) = request_for(&params, categories) else {
+            let Ok(mut request) = request_for(&params, categories) else {
                 continue;
             };
+            request.synonyms = Some(index.synonyms());
             let hits = crate::search::query::percolate(&searcher, &generation, &request, &targets)
                 .map_err(|e| {
                     AppError::Internal(anyhow::anyhow!("percolating a saved search: {e}"))

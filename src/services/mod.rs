@@ -17,6 +17,7 @@ pub mod search;
 pub mod spreadsheet;
 pub mod staff;
 pub mod suppliers;
+pub mod synonyms;
 
 use serde::Serialize;
 

@@ -300,6 +300,10 @@ pub struct SearchView {
     pub hits: Vec<Hit>,
     /// The same hits as full views, for the HTML cards.
     pub needs: Vec<NeedView>,
+    /// On the page where the needs matching every word end: the best of those matching only
+    /// some words, below them.
+    pub partial: Vec<Hit>,
+    pub partial_needs: Vec<NeedView>,
     pub facets: Facets,
     pub relaxed: bool,
     pub suggestion: Option<String>,
@@ -355,6 +359,7 @@ pub(crate) fn request_for(
         sort: params.sort,
         offset: ((params.page - 1) * params.limit) as usize,
         limit: params.limit as usize,
+        synonyms: None,
     })
 }
 
@@ -564,14 +569,13 @@ impl Search<'_> {
                 } else {
                     (0..views.len()).map(|i| (i, None)).collect()
                 };
-                for (index, same_part) in order {
-                    let view = views[index].clone();
+                let hit = |view: &NeedView, same_part: Option<SamePart>| {
                     let text = if view.description.is_empty() {
                         &view.title
                     } else {
                         &view.description
                     };
-                    hits.push(Hit {
+                    Hit {
                         id: view.id,
                         title: view.title.clone(),
                         title_en: view.title_en.clone(),
@@ -586,9 +590,23 @@ impl Search<'_> {
                         snippet_html: outcome.highlighter.snippet_html(text),
                         url: format!("{base_url}/needs/{}", view.id),
                         same_part,
-                    });
+                    }
+                };
+                for (index, same_part) in order {
+                    hits.push(hit(&views[index], same_part));
                     if with_views {
-                        needs.push(view);
+                        needs.push(views[index].clone());
+                    }
+                }
+                let mut partial = Vec::new();
+                let mut partial_needs = Vec::new();
+                if !outcome.partial.is_empty() {
+                    for row in crate::db::catalogue::load_need_rows(conn, &outcome.partial)? {
+                        let view = NeedView::from_row(&row);
+                        partial.push(hit(&view, None));
+                        if with_views {
+                            partial_needs.push(view);
+                        }
                     }
                 }
                 let facets = build_facets(&outcome.facets, &params, &categories, lang);
@@ -600,6 +618,8 @@ impl Search<'_> {
                     pages,
                     hits,
                     needs,
+                    partial,
+                    partial_needs,
                     facets,
                     relaxed: outcome.relaxed,
                     suggestion: outcome.suggestion,

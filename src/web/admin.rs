@@ -147,3 +147,69 @@ pub async fn reports_csv(
         ))
         .body(bytes))
 }
+
+#[derive(Serialize)]
+struct SynonymsPage {
+    extra: String,
+    defaults: Vec<&'static str>,
+    errors: Vec<crate::search::synonyms::LineError>,
+    done: Option<String>,
+}
+
+fn default_synonyms() -> Vec<&'static str> {
+    include_str!("../search/synonyms.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+/// Organizers' synonym groups, beside the defaults they add to.
+pub async fn synonyms_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<super::form::DoneQuery>,
+) -> Page {
+    viewer.require_staff()?;
+    let extra = crate::services::synonyms::extra(&state.db).await?;
+    render(
+        &state,
+        &req,
+        "admin/synonyms.html",
+        SynonymsPage {
+            extra,
+            defaults: default_synonyms(),
+            errors: Vec::new(),
+            done: flash(query.done.as_deref()),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct SynonymsForm {
+    synonyms: String,
+}
+
+pub async fn save_synonyms(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<SynonymsForm>,
+) -> Page {
+    let user = viewer.require_staff()?;
+    match crate::services::synonyms::save(&state.db, &state.search, user, &form.synonyms).await? {
+        Ok(()) => Ok(see_other("/admin/synonyms?done=synonyms_saved")),
+        Err(errors) => super::render_status(
+            &state,
+            &req,
+            "admin/synonyms.html",
+            SynonymsPage {
+                extra: form.into_inner().synonyms,
+                defaults: default_synonyms(),
+                errors,
+                done: None,
+            },
+            actix_web::http::StatusCode::BAD_REQUEST,
+        ),
+    }
+}

@@ -335,6 +335,7 @@ fn table(s: &Site) -> Vec<Row> {
         )
         .staff_2fa(409, 409),
         get("/admin/reports", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin/synonyms", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get("/my/firm", [303, 409, 200, 200, 403, 403, 403]),
         get("/admin/firms", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get(
@@ -707,6 +708,12 @@ fn table(s: &Site) -> Vec<Row> {
             [401, 409, 403, 403, 403, 403, 404],
         )
         .staff_2fa(403, 409),
+        post(
+            "/admin/synonyms",
+            &[("synonyms", "شیر برقی, solenoid valve")],
+            [401, 409, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
         post(
             "/admin/settings",
             &[("require_2fa", "1")],

@@ -585,3 +585,106 @@ async fn english_pages_translate_technical_terms() {
     assert!(persian.body.contains("<bdi>قطر داخلی</bdi>"));
     assert!(!persian.body.contains("Inner diameter"));
 }
+
+/// Trade synonyms in both languages, and the groups organizers add, apply at query time.
+#[actix_web::test]
+async fn synonyms_find_the_other_names_of_a_part() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع آزمایشی").insert(&app.db);
+    let gearbox = NeedBuilder::new(firm, "گیربکس حلزونی همزن").insert(&app.db);
+    let reducer = NeedBuilder::new(firm, "کاهنده دور نوار نقاله").insert(&app.db);
+    let motor = NeedBuilder::new(firm, "موتور برقی ۵ کیلووات").insert(&app.db);
+    let cylinder = NeedBuilder::new(firm, "سیلندر پنوماتیک گیره").insert(&app.db);
+    let solenoid = NeedBuilder::new(firm, "شیر برقی خط بخار").insert(&app.db);
+    app.sync();
+    let found = |json: &serde_json::Value| -> Vec<i64> {
+        json["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect()
+    };
+    let enc = |q: &str| q.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    for (query, want) in [
+        ("گیربکس", vec![gearbox, reducer]),
+        ("gear reducer", vec![gearbox, reducer]),
+        ("کاهنده دور", vec![gearbox, reducer]),
+        ("الکتروموتور", vec![motor]),
+        ("electric motor", vec![motor]),
+        ("جک", vec![cylinder]),
+    ] {
+        let (_, json) = app
+            .get_json(&format!("/api/v1/needs?q={}", enc(query)))
+            .await;
+        let ids = found(&json);
+        for id in want {
+            assert!(ids.contains(&i64::from(id)), "{query}: {json}");
+        }
+        assert_eq!(json["relaxed"], false, "{query}");
+    }
+    let (_, json) = app.get_json("/api/v1/needs?q=solenoid%20valve").await;
+    assert!(!found(&json).contains(&i64::from(solenoid)) || json["relaxed"] == true);
+
+    // An organizer adds a group; a wrong line is named and nothing is saved.
+    let mut organizer = crate::posting::user(
+        &app,
+        "org@example.ir",
+        niaz::domain::account::Role::Organizer,
+        None,
+    )
+    .await;
+    let bad = organizer
+        .submit(
+            "/admin/synonyms",
+            "/admin/synonyms",
+            &[("synonyms", "شیر برقی, solenoid valve\nپمپ")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("سطر ۲"), "{}", bad.body);
+    let res = organizer
+        .submit(
+            "/admin/synonyms",
+            "/admin/synonyms",
+            &[("synonyms", "شیر برقی, solenoid valve")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let (_, json) = app.get_json("/api/v1/needs?q=solenoid%20valve").await;
+    assert_eq!(found(&json), [i64::from(solenoid)], "{json}");
+    assert_eq!(json["relaxed"], false);
+}
+
+/// A word that good needs lack does not hide them: needs matching every word come first, then
+/// those matching some, below, on the same page.
+#[actix_web::test]
+async fn needs_matching_some_words_follow_those_matching_all() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع آزمایشی").insert(&app.db);
+    let both = NeedBuilder::new(firm, "پمپ آب تیپ ۴۰").insert(&app.db);
+    let pump = NeedBuilder::new(firm, "پمپ آب گرم").insert(&app.db);
+    let other = NeedBuilder::new(firm, "شیر کشویی").insert(&app.db);
+    app.sync();
+    let (_, json) = app
+        .get_json("/api/v1/needs?q=%D9%BE%D9%85%D9%BE%20%D8%AA%DB%8C%D9%BE") // پمپ تیپ
+        .await;
+    let ids = |key: &str| -> Vec<i64> {
+        json[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_i64().unwrap())
+            .collect()
+    };
+    assert_eq!(ids("hits"), [i64::from(both)], "{json}");
+    assert_eq!(ids("partial"), [i64::from(pump)], "{json}");
+    assert!(!ids("partial").contains(&i64::from(other)));
+    let page = app
+        .get("/search?q=%D9%BE%D9%85%D9%BE%20%D8%AA%DB%8C%D9%BE")
+        .await;
+    let full = page.body.find(&format!("/needs/{both}\"")).unwrap();
+    let heading = page.body.find("partial-heading").unwrap();
+    let some = page.body.find(&format!("/needs/{pump}\"")).unwrap();
+    assert!(full < heading && heading < some);
+}

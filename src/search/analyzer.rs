@@ -36,6 +36,11 @@ static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
 
 /// Suffixes typed as separate words (or after a ZWNJ) that belong to the previous word.
 const DETACHED_SUFFIXES: &[&str] = &["ها", "های", "هایی", "ای", "ی", "تر", "ترین", "ام", "اش"];
+/// Whether a word typed apart is a suffix of the word before it ("پروانه ای").
+pub fn is_detached_suffix(word: &str) -> bool {
+    DETACHED_SUFFIXES.contains(&normalize(word).as_str())
+}
+
 /// Verb prefixes typed as separate words that belong to the next word.
 const DETACHED_PREFIXES: &[&str] = &["می", "نمی"];
 

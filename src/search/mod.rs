@@ -32,7 +32,7 @@ use crate::db::{search as q, Db};
 use crate::domain::money::sort_value_usd_cents;
 
 /// Bump when fields or analyzers change: an index of another version is rebuilt on start.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 const BATCH: i64 = 2_000;
 

@@ -206,6 +206,12 @@ impl<'a> Builder<'a> {
             words.push(analyze(text).into_iter().map(|t| t.text).collect());
         }
         for len in (1..=words.len()).rev() {
+            // "پروانه ای" is one word, شیر پروانه‌ای, not the impeller پروانه.
+            if let Some(Item::Word(next)) = items.get(i + len) {
+                if super::analyzer::is_detached_suffix(next) {
+                    continue;
+                }
+            }
             let entry: Vec<String> = words[..len].concat();
             let Some(alternatives) = synonyms.alternatives(&entry) else {
                 continue;
@@ -344,7 +350,20 @@ impl<'a> Builder<'a> {
     pub fn build(&self, parsed: &Parsed, relaxed: bool) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let required = if relaxed { Occur::Should } else { Occur::Must };
-        let items = &parsed.include;
+        // A suffix typed apart ("دنده ای", "پمپ های") belongs to the word before it.
+        let mut merged: Vec<Item> = Vec::with_capacity(parsed.include.len());
+        for item in &parsed.include {
+            match (item, merged.last_mut()) {
+                (Item::Word(w), Some(Item::Word(prev)))
+                    if super::analyzer::is_detached_suffix(w) =>
+                {
+                    prev.push(' ');
+                    prev.push_str(w);
+                }
+                _ => merged.push(item.clone()),
+            }
+        }
+        let items = &merged;
         let mut i = 0;
         while i < items.len() {
             match &items[i] {

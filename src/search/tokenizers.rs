@@ -79,10 +79,21 @@ pub fn tokens(mode: Mode, text: &str) -> Vec<Token> {
             let mut out = Vec::new();
             let mut offset = 0;
             for line in text.split('\n') {
-                let keys = match mode {
+                let mut keys = match mode {
                     Mode::Code => code_keys(line),
                     _ => hs_keys(line),
                 };
+                // People type the start of a long part number ("LC1D95" for "LC1D95M7"):
+                // its prefixes from five characters on are keys too.
+                if let (Mode::Code, Some(whole)) = (mode, keys.first().cloned()) {
+                    let chars: Vec<char> = whole.chars().collect();
+                    for n in 5..chars.len() {
+                        let prefix: String = chars[..n].iter().collect();
+                        if !keys.contains(&prefix) {
+                            keys.push(prefix);
+                        }
+                    }
+                }
                 for key in keys {
                     let position = out.len();
                     out.push(token(key, offset, offset + line.len(), position));

@@ -14,6 +14,7 @@ mod helpers;
 mod interests;
 mod mail;
 mod posting;
+mod ranking;
 mod search;
 mod search_api;
 mod search_index;

@@ -53,6 +53,9 @@ pub struct AppState {
     /// Permits for heavy work (decoding images, reading spreadsheets): at most
     /// `max_heavy_jobs` run at once, the rest wait, so uploads cannot exhaust memory or CPU.
     pub heavy_work: tokio::sync::Semaphore,
+    /// Searches run at once: as many as there are cores, twice over. More would only wait for
+    /// a core on a thread of their own, each thread with its own allocator arena.
+    pub search_slots: tokio::sync::Semaphore,
     /// Signs links that work without a session (one-click unsubscribe).
     pub links: crate::auth::Signer,
 }
@@ -90,6 +93,9 @@ impl AppState {
             suppliers: Arc::default(),
             limits: Limits::new(config.invites_per_day),
             heavy_work: tokio::sync::Semaphore::new(config.max_heavy_jobs),
+            search_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
+            ),
             links,
             config,
         })

@@ -20,6 +20,7 @@ pub struct Search<'a> {
     pub search: &'a std::sync::Arc<crate::search::SearchIndex>,
     pub categories: &'a std::sync::Arc<Vec<crate::db::models::Category>>,
     pub config: &'a crate::config::Config,
+    pub slots: &'a tokio::sync::Semaphore,
 }
 
 impl<'a> Search<'a> {
@@ -30,6 +31,7 @@ impl<'a> Search<'a> {
             search: &state.search,
             categories: &state.categories,
             config: &state.config,
+            slots: &state.search_slots,
         }
     }
 }
@@ -554,78 +556,94 @@ impl Search<'_> {
         let request = request_for(&params, &categories)?;
         let index = self.search.clone();
         let base_url = self.config.base_url.clone();
-        self.db
-            .run(move |conn| {
-                let outcome = index
-                    .search(&request)
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
-                let rows = crate::db::catalogue::load_need_rows(conn, &outcome.ids)?;
-                let mut hits = Vec::with_capacity(rows.len());
-                let mut needs = Vec::with_capacity(rows.len());
-                let views: Vec<NeedView> = rows.iter().map(NeedView::from_row).collect();
-                // Ranked by relevance, one part's postings go together; a chosen order is kept.
-                let order = if params.sort == crate::search::query::Sort::Relevance {
-                    same_parts_together(&views)
-                } else {
-                    (0..views.len()).map(|i| (i, None)).collect()
-                };
-                let hit = |view: &NeedView, same_part: Option<SamePart>| {
-                    let text = if view.description.is_empty() {
-                        &view.title
-                    } else {
-                        &view.description
-                    };
-                    Hit {
-                        id: view.id,
-                        title: view.title.clone(),
-                        title_en: view.title_en.clone(),
-                        part_number: view.part_number.clone(),
-                        hs_code: view.hs_code.clone(),
-                        category: view.category.slug.clone(),
-                        city: view.city.clone(),
-                        province: view.province.clone(),
-                        status: view.status,
-                        annual_import_value: view.annual_import_value,
-                        currency: view.currency,
-                        snippet_html: outcome.highlighter.snippet_html(text),
-                        url: format!("{base_url}/needs/{}", view.id),
-                        same_part,
-                    }
-                };
-                for (index, same_part) in order {
-                    hits.push(hit(&views[index], same_part));
-                    if with_views {
-                        needs.push(views[index].clone());
-                    }
-                }
-                let mut partial = Vec::new();
-                let mut partial_needs = Vec::new();
-                if !outcome.partial.is_empty() {
-                    for row in crate::db::catalogue::load_need_rows(conn, &outcome.partial)? {
-                        let view = NeedView::from_row(&row);
-                        partial.push(hit(&view, None));
-                        if with_views {
-                            partial_needs.push(view);
-                        }
-                    }
-                }
-                let facets = build_facets(&outcome.facets, &params, &categories, lang);
-                let pages = ((outcome.total as i64 + params.limit - 1) / params.limit).max(1);
-                Ok(SearchView {
-                    total: outcome.total,
-                    page: params.page,
-                    limit: params.limit,
-                    pages,
-                    hits,
-                    needs,
-                    partial,
-                    partial_needs,
-                    facets,
-                    relaxed: outcome.relaxed,
-                    suggestion: outcome.suggestion,
-                })
-            })
+        let db = self.db.clone();
+        let _slot = self
+            .slots
+            .acquire()
             .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        // The index is searched without a database connection; one is taken only to load the
+        // page's needs, and given back before their snippets are made.
+        super::off_thread(move || -> Result<SearchView, AppError> {
+            let outcome = index
+                .search(&request)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
+            let (rows, partial_rows) = {
+                let mut conn = db.conn().map_err(AppError::Internal)?;
+                let rows = crate::db::catalogue::load_need_rows(&mut conn, &outcome.ids)?;
+                let partial = if outcome.partial.is_empty() {
+                    Vec::new()
+                } else {
+                    crate::db::catalogue::load_need_rows(&mut conn, &outcome.partial)?
+                };
+                (rows, partial)
+            };
+            let mut hits = Vec::with_capacity(rows.len());
+            let mut needs = Vec::with_capacity(rows.len());
+            let views: Vec<NeedView> = rows.iter().map(NeedView::from_row).collect();
+            // Ranked by relevance, one part's postings go together; a chosen order is kept.
+            let order = if params.sort == crate::search::query::Sort::Relevance {
+                same_parts_together(&views)
+            } else {
+                (0..views.len()).map(|i| (i, None)).collect()
+            };
+            let hit = |view: &NeedView, same_part: Option<SamePart>| {
+                let text = if view.description.is_empty() {
+                    &view.title
+                } else {
+                    &view.description
+                };
+                Hit {
+                    id: view.id,
+                    title: view.title.clone(),
+                    title_en: view.title_en.clone(),
+                    part_number: view.part_number.clone(),
+                    hs_code: view.hs_code.clone(),
+                    category: view.category.slug.clone(),
+                    city: view.city.clone(),
+                    province: view.province.clone(),
+                    status: view.status,
+                    annual_import_value: view.annual_import_value,
+                    currency: view.currency,
+                    snippet_html: outcome.highlighter.snippet_html(text),
+                    url: format!("{base_url}/needs/{}", view.id),
+                    same_part,
+                }
+            };
+            for (index, same_part) in order {
+                hits.push(hit(&views[index], same_part));
+                if with_views {
+                    needs.push(views[index].clone());
+                }
+            }
+            let mut partial = Vec::new();
+            let mut partial_needs = Vec::new();
+            if !partial_rows.is_empty() {
+                for row in &partial_rows {
+                    let view = NeedView::from_row(row);
+                    partial.push(hit(&view, None));
+                    if with_views {
+                        partial_needs.push(view);
+                    }
+                }
+            }
+            let facets = build_facets(&outcome.facets, &params, &categories, lang);
+            let pages = ((outcome.total as i64 + params.limit - 1) / params.limit).max(1);
+            Ok(SearchView {
+                total: outcome.total,
+                page: params.page,
+                limit: params.limit,
+                pages,
+                hits,
+                needs,
+                partial,
+                partial_needs,
+                facets,
+                relaxed: outcome.relaxed,
+                suggestion: outcome.suggestion,
+            })
+        })
+        .await?
     }
 
     /// Needs similar to a public need.

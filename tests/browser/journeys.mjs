@@ -283,6 +283,12 @@ const journeys = {
     assert.ok((await page.locator("article.same-part-next").count()) >= 1, "the same part is not grouped");
     assert.ok(await page.locator("p.same-part").first().isVisible());
 
+    // A word the best needs lack does not hide them: they follow, below the full matches.
+    await go(page, "/search?q=" + encodeURIComponent("پمپ هیدرولیک"));
+    await check(page, "search-partial");
+    assert.ok(await page.locator("#partial-heading").isVisible(), "no needs matching some of the words");
+    assert.ok((await page.locator(".partial-results article").count()) > 0);
+
     // The catalogue's city filter.
     await go(page, "/needs?city=" + encodeURIComponent("مراغه"));
     await check(page, "needs-city");
@@ -383,6 +389,16 @@ const journeys = {
     await check(page, "reviewed");
     await until(page, "/search?q=PX-4410", "main article", "PX-4410");
     await check(page, "search-approved");
+
+    // The organizer adds a synonym group; searches use it at once.
+    await go(page, "/admin/synonyms");
+    await check(page, "synonyms");
+    await page.fill("#f-synonyms", "پروانه پمپ, rotor blade wheel");
+    await Promise.all([page.waitForNavigation(), page.click("main form button[type=submit]")]);
+    await check(page, "synonyms-saved");
+    assert.ok(await page.locator("[role=status]").first().isVisible(), "saving synonyms says nothing");
+    await go(page, "/search?q=" + encodeURIComponent("rotor blade wheel"));
+    assert.ok((await page.locator("main article", { hasText: "PX-4410" }).count()) > 0, "the new synonym finds nothing");
   },
 
   // An organizer imports the example spreadsheet and finds its needs.

@@ -20,13 +20,8 @@ BIN=target/release/niaz
 echo "== data: $N needs in $DATA"
 "$BIN" --data-dir "$DATA" demo --count "$N"
 
-NIAZ_LOG=warn "$BIN" --data-dir "$DATA" serve --addr "127.0.0.1:$PORT" &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  sleep 0.1
-done
+source benches/common.sh
+start_server
 
 echo "== warm-up"
 wrk -t2 -c16 -d3s -s benches/api.lua "http://127.0.0.1:$PORT" >/dev/null

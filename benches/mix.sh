@@ -29,13 +29,8 @@ URLS=target/bench-data/urls.txt
 perl -ne 'chomp; s/([^A-Za-z0-9\-_.~])/sprintf("%%%02X", ord($1))/ge; print "http://127.0.0.1:'"$PORT"'/api/v1/needs?q=$_\n"' \
   benches/queries.txt > "$URLS"
 
-NIAZ_SEARCH_CACHE=0 NIAZ_LOG=warn "$BIN" --data-dir "$DATA" serve --addr "127.0.0.1:$PORT" &
-PID=$!
-trap 'kill $PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 600); do
-  curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break
-  sleep 0.1
-done
+source benches/common.sh
+start_server NIAZ_SEARCH_CACHE=0
 
 echo "== warm-up"
 wrk -t2 -c16 -d5s -s benches/api_mix.lua "http://127.0.0.1:$PORT" >/dev/null

@@ -328,19 +328,8 @@ impl<'a> Builder<'a> {
             0 => None,
             1 => self.chunk(text, false),
             _ => {
-                let per_field = |field: Field| -> Box<dyn Query> {
-                    boxed(PhraseQuery::new(
-                        tokens
-                            .iter()
-                            .map(|t| Term::from_field_text(field, &t.text))
-                            .collect(),
-                    ))
-                };
-                Some(any(vec![
-                    boost(per_field(self.f.title), TITLE),
-                    per_field(self.f.body),
-                    boost(per_field(self.f.desc), DESCRIPTION),
-                ]))
+                let words: Vec<String> = tokens.into_iter().map(|t| t.text).collect();
+                Some(self.words_query(&words))
             }
         }
     }

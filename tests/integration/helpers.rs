@@ -46,6 +46,11 @@ pub fn plain(text: &str) -> String {
         .collect()
 }
 
+/// A query string value, every byte percent-encoded.
+pub fn enc(text: &str) -> String {
+    text.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
 /// Starts a server on an empty database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await

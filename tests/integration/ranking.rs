@@ -89,7 +89,7 @@ async fn ranking_set_meets_its_floors() {
                 0
             }
         };
-        let q: String = case.query.bytes().map(|b| format!("%{b:02X}")).collect();
+        let q = crate::helpers::enc(&case.query);
         let (status, json) = app.get_json(&format!("/api/v1/needs?limit=10&q={q}")).await;
         assert_eq!(status, 200, "{}", case.query);
         let hits: Vec<i64> = json["hits"]

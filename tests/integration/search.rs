@@ -274,13 +274,7 @@ async fn every_variant_class_matches() {
 
     let mut failures = Vec::new();
     for (query, want, not_want) in cases {
-        let path = format!(
-            "/api/v1/needs?limit=100&q={}",
-            query
-                .bytes()
-                .map(|b| format!("%{b:02X}"))
-                .collect::<String>()
-        );
+        let path = format!("/api/v1/needs?limit=100&q={}", crate::helpers::enc(query));
         let (status, json) = app.get_json(&path).await;
         if status != 200 {
             failures.push(format!("{query:?}: status {status}"));
@@ -388,7 +382,7 @@ async fn any_string_is_a_valid_query() {
     ]
     .map(String::from);
     for q in nasty {
-        let encoded: String = q.bytes().map(|b| format!("%{b:02X}")).collect();
+        let encoded = crate::helpers::enc(&q);
         let page = app.get(&format!("/api/v1/needs?q={encoded}")).await;
         assert_eq!(page.status, 200, "query {q:?}: {}", page.body);
         let html = app.get(&format!("/search?q={encoded}")).await;
@@ -605,7 +599,7 @@ async fn synonyms_find_the_other_names_of_a_part() {
             .map(|h| h["id"].as_i64().unwrap())
             .collect()
     };
-    let enc = |q: &str| q.bytes().map(|b| format!("%{b:02X}")).collect::<String>();
+    let enc = crate::helpers::enc;
     for (query, want) in [
         ("گیربکس", vec![gearbox, reducer]),
         ("gear reducer", vec![gearbox, reducer]),

@@ -302,6 +302,12 @@ pub fn load(
         let makers = if count.is_none() {
             let makers = suppliers::load(conn, now)?;
             exhibitions::load(conn, now)?;
+            // Organizers' own synonym groups, beside the defaults (see /admin/synonyms).
+            crate::db::accounts::set_setting(
+                conn,
+                crate::services::synonyms::SETTING,
+                "شیر برقی, solenoid valve\nگیربکس حلزونی, worm gearbox, worm reducer",
+            )?;
             makers
         } else {
             0

@@ -130,6 +130,10 @@ pub struct ServeArgs {
     /// Most announcement mails sent a minute (they are queued spread out at this rate).
     #[arg(long, env = "NIAZ_ANNOUNCE_PER_MINUTE", default_value_t = 60)]
     pub announce_per_minute: u32,
+
+    /// The production desk's phone number, shown on `/desk`.
+    #[arg(long, env = "NIAZ_DESK_PHONE", default_value = "041-3333 1405")]
+    pub desk_phone: String,
 }
 
 impl ServeArgs {
@@ -190,6 +194,8 @@ pub struct Config {
     pub alert_min_words: usize,
     /// Announcement mails queued per minute.
     pub announce_per_minute: u32,
+    /// The production desk's phone number.
+    pub desk_phone: String,
 }
 
 impl Config {
@@ -289,6 +295,7 @@ impl Config {
             alerts_per_day: serve_or_default.alerts_per_day.clamp(1, 1_000),
             alert_min_words: serve_or_default.alert_min_words.clamp(1, 10),
             announce_per_minute: serve_or_default.announce_per_minute.clamp(1, 10_000),
+            desk_phone: crate::domain::text::clean(&serve_or_default.desk_phone),
         })
     }
 

@@ -4,7 +4,7 @@ use actix_web::web;
 
 use crate::api;
 use crate::web::{
-    account, admin, alerts, audit, catalogue, exhibitions, firms, import, interests, pages,
+    account, admin, alerts, audit, catalogue, desk, exhibitions, firms, import, interests, pages,
     posting, search, suppliers,
 };
 
@@ -234,6 +234,27 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings", web::post().to(admin::settings))
         .route("/admin/synonyms", web::get().to(admin::synonyms_form))
         .route("/admin/synonyms", web::post().to(admin::save_synonyms))
+        .route("/desk", web::get().to(desk::home))
+        .route("/desk/cases", web::get().to(desk::list))
+        .route("/desk/cases", web::post().to(desk::file))
+        .route("/desk/cases/{number}", web::get().to(desk::show))
+        .route("/desk/cases/{number}/write", web::post().to(desk::write))
+        .route(
+            "/desk/cases/{number}/status",
+            web::post().to(desk::set_status),
+        )
+        .route("/desk/cases/{number}/assign", web::post().to(desk::assign))
+        .route("/desk/cases/{number}/take", web::post().to(desk::take))
+        .route("/desk/cases/{number}/rate", web::post().to(desk::rate))
+        .route("/desk/phone", web::get().to(desk::phone_form))
+        .route("/desk/phone", web::post().to(desk::phone))
+        .route("/admin/agencies", web::get().to(desk::agencies))
+        .route("/admin/agencies", web::post().to(desk::add_agency))
+        .route("/admin/agencies/members", web::post().to(desk::add_member))
+        .route(
+            "/admin/agencies/members/{id}/remove",
+            web::post().to(desk::remove_member),
+        )
         .route("/api/v1/needs", web::get().to(api::needs::list))
         .route("/api/v1/needs/{id}", web::get().to(api::needs::show))
         .route("/api/v1/suggest", web::get().to(api::needs::suggest))

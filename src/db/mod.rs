@@ -13,6 +13,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod audit;
 pub mod catalogue;
+pub mod desk;
 pub mod exhibitions;
 pub mod firms;
 pub mod interests;

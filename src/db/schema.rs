@@ -95,7 +95,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     editions,
     edition_sections,
     edition_needs,
-    audit_log
+    audit_log,
+    agencies,
+    agency_members,
+    desk_cases,
+    desk_case_agencies,
+    desk_events,
 );
 
 diesel::table! {
@@ -435,3 +440,74 @@ diesel::table! {
 }
 
 diesel::joinable!(users -> organizations (organization_id));
+
+diesel::table! {
+    agencies (id) {
+        id -> Integer,
+        slug -> Text,
+        name_fa -> Text,
+        name_en -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    agency_members (user_id) {
+        user_id -> Integer,
+        agency_id -> Integer,
+    }
+}
+
+diesel::table! {
+    desk_cases (id) {
+        id -> Integer,
+        number -> Text,
+        organization_id -> Integer,
+        filed_by -> Nullable<Integer>,
+        channel -> Text,
+        category -> Text,
+        urgency -> Text,
+        subject -> Text,
+        description -> Text,
+        request -> Text,
+        named_agencies -> Text,
+        status -> Text,
+        agency_id -> Nullable<Integer>,
+        assignee_id -> Nullable<Integer>,
+        need_id -> Nullable<Integer>,
+        first_response_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        rating -> Nullable<Integer>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desk_case_agencies (case_id, agency_id) {
+        case_id -> Integer,
+        agency_id -> Integer,
+        assigned_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desk_events (id) {
+        id -> Integer,
+        case_id -> Integer,
+        actor_id -> Nullable<Integer>,
+        actor_name -> Text,
+        side -> Text,
+        kind -> Text,
+        status -> Nullable<Text>,
+        agency_id -> Nullable<Integer>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(agency_members -> agencies (agency_id));
+diesel::joinable!(desk_cases -> organizations (organization_id));
+diesel::joinable!(desk_case_agencies -> desk_cases (case_id));
+diesel::joinable!(desk_events -> desk_cases (case_id));

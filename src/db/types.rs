@@ -100,6 +100,12 @@ stored_text!(
     crate::domain::alerts::Frequency,
     crate::domain::alerts::Reason,
     crate::domain::exhibition::EditionStatus,
+    crate::domain::desk::CaseCategory,
+    crate::domain::desk::Urgency,
+    crate::domain::desk::Channel,
+    crate::domain::desk::CaseStatus,
+    crate::domain::desk::Side,
+    crate::domain::desk::EventKind,
 );
 
 #[cfg(test)]

@@ -10,6 +10,8 @@ crate::domain::closed_set! {
         Supplier = "supplier",
         Organizer = "organizer",
         Admin = "admin",
+        /// A representative of an executive agency at the production desk.
+        Agency = "agency",
     }
 }
 

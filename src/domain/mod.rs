@@ -5,6 +5,7 @@ pub mod account;
 pub mod alerts;
 pub mod codes;
 pub mod dates;
+pub mod desk;
 pub mod exhibition;
 pub mod files;
 pub mod glossary;

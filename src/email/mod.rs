@@ -242,6 +242,7 @@ const USER_TEXT: &[&str] = &[
     "query",
     "reason",
     "message",
+    "number",
 ];
 
 /// Wraps every user-written field of a mail's context in Unicode isolates

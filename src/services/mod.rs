@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod attachments;
 pub mod catalogue;
 pub mod demo;
+pub mod desk;
 pub mod exhibitions;
 pub mod firms;
 pub mod import;

@@ -6,6 +6,7 @@ pub mod admin;
 pub mod alerts;
 pub mod audit;
 pub mod catalogue;
+pub mod desk;
 pub mod errors;
 pub mod exhibitions;
 pub mod firms;

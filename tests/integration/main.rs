@@ -6,6 +6,7 @@ mod accounts;
 mod alerts;
 mod browser;
 mod catalogue;
+mod desk;
 mod exhibitions;
 mod files;
 mod firms;

@@ -1,0 +1,451 @@
+//! Queries of the production desk: agencies and their members, cases, the agencies each case
+//! was assigned to, and each case's history.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{
+    agencies, agency_members, desk_case_agencies, desk_cases, desk_events, organizations, users,
+};
+use super::Conn;
+use crate::domain::desk::{CaseCategory, CaseStatus, Channel, EventKind, Side, Urgency};
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = agencies)]
+pub struct Agency {
+    pub id: i32,
+    pub slug: String,
+    pub name_fa: String,
+    pub name_en: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn list_agencies(conn: &mut Conn) -> QueryResult<Vec<Agency>> {
+    agencies::table
+        .order(agencies::name_fa)
+        .select(Agency::as_select())
+        .load(conn)
+}
+
+pub fn insert_agency(
+    conn: &mut Conn,
+    slug: &str,
+    name_fa: &str,
+    name_en: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    diesel::insert_into(agencies::table)
+        .values((
+            agencies::slug.eq(slug),
+            agencies::name_fa.eq(name_fa),
+            agencies::name_en.eq(name_en),
+            agencies::created_at.eq(now),
+        ))
+        .returning(agencies::id)
+        .get_result(conn)
+}
+
+/// The agency a representative works for.
+pub fn agency_of(conn: &mut Conn, user: i32) -> QueryResult<Option<i32>> {
+    agency_members::table
+        .find(user)
+        .select(agency_members::agency_id)
+        .first(conn)
+        .optional()
+}
+
+/// Makes a user a representative of one agency (a user represents at most one).
+pub fn set_member(conn: &mut Conn, user: i32, agency: i32) -> QueryResult<()> {
+    diesel::delete(agency_members::table.find(user)).execute(conn)?;
+    diesel::insert_into(agency_members::table)
+        .values((
+            agency_members::user_id.eq(user),
+            agency_members::agency_id.eq(agency),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn remove_member(conn: &mut Conn, user: i32) -> QueryResult<usize> {
+    diesel::delete(agency_members::table.find(user)).execute(conn)
+}
+
+/// An agency's representatives who can be mailed: (user id, agency id, name, email, language).
+pub type Member = (i32, i32, String, String, String);
+
+pub fn members(conn: &mut Conn) -> QueryResult<Vec<Member>> {
+    agency_members::table
+        .inner_join(users::table.on(users::id.eq(agency_members::user_id)))
+        .filter(users::deleted_at.is_null())
+        .order((agency_members::agency_id, users::name))
+        .select((
+            users::id,
+            agency_members::agency_id,
+            users::name,
+            users::email,
+            users::lang,
+        ))
+        .load(conn)
+}
+
+/// The members of a firm who can be mailed: (name, email, language).
+pub fn firm_contacts(conn: &mut Conn, org: i32) -> QueryResult<Vec<(String, String, String)>> {
+    users::table
+        .filter(users::organization_id.eq(org))
+        .filter(users::deleted_at.is_null())
+        .filter(users::email_verified_at.is_not_null())
+        .order(users::id)
+        .select((users::name, users::email, users::lang))
+        .load(conn)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = desk_cases)]
+pub struct Case {
+    pub id: i32,
+    pub number: String,
+    pub organization_id: i32,
+    pub filed_by: Option<i32>,
+    pub channel: Channel,
+    pub category: CaseCategory,
+    pub urgency: Urgency,
+    pub subject: String,
+    pub description: String,
+    pub request: String,
+    pub named_agencies: String,
+    pub status: CaseStatus,
+    pub agency_id: Option<i32>,
+    pub assignee_id: Option<i32>,
+    pub need_id: Option<i32>,
+    pub first_response_at: Option<NaiveDateTime>,
+    pub resolved_at: Option<NaiveDateTime>,
+    pub escalated_at: Option<NaiveDateTime>,
+    pub rating: Option<i32>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+pub struct NewCase<'a> {
+    pub organization_id: i32,
+    pub filed_by: i32,
+    pub channel: Channel,
+    pub category: CaseCategory,
+    pub urgency: Urgency,
+    pub subject: &'a str,
+    pub description: &'a str,
+    pub request: &'a str,
+    pub named_agencies: &'a str,
+    pub now: NaiveDateTime,
+}
+
+/// Inserts a case under a temporary number and returns its id; the caller sets the number,
+/// which is made from the id, in the same transaction.
+pub fn insert_case(conn: &mut Conn, c: &NewCase<'_>) -> QueryResult<i32> {
+    let placeholder = format!("new-{}", uuid_like(c.now));
+    diesel::insert_into(desk_cases::table)
+        .values((
+            desk_cases::number.eq(placeholder),
+            desk_cases::organization_id.eq(c.organization_id),
+            desk_cases::filed_by.eq(Some(c.filed_by)),
+            desk_cases::channel.eq(c.channel),
+            desk_cases::category.eq(c.category),
+            desk_cases::urgency.eq(c.urgency),
+            desk_cases::subject.eq(c.subject),
+            desk_cases::description.eq(c.description),
+            desk_cases::request.eq(c.request),
+            desk_cases::named_agencies.eq(c.named_agencies),
+            desk_cases::status.eq(CaseStatus::Received),
+            desk_cases::created_at.eq(c.now),
+            desk_cases::updated_at.eq(c.now),
+        ))
+        .returning(desk_cases::id)
+        .get_result(conn)
+}
+
+/// Unique enough within one transaction for a number that is replaced before it commits.
+fn uuid_like(now: NaiveDateTime) -> String {
+    format!(
+        "{}-{}",
+        now.and_utc().timestamp_nanos_opt().unwrap_or_default(),
+        std::process::id()
+    )
+}
+
+pub fn set_number(conn: &mut Conn, id: i32, number: &str) -> QueryResult<usize> {
+    diesel::update(desk_cases::table.find(id))
+        .set(desk_cases::number.eq(number))
+        .execute(conn)
+}
+
+pub fn find_by_number(conn: &mut Conn, number: &str) -> QueryResult<Option<Case>> {
+    desk_cases::table
+        .filter(desk_cases::number.eq(number))
+        .select(Case::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn find_case(conn: &mut Conn, id: i32) -> QueryResult<Option<Case>> {
+    desk_cases::table
+        .find(id)
+        .select(Case::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The agencies a case was ever assigned to, first first.
+pub fn case_agencies(conn: &mut Conn, case: i32) -> QueryResult<Vec<i32>> {
+    desk_case_agencies::table
+        .filter(desk_case_agencies::case_id.eq(case))
+        .order(desk_case_agencies::assigned_at)
+        .select(desk_case_agencies::agency_id)
+        .load(conn)
+}
+
+/// Gives a case to an agency (now the one answering it) and moves it to `assigned`.
+pub fn assign(conn: &mut Conn, case: i32, agency: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::insert_into(desk_case_agencies::table)
+        .values((
+            desk_case_agencies::case_id.eq(case),
+            desk_case_agencies::agency_id.eq(agency),
+            desk_case_agencies::assigned_at.eq(now),
+        ))
+        .on_conflict((desk_case_agencies::case_id, desk_case_agencies::agency_id))
+        .do_nothing()
+        .execute(conn)?;
+    diesel::update(desk_cases::table.find(case))
+        .set((
+            desk_cases::agency_id.eq(Some(agency)),
+            desk_cases::assignee_id.eq(None::<i32>),
+            desk_cases::status.eq(CaseStatus::Assigned),
+            desk_cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Moves a case to a status. The first answer of an agency or the desk and the closing time
+/// are recorded once.
+pub fn set_status(
+    conn: &mut Conn,
+    case: &Case,
+    status: CaseStatus,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let resolved_at = if status.is_open() {
+        None
+    } else {
+        Some(case.resolved_at.unwrap_or(now))
+    };
+    diesel::update(desk_cases::table.find(case.id))
+        .set((
+            desk_cases::status.eq(status),
+            desk_cases::resolved_at.eq(resolved_at),
+            desk_cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Records the first response to a case, if it has none yet.
+pub fn responded(conn: &mut Conn, case: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(
+        desk_cases::table
+            .find(case)
+            .filter(desk_cases::first_response_at.is_null()),
+    )
+    .set(desk_cases::first_response_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(())
+}
+
+pub fn take(conn: &mut Conn, case: i32, user: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(desk_cases::table.find(case))
+        .set((
+            desk_cases::assignee_id.eq(Some(user)),
+            desk_cases::status.eq(CaseStatus::InProgress),
+            desk_cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn rate(conn: &mut Conn, case: i32, rating: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(desk_cases::table.find(case))
+        .set((
+            desk_cases::rating.eq(Some(rating)),
+            desk_cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = desk_events)]
+pub struct Event {
+    pub id: i32,
+    pub case_id: i32,
+    pub actor_id: Option<i32>,
+    pub actor_name: String,
+    pub side: Side,
+    pub kind: EventKind,
+    pub status: Option<CaseStatus>,
+    pub agency_id: Option<i32>,
+    pub body: String,
+    pub created_at: NaiveDateTime,
+}
+
+pub struct NewEvent<'a> {
+    pub case_id: i32,
+    pub actor_id: Option<i32>,
+    pub actor_name: &'a str,
+    pub side: Side,
+    pub kind: EventKind,
+    pub status: Option<CaseStatus>,
+    pub agency_id: Option<i32>,
+    pub body: &'a str,
+    pub now: NaiveDateTime,
+}
+
+pub fn insert_event(conn: &mut Conn, e: &NewEvent<'_>) -> QueryResult<i32> {
+    diesel::insert_into(desk_events::table)
+        .values((
+            desk_events::case_id.eq(e.case_id),
+            desk_events::actor_id.eq(e.actor_id),
+            desk_events::actor_name.eq(e.actor_name),
+            desk_events::side.eq(e.side),
+            desk_events::kind.eq(e.kind),
+            desk_events::status.eq(e.status),
+            desk_events::agency_id.eq(e.agency_id),
+            desk_events::body.eq(e.body),
+            desk_events::created_at.eq(e.now),
+        ))
+        .returning(desk_events::id)
+        .get_result(conn)
+}
+
+pub fn events(conn: &mut Conn, case: i32) -> QueryResult<Vec<Event>> {
+    desk_events::table
+        .filter(desk_events::case_id.eq(case))
+        .order(desk_events::id)
+        .select(Event::as_select())
+        .load(conn)
+}
+
+/// Whose cases a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every case (desk staff).
+    All,
+    /// One firm's cases.
+    Firm(i32),
+    /// The cases ever assigned to one agency.
+    Agency(i32),
+}
+
+/// The filters of a case list, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub status: Option<CaseStatus>,
+    pub category: Option<CaseCategory>,
+    pub agency: Option<i32>,
+    /// Open cases only.
+    pub open: bool,
+    /// The case number, or words of the firm's name or the case's subject.
+    pub text: Option<String>,
+}
+
+/// A case in a list, with its firm's name.
+pub type ListRow = (Case, String);
+
+fn scoped<'a>(scope: Scope, filter: &Filter) -> desk_cases::BoxedQuery<'a, diesel::sqlite::Sqlite> {
+    let mut q = desk_cases::table.into_boxed();
+    match scope {
+        Scope::All => {}
+        Scope::Firm(org) => q = q.filter(desk_cases::organization_id.eq(org)),
+        Scope::Agency(agency) => {
+            q = q.filter(
+                desk_cases::id.eq_any(
+                    desk_case_agencies::table
+                        .filter(desk_case_agencies::agency_id.eq(agency))
+                        .select(desk_case_agencies::case_id),
+                ),
+            )
+        }
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(desk_cases::status.eq(s));
+    }
+    if let Some(c) = filter.category {
+        q = q.filter(desk_cases::category.eq(c));
+    }
+    if let Some(a) = filter.agency {
+        q = q.filter(desk_cases::agency_id.eq(a));
+    }
+    if filter.open {
+        q = q.filter(desk_cases::status.ne_all([CaseStatus::Resolved, CaseStatus::NotActionable]));
+    }
+    if let Some(t) = &filter.text {
+        let like = format!(
+            "%{}%",
+            t.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        q = q.filter(
+            desk_cases::number
+                .like(like.clone())
+                .escape('\\')
+                .or(desk_cases::subject.like(like.clone()).escape('\\'))
+                .or(desk_cases::organization_id.eq_any(
+                    organizations::table
+                        .filter(organizations::name.like(like).escape('\\'))
+                        .select(organizations::id),
+                )),
+        );
+    }
+    q
+}
+
+/// A page of cases, newest first, and how many there are in all.
+pub fn list(
+    conn: &mut Conn,
+    scope: Scope,
+    filter: &Filter,
+    offset: i64,
+    limit: i64,
+) -> QueryResult<(Vec<ListRow>, i64)> {
+    let total: i64 = scoped(scope, filter).count().get_result(conn)?;
+    let cases: Vec<Case> = scoped(scope, filter)
+        .order(desk_cases::id.desc())
+        .offset(offset)
+        .limit(limit)
+        .select(Case::as_select())
+        .load(conn)?;
+    let orgs: Vec<i32> = cases.iter().map(|c| c.organization_id).collect();
+    let names: std::collections::HashMap<i32, String> = organizations::table
+        .filter(organizations::id.eq_any(&orgs))
+        .select((organizations::id, organizations::name))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok((
+        cases
+            .into_iter()
+            .map(|c| {
+                let name = names.get(&c.organization_id).cloned().unwrap_or_default();
+                (c, name)
+            })
+            .collect(),
+        total,
+    ))
+}
+
+/// Firms to choose from when the desk records a phone call: (id, name, city).
+pub fn firms(conn: &mut Conn) -> QueryResult<Vec<(i32, String, String)>> {
+    organizations::table
+        .filter(organizations::kind.eq(crate::domain::organization::OrgKind::IndustrialFirm))
+        .order(organizations::name)
+        .select((organizations::id, organizations::name, organizations::city))
+        .load(conn)
+}

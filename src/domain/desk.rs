@@ -1,0 +1,342 @@
+//! The production desk: cases of what blocks a firm's production, their categories, urgency and
+//! life, and who may move a case where. Pure rules; the service applies them.
+
+use super::text::{char_len, clean};
+use super::FieldError;
+
+crate::domain::closed_set! {
+    /// What blocks production.
+    pub enum CaseCategory {
+        Customs = "customs",
+        Finance = "finance",
+        /// Raw material and parts supply: such a case can become a need of the exhibition.
+        Supply = "supply",
+        Permits = "permits",
+        TaxInsurance = "tax_insurance",
+        SocialSecurity = "social_security",
+        Utilities = "utilities",
+        Land = "land",
+        Labour = "labour",
+        Other = "other",
+    }
+}
+
+crate::domain::closed_set! {
+    pub enum Urgency {
+        Normal = "normal",
+        Urgent = "urgent",
+        /// Production has stopped.
+        Stopped = "stopped",
+    }
+}
+
+crate::domain::closed_set! {
+    /// How the case reached the desk.
+    pub enum Channel {
+        Online = "online",
+        Phone = "phone",
+    }
+}
+
+crate::domain::closed_set! {
+    /// Where a case is in its life. `Resolved` and `NotActionable` close it.
+    pub enum CaseStatus {
+        Received = "received",
+        Assigned = "assigned",
+        InProgress = "in_progress",
+        WaitingFirm = "waiting_firm",
+        Referred = "referred",
+        Resolved = "resolved",
+        NotActionable = "not_actionable",
+    }
+}
+
+crate::domain::closed_set! {
+    /// Who wrote an entry of a case's history.
+    pub enum Side {
+        Firm = "firm",
+        Agency = "agency",
+        Desk = "desk",
+    }
+}
+
+crate::domain::closed_set! {
+    /// What an entry of a case's history records.
+    pub enum EventKind {
+        Filed = "filed",
+        Status = "status",
+        Assigned = "assigned",
+        Taken = "taken",
+        Reply = "reply",
+        Rated = "rated",
+        Need = "need",
+    }
+}
+
+fn parse_in<T: crate::domain::StoredText>(s: &str) -> Option<T> {
+    T::from_stored(s.trim())
+}
+
+impl CaseCategory {
+    pub fn parse(s: &str) -> Option<Self> {
+        parse_in(s)
+    }
+}
+
+impl Urgency {
+    pub fn parse(s: &str) -> Option<Self> {
+        parse_in(s)
+    }
+}
+
+impl CaseStatus {
+    pub fn parse(s: &str) -> Option<Self> {
+        parse_in(s)
+    }
+
+    pub fn is_open(self) -> bool {
+        !matches!(self, CaseStatus::Resolved | CaseStatus::NotActionable)
+    }
+
+    /// The statuses an agency or the desk may set by hand (received is where a case starts,
+    /// assigned comes with choosing an agency).
+    pub const SETTABLE: [CaseStatus; 5] = [
+        CaseStatus::InProgress,
+        CaseStatus::WaitingFirm,
+        CaseStatus::Referred,
+        CaseStatus::Resolved,
+        CaseStatus::NotActionable,
+    ];
+
+    /// Whether a case in this status may be moved to `to` by hand. A closed case stays closed.
+    pub fn may_become(self, to: CaseStatus) -> bool {
+        self.is_open() && self != to && Self::SETTABLE.contains(&to)
+    }
+}
+
+/// Longest subject, in characters.
+pub const MAX_SUBJECT: usize = 150;
+/// Longest free text (what happened, what the firm asks for, a note or reply).
+pub const MAX_TEXT: usize = 5_000;
+
+/// What a case says when it is filed, checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CaseText {
+    pub category: CaseCategory,
+    pub urgency: Urgency,
+    pub subject: String,
+    pub description: String,
+    pub request: String,
+    /// Agencies the firm names (their slugs, known ones only), in the order given.
+    pub agencies: Vec<String>,
+}
+
+/// A filing form, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct CaseForm {
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub urgency: String,
+    #[serde(default)]
+    pub subject: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub request: String,
+    /// Several `agencies=` pairs; read from the raw pairs by the handler.
+    #[serde(skip)]
+    pub agencies: Vec<String>,
+    /// Phone intake only: the firm the call was from.
+    #[serde(default)]
+    pub organization: String,
+}
+
+impl CaseForm {
+    /// From a form's pairs (agencies repeat).
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let mut form = CaseForm::default();
+        for (k, v) in pairs {
+            match k.as_str() {
+                "category" => form.category = v.clone(),
+                "urgency" => form.urgency = v.clone(),
+                "subject" => form.subject = v.clone(),
+                "description" => form.description = v.clone(),
+                "request" => form.request = v.clone(),
+                "agencies" => form.agencies.push(v.clone()),
+                "organization" => form.organization = v.clone(),
+                _ => {}
+            }
+        }
+        form
+    }
+
+    /// Every wrong field at once. `known` are the agencies' slugs.
+    pub fn parse(&self, known: &[String]) -> Result<CaseText, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let category = CaseCategory::parse(&self.category);
+        if category.is_none() {
+            errors.push(FieldError::new("category", "error.required"));
+        }
+        let urgency = if self.urgency.trim().is_empty() {
+            Some(Urgency::Normal)
+        } else {
+            Urgency::parse(&self.urgency)
+        };
+        if urgency.is_none() {
+            errors.push(FieldError::new("urgency", "error.bad_request"));
+        }
+        let subject = required_text("subject", &self.subject, MAX_SUBJECT, &mut errors);
+        let description = required_text("description", &self.description, MAX_TEXT, &mut errors);
+        let request = clean(&self.request);
+        if char_len(&request) > MAX_TEXT {
+            errors.push(FieldError::new("request", "error.too_long"));
+        }
+        let mut agencies = Vec::new();
+        for a in &self.agencies {
+            let a = a.trim();
+            if a.is_empty() || agencies.iter().any(|x| x == a) {
+                continue;
+            }
+            if known.iter().any(|k| k == a) {
+                agencies.push(a.to_string());
+            } else {
+                errors.push(FieldError::new("agencies", "error.bad_request"));
+                break;
+            }
+        }
+        match (category, urgency) {
+            (Some(category), Some(urgency)) if errors.is_empty() => Ok(CaseText {
+                category,
+                urgency,
+                subject,
+                description,
+                request,
+                agencies,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// A required free text of at most `max` characters, cleaned.
+pub fn required_text(field: &str, value: &str, max: usize, errors: &mut Vec<FieldError>) -> String {
+    let v = clean(value);
+    if v.is_empty() {
+        errors.push(FieldError::new(field, "error.required"));
+    } else if char_len(&v) > max {
+        errors.push(FieldError::new(field, "error.too_long"));
+    }
+    v
+}
+
+/// A case's public number: the Jalali year it was filed and its id (`1405-00042`), Latin digits
+/// so that it reads and is typed the same in both languages.
+pub fn case_number(jalali_year: i32, id: i32) -> String {
+    format!("{jalali_year}-{id:05}")
+}
+
+/// The number as typed (Persian digits, spaces, another dash) in its stored form, if it is one.
+pub fn parse_case_number(raw: &str) -> Option<String> {
+    let s: String = super::codes::digits_to_latin(raw.trim())
+        .chars()
+        .map(|c| {
+            if matches!(c, '–' | '—' | '_' | '/') {
+                '-'
+            } else {
+                c
+            }
+        })
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let (year, id) = s.split_once('-')?;
+    let ok = year.len() == 4
+        && year.chars().all(|c| c.is_ascii_digit())
+        && !id.is_empty()
+        && id.len() <= 9
+        && id.chars().all(|c| c.is_ascii_digit());
+    let id: i32 = id.parse().ok().filter(|_| ok)?;
+    Some(case_number(year.parse().ok()?, id))
+}
+
+/// An outcome rating, 1 to 5.
+pub fn parse_rating(raw: &str) -> Option<i32> {
+    super::codes::digits_to_latin(raw.trim())
+        .parse::<i32>()
+        .ok()
+        .filter(|n| (1..=5).contains(n))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closed_cases_stay_closed_and_only_settable_statuses_are_set() {
+        assert!(CaseStatus::Received.may_become(CaseStatus::InProgress));
+        assert!(CaseStatus::WaitingFirm.may_become(CaseStatus::Resolved));
+        assert!(!CaseStatus::Resolved.may_become(CaseStatus::InProgress));
+        assert!(!CaseStatus::NotActionable.may_become(CaseStatus::Resolved));
+        assert!(!CaseStatus::InProgress.may_become(CaseStatus::Received));
+        assert!(!CaseStatus::InProgress.may_become(CaseStatus::Assigned));
+        assert!(!CaseStatus::InProgress.may_become(CaseStatus::InProgress));
+    }
+
+    #[test]
+    fn numbers_are_read_however_typed() {
+        assert_eq!(case_number(1405, 42), "1405-00042");
+        assert_eq!(
+            parse_case_number("۱۴۰۵-۰۰۰۴۲").as_deref(),
+            Some("1405-00042")
+        );
+        assert_eq!(
+            parse_case_number(" 1405 – 42 ").as_deref(),
+            Some("1405-00042")
+        );
+        assert_eq!(
+            parse_case_number("1405-123456").as_deref(),
+            Some("1405-123456")
+        );
+        assert_eq!(parse_case_number("14050042"), None);
+        assert_eq!(parse_case_number("1405-"), None);
+        assert_eq!(parse_case_number("abcd-12"), None);
+    }
+
+    #[test]
+    fn a_form_names_every_wrong_field() {
+        let known = vec!["customs".to_string()];
+        let err = CaseForm {
+            category: "weather".into(),
+            urgency: "soon".into(),
+            subject: "  ".into(),
+            description: "x".repeat(MAX_TEXT + 1),
+            agencies: vec!["nobody".into()],
+            ..Default::default()
+        }
+        .parse(&known)
+        .unwrap_err();
+        let fields: Vec<&str> = err.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            ["category", "urgency", "subject", "description", "agencies"]
+        );
+        let ok = CaseForm {
+            category: "customs".into(),
+            subject: "ترخیص قطعات".into(),
+            description: "محموله در گمرک مانده است".into(),
+            agencies: vec!["customs".into(), "customs".into()],
+            ..Default::default()
+        }
+        .parse(&known)
+        .unwrap();
+        assert_eq!(ok.urgency, Urgency::Normal);
+        assert_eq!(ok.agencies, ["customs"]);
+    }
+
+    #[test]
+    fn ratings_are_one_to_five() {
+        assert_eq!(parse_rating("۵"), Some(5));
+        assert_eq!(parse_rating("0"), None);
+        assert_eq!(parse_rating("6"), None);
+    }
+}

@@ -1,0 +1,967 @@
+//! The production desk: firms file what blocks their production (online, or by phone through
+//! the desk), agencies answer and move the cases, the firm follows every step.
+//!
+//! Who may see a case is decided in one place, [`Desk::open`]: its firm's members, the
+//! agencies it was ever assigned to, and desk staff (organizers and admins). Every case page
+//! and action goes through it; anyone else is told the case does not exist.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::Connection;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::db::desk::{self as q, Agency, Case, Event, Filter, NewCase, NewEvent, Scope};
+use crate::db::models::User;
+use crate::db::outbox::{self, NewMail};
+use crate::db::{Conn, Db};
+use crate::domain::account::Role;
+use crate::domain::desk::{
+    parse_case_number, parse_rating, required_text, CaseCategory, CaseForm, CaseStatus, Channel,
+    EventKind, Side, MAX_TEXT,
+};
+use crate::domain::FieldError;
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// Cases on one page of a list.
+pub const PAGE_SIZE: i64 = 30;
+
+/// The handles this service uses.
+pub struct Desk<'a> {
+    pub db: &'a Db,
+    pub config: &'a Config,
+    pub outbox: &'a crate::state::Outbox,
+}
+
+impl<'a> Desk<'a> {
+    pub fn of(state: &'a AppState) -> Self {
+        Self {
+            db: &state.db,
+            config: &state.config,
+            outbox: &state.outbox,
+        }
+    }
+}
+
+/// What a signed-in user is to the desk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DeskRole {
+    /// A member of this firm.
+    Firm { org: i32 },
+    /// A representative of this agency.
+    Agency { agency: i32 },
+    /// An organizer or admin.
+    Staff,
+}
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// The desk role of a user, if they have one.
+pub fn role_of(conn: &mut Conn, user: &User) -> Result<Option<DeskRole>, AppError> {
+    if user.is_staff() {
+        return Ok(Some(DeskRole::Staff));
+    }
+    Ok(match (user.role, user.organization_id) {
+        (Role::Agency, _) => q::agency_of(conn, user.id)?.map(|agency| DeskRole::Agency { agency }),
+        (Role::Buyer, Some(org)) => Some(DeskRole::Firm { org }),
+        _ => None,
+    })
+}
+
+/// The one rule of who sees a case.
+fn may_see(role: DeskRole, case: &Case, assigned: &[i32]) -> bool {
+    match role {
+        DeskRole::Staff => true,
+        DeskRole::Firm { org } => case.organization_id == org,
+        DeskRole::Agency { agency } => assigned.contains(&agency),
+    }
+}
+
+/// What the viewer may do on a case page.
+#[derive(Debug, Clone, Copy, Default, Serialize)]
+pub struct Abilities {
+    /// Write to the case (the firm replies; the agency or desk answers).
+    pub write: bool,
+    /// Move the case to another status.
+    pub move_status: bool,
+    /// Give the case to an agency (the desk), or hand it on (the agency answering it).
+    pub assign: bool,
+    /// Take the case (a representative of the agency answering it, not yet taken by them).
+    pub take: bool,
+    /// Rate the outcome (the firm, once resolved).
+    pub rate: bool,
+}
+
+fn abilities(role: DeskRole, case: &Case, user: i32) -> Abilities {
+    let open = case.status.is_open();
+    let answering = matches!(role, DeskRole::Agency { agency } if case.agency_id == Some(agency));
+    let staff = role == DeskRole::Staff;
+    let firm = matches!(role, DeskRole::Firm { .. });
+    Abilities {
+        write: open && (firm || staff || answering),
+        move_status: open && (staff || answering),
+        assign: open && (staff || answering),
+        take: open && answering && case.assignee_id != Some(user),
+        rate: firm && case.status == CaseStatus::Resolved,
+    }
+}
+
+/// A case as its page shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseView {
+    #[serde(flatten)]
+    pub case: Case,
+    pub firm: String,
+    /// The agency answering it now.
+    pub agency: Option<Agency>,
+    /// Every agency it was assigned to, first first.
+    pub agencies: Vec<Agency>,
+    /// The agencies the firm named when filing.
+    pub named: Vec<Agency>,
+    pub events: Vec<EventView>,
+    pub abilities: Abilities,
+    pub role: DeskRole,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    #[serde(flatten)]
+    pub event: Event,
+    pub agency: Option<Agency>,
+}
+
+/// A case in a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseRow {
+    #[serde(flatten)]
+    pub case: Case,
+    pub firm: String,
+    pub agency: Option<Agency>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CaseList {
+    pub rows: Vec<CaseRow>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub role: DeskRole,
+}
+
+/// What `/desk` shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeskHome {
+    pub agencies: Vec<Agency>,
+    pub role: Option<DeskRole>,
+    /// The viewer's firm's (or agency's) latest cases.
+    pub recent: Vec<CaseRow>,
+}
+
+/// The filters of a case list as the query string gives them.
+#[derive(Debug, Clone, Default, serde::Deserialize, Serialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub agency: String,
+    #[serde(default)]
+    pub open: String,
+    #[serde(default)]
+    pub q: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl ListQuery {
+    fn parse(&self, agencies: &[Agency]) -> Result<(Filter, i64), AppError> {
+        let mut errors = Vec::new();
+        let mut filter = Filter::default();
+        let given = |s: &str| !s.trim().is_empty();
+        if given(&self.status) {
+            filter.status = CaseStatus::parse(&self.status);
+            if filter.status.is_none() {
+                errors.push(FieldError::new("status", "error.case_status_invalid"));
+            }
+        }
+        if given(&self.category) {
+            filter.category = CaseCategory::parse(&self.category);
+            if filter.category.is_none() {
+                errors.push(FieldError::new("category", "error.category_unknown"));
+            }
+        }
+        if given(&self.agency) {
+            filter.agency = agencies
+                .iter()
+                .find(|a| a.slug == self.agency.trim())
+                .map(|a| a.id);
+            if filter.agency.is_none() {
+                errors.push(FieldError::new("agency", "error.agency_unknown"));
+            }
+        }
+        filter.open = matches!(self.open.as_str(), "1" | "true" | "yes");
+        let text = crate::domain::text::clean(&self.q);
+        if crate::domain::text::char_len(&text) > 100 {
+            errors.push(FieldError::new("q", "error.query_too_long"));
+        } else if !text.is_empty() {
+            filter.text = Some(parse_case_number(&text).unwrap_or(text));
+        }
+        let page = if given(&self.page) {
+            crate::domain::codes::digits_to_latin(self.page.trim())
+                .parse::<i64>()
+                .ok()
+                .filter(|p| (1..=10_000).contains(p))
+                .unwrap_or_else(|| {
+                    errors.push(FieldError::new("page", "error.page_invalid"));
+                    1
+                })
+        } else {
+            1
+        };
+        if errors.is_empty() {
+            Ok((filter, page))
+        } else {
+            Err(AppError::Invalid(errors))
+        }
+    }
+}
+
+/// A mail to everyone at a firm (its verified members).
+fn mail_firm(
+    conn: &mut Conn,
+    org: i32,
+    template: &str,
+    context: serde_json::Value,
+) -> Result<(), AppError> {
+    for (name, email, lang) in q::firm_contacts(conn, org)? {
+        let mut ctx = context.clone();
+        ctx["name"] = serde_json::Value::String(name.clone());
+        outbox::enqueue(
+            conn,
+            NewMail {
+                to_email: &email,
+                to_name: &name,
+                template,
+                lang: &lang,
+                context: ctx,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// A mail to every representative of an agency.
+fn mail_agency(
+    conn: &mut Conn,
+    agency: i32,
+    template: &str,
+    context: serde_json::Value,
+) -> Result<(), AppError> {
+    for (_, _, name, email, lang) in q::members(conn)?.into_iter().filter(|m| m.1 == agency) {
+        let mut ctx = context.clone();
+        ctx["name"] = serde_json::Value::String(name.clone());
+        outbox::enqueue(
+            conn,
+            NewMail {
+                to_email: &email,
+                to_name: &name,
+                template,
+                lang: &lang,
+                context: ctx,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+impl Desk<'_> {
+    pub async fn agencies(&self) -> Result<Vec<Agency>, AppError> {
+        self.db.run(|conn| Ok(q::list_agencies(conn)?)).await
+    }
+
+    pub async fn role(&self, user: &User) -> Result<Option<DeskRole>, AppError> {
+        let user = user.clone();
+        self.db.run(move |conn| role_of(conn, &user)).await
+    }
+
+    /// The desk's front page: what it does, the phone number, the viewer's latest cases.
+    pub async fn home(&self, viewer: Option<&User>) -> Result<DeskHome, AppError> {
+        let user = viewer.cloned();
+        self.db
+            .run(move |conn| {
+                let agencies = q::list_agencies(conn)?;
+                let role = match &user {
+                    Some(u) => role_of(conn, u)?,
+                    None => None,
+                };
+                let recent = match role {
+                    Some(DeskRole::Firm { org }) => rows(conn, Scope::Firm(org), &agencies, 5)?,
+                    Some(DeskRole::Agency { agency }) => {
+                        rows(conn, Scope::Agency(agency), &agencies, 5)?
+                    }
+                    _ => Vec::new(),
+                };
+                Ok(DeskHome {
+                    agencies,
+                    role,
+                    recent,
+                })
+            })
+            .await
+    }
+
+    /// Files a case for the user's firm. Returns its number.
+    pub async fn file(&self, user: &User, form: CaseForm) -> Result<String, AppError> {
+        let user = user.clone();
+        let desk = self.clone_handles();
+        let number = self
+            .db
+            .run(move |conn| {
+                let Some(DeskRole::Firm { org }) = role_of(conn, &user)? else {
+                    return Err(AppError::Forbidden);
+                };
+                let known = slugs(conn)?;
+                let text = form.parse(&known).map_err(AppError::Invalid)?;
+                conn.transaction(|conn| {
+                    desk.insert(conn, org, &user, Channel::Online, &text, Side::Firm, "")
+                })
+            })
+            .await?;
+        self.outbox.wake();
+        Ok(number)
+    }
+
+    /// Records a case received by phone, on behalf of the firm named in the form.
+    pub async fn file_by_phone(&self, staff: &User, form: CaseForm) -> Result<String, AppError> {
+        if !staff.is_staff() {
+            return Err(AppError::Forbidden);
+        }
+        let user = staff.clone();
+        let desk = self.clone_handles();
+        let number = self
+            .db
+            .run(move |conn| {
+                let known = slugs(conn)?;
+                let firms = q::firms(conn)?;
+                let org = crate::domain::codes::digits_to_latin(form.organization.trim())
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|id| firms.iter().any(|f| f.0 == *id));
+                let parsed = form.parse(&known);
+                let text = match (org, parsed) {
+                    (Some(_), Ok(t)) => t,
+                    (org, parsed) => {
+                        let mut errors = Vec::new();
+                        if org.is_none() {
+                            errors.push(FieldError::new("organization", "error.required"));
+                        }
+                        if let Err(mut e) = parsed {
+                            errors.append(&mut e);
+                        }
+                        return Err(AppError::Invalid(errors));
+                    }
+                };
+                let org = org.unwrap_or_default();
+                conn.transaction(|conn| {
+                    desk.insert(conn, org, &user, Channel::Phone, &text, Side::Desk, "phone")
+                })
+            })
+            .await?;
+        self.outbox.wake();
+        Ok(number)
+    }
+
+    fn clone_handles(&self) -> Handles {
+        Handles {
+            base_url: self.config.base_url.clone(),
+        }
+    }
+
+    /// Opens a case for a viewer: the one check of who may see it. Anyone else, and any
+    /// number that is not a case, gets "not found".
+    fn open(conn: &mut Conn, user: &User, number: &str) -> Result<(Case, DeskRole), AppError> {
+        let number = parse_case_number(number).ok_or(AppError::NotFound)?;
+        let role = role_of(conn, user)?.ok_or(AppError::NotFound)?;
+        let case = q::find_by_number(conn, &number)?.ok_or(AppError::NotFound)?;
+        let assigned = q::case_agencies(conn, case.id)?;
+        if may_see(role, &case, &assigned) {
+            Ok((case, role))
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
+    /// A case with its history, for its page.
+    pub async fn case(&self, user: &User, number: &str) -> Result<CaseView, AppError> {
+        let user = user.clone();
+        let number = number.to_string();
+        self.db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &user, &number)?;
+                let all = q::list_agencies(conn)?;
+                let find = |id: i32| all.iter().find(|a| a.id == id).cloned();
+                let agencies = q::case_agencies(conn, case.id)?
+                    .into_iter()
+                    .filter_map(find)
+                    .collect();
+                let named = case
+                    .named_agencies
+                    .split_whitespace()
+                    .filter_map(|s| all.iter().find(|a| a.slug == s).cloned())
+                    .collect();
+                let events = q::events(conn, case.id)?
+                    .into_iter()
+                    .map(|event| EventView {
+                        agency: event.agency_id.and_then(find),
+                        event,
+                    })
+                    .collect();
+                let firm = crate::db::catalogue::find_organization(conn, case.organization_id)?
+                    .map(|o| o.fields.name)
+                    .unwrap_or_default();
+                Ok(CaseView {
+                    agency: case.agency_id.and_then(find),
+                    abilities: abilities(role, &case, user.id),
+                    firm,
+                    agencies,
+                    named,
+                    events,
+                    role,
+                    case,
+                })
+            })
+            .await
+    }
+
+    /// The cases the viewer may see, filtered, newest first.
+    pub async fn list(&self, user: &User, query: ListQuery) -> Result<CaseList, AppError> {
+        let user = user.clone();
+        self.db
+            .run(move |conn| {
+                let role = role_of(conn, &user)?.ok_or(AppError::Forbidden)?;
+                let agencies = q::list_agencies(conn)?;
+                let (filter, page) = query.parse(&agencies)?;
+                let scope = match role {
+                    DeskRole::Staff => Scope::All,
+                    DeskRole::Firm { org } => Scope::Firm(org),
+                    DeskRole::Agency { agency } => Scope::Agency(agency),
+                };
+                let (list, total) =
+                    q::list(conn, scope, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
+                Ok(CaseList {
+                    rows: with_agencies(list, &agencies),
+                    total,
+                    page,
+                    pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+                    role,
+                })
+            })
+            .await
+    }
+
+    /// The firm replies, or the agency or desk answers. A firm's reply to a case waiting for
+    /// it puts the case back in progress; an answer is the case's first response if it has none.
+    pub async fn write(&self, user: &User, number: &str, body: &str) -> Result<Case, AppError> {
+        let (user, number) = (user.clone(), number.to_string());
+        let mut errors = Vec::new();
+        let body = required_text("body", body, MAX_TEXT, &mut errors);
+        let link = self.clone_handles();
+        let case = self
+            .db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &user, &number)?;
+                if !abilities(role, &case, user.id).write {
+                    return Err(AppError::Conflict("error.case_closed_or_not_yours"));
+                }
+                if !errors.is_empty() {
+                    return Err(AppError::Invalid(errors));
+                }
+                let t = now();
+                conn.transaction(|conn| {
+                    let side = side_of(role);
+                    q::insert_event(
+                        conn,
+                        &NewEvent {
+                            case_id: case.id,
+                            actor_id: Some(user.id),
+                            actor_name: &user.name,
+                            side,
+                            kind: EventKind::Reply,
+                            status: None,
+                            agency_id: agency_of_role(role),
+                            body: &body,
+                            now: t,
+                        },
+                    )?;
+                    let mut ctx = link.context(&case);
+                    ctx["message"] = body.clone().into();
+                    if side == Side::Firm {
+                        if case.status == CaseStatus::WaitingFirm {
+                            q::set_status(conn, &case, CaseStatus::InProgress, t)?;
+                        }
+                        if let Some(agency) = case.agency_id {
+                            mail_agency(conn, agency, "desk_case_reply", ctx)?;
+                        }
+                    } else {
+                        q::responded(conn, case.id, t)?;
+                        ctx["status"] = case.status.as_str().into();
+                        mail_firm(conn, case.organization_id, "desk_case_update", ctx)?;
+                    }
+                    Ok::<_, AppError>(())
+                })?;
+                Ok(q::find_case(conn, case.id)?.unwrap_or(case))
+            })
+            .await?;
+        self.outbox.wake();
+        Ok(case)
+    }
+
+    /// An agency or the desk moves a case to another status, with a note the firm reads.
+    pub async fn set_status(
+        &self,
+        user: &User,
+        number: &str,
+        status: &str,
+        note: &str,
+    ) -> Result<Case, AppError> {
+        let (user, number) = (user.clone(), number.to_string());
+        let mut errors = Vec::new();
+        let to = CaseStatus::parse(status).filter(|s| CaseStatus::SETTABLE.contains(s));
+        if to.is_none() {
+            errors.push(FieldError::new("status", "error.case_status_invalid"));
+        }
+        let note = required_text("note", note, MAX_TEXT, &mut errors);
+        let link = self.clone_handles();
+        let case = self
+            .db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &user, &number)?;
+                if !abilities(role, &case, user.id).move_status {
+                    return Err(AppError::Conflict("error.case_closed_or_not_yours"));
+                }
+                let Some(to) = to.filter(|_| errors.is_empty()) else {
+                    return Err(AppError::Invalid(errors));
+                };
+                if !case.status.may_become(to) {
+                    return Err(AppError::invalid("status", "error.case_status_invalid"));
+                }
+                let t = now();
+                conn.transaction(|conn| {
+                    q::set_status(conn, &case, to, t)?;
+                    q::responded(conn, case.id, t)?;
+                    q::insert_event(
+                        conn,
+                        &NewEvent {
+                            case_id: case.id,
+                            actor_id: Some(user.id),
+                            actor_name: &user.name,
+                            side: side_of(role),
+                            kind: EventKind::Status,
+                            status: Some(to),
+                            agency_id: agency_of_role(role),
+                            body: &note,
+                            now: t,
+                        },
+                    )?;
+                    let mut ctx = link.context(&case);
+                    ctx["message"] = note.clone().into();
+                    ctx["status"] = to.as_str().into();
+                    mail_firm(conn, case.organization_id, "desk_case_update", ctx)?;
+                    Ok::<_, AppError>(())
+                })?;
+                Ok(q::find_case(conn, case.id)?.unwrap_or(case))
+            })
+            .await?;
+        self.outbox.wake();
+        Ok(case)
+    }
+
+    /// The desk gives a case to an agency, or the agency answering it hands it to another.
+    /// The agency's representatives are mailed; the agencies it had keep seeing it.
+    pub async fn assign(
+        &self,
+        user: &User,
+        number: &str,
+        agency: &str,
+        note: &str,
+    ) -> Result<Case, AppError> {
+        let (user, number, agency) = (user.clone(), number.to_string(), agency.trim().to_string());
+        let note = crate::domain::text::clean(note);
+        let link = self.clone_handles();
+        let case = self
+            .db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &user, &number)?;
+                if !abilities(role, &case, user.id).assign {
+                    return Err(AppError::Conflict("error.case_closed_or_not_yours"));
+                }
+                let mut errors = Vec::new();
+                let to = q::list_agencies(conn)?
+                    .into_iter()
+                    .find(|a| a.slug == agency && Some(a.id) != case.agency_id);
+                if to.is_none() {
+                    errors.push(FieldError::new("agency", "error.agency_unknown"));
+                }
+                if crate::domain::text::char_len(&note) > MAX_TEXT {
+                    errors.push(FieldError::new("note", "error.too_long"));
+                }
+                let Some(to) = to.filter(|_| errors.is_empty()) else {
+                    return Err(AppError::Invalid(errors));
+                };
+                let t = now();
+                conn.transaction(|conn| {
+                    q::assign(conn, case.id, to.id, t)?;
+                    q::insert_event(
+                        conn,
+                        &NewEvent {
+                            case_id: case.id,
+                            actor_id: Some(user.id),
+                            actor_name: &user.name,
+                            side: side_of(role),
+                            kind: EventKind::Assigned,
+                            status: Some(CaseStatus::Assigned),
+                            agency_id: Some(to.id),
+                            body: &note,
+                            now: t,
+                        },
+                    )?;
+                    let mut ctx = link.context(&case);
+                    ctx["message"] = note.clone().into();
+                    mail_agency(conn, to.id, "desk_case_assigned", ctx)?;
+                    Ok::<_, AppError>(())
+                })?;
+                Ok(q::find_case(conn, case.id)?.unwrap_or(case))
+            })
+            .await?;
+        self.outbox.wake();
+        Ok(case)
+    }
+
+    /// A representative of the agency answering a case takes it: it is theirs, in progress.
+    pub async fn take(&self, user: &User, number: &str) -> Result<Case, AppError> {
+        let (user, number) = (user.clone(), number.to_string());
+        self.db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &user, &number)?;
+                if !abilities(role, &case, user.id).take {
+                    return Err(AppError::Conflict("error.case_closed_or_not_yours"));
+                }
+                let t = now();
+                conn.transaction(|conn| {
+                    q::take(conn, case.id, user.id, t)?;
+                    q::insert_event(
+                        conn,
+                        &NewEvent {
+                            case_id: case.id,
+                            actor_id: Some(user.id),
+                            actor_name: &user.name,
+                            side: Side::Agency,
+                            kind: EventKind::Taken,
+                            status: Some(CaseStatus::InProgress),
+                            agency_id: agency_of_role(role),
+                            body: "",
+                            now: t,
+                        },
+                    )?;
+                    Ok::<_, AppError>(())
+                })?;
+                Ok(q::find_case(conn, case.id)?.unwrap_or(case))
+            })
+            .await
+    }
+
+    /// The firm rates the outcome of a resolved case (1 to 5), with an optional comment.
+    pub async fn rate(
+        &self,
+        user: &User,
+        number: &str,
+        rating: &str,
+        comment: &str,
+    ) -> Result<Case, AppError> {
+        let (user, number) = (user.clone(), number.to_string());
+        let rating = parse_rating(rating);
+        let comment = crate::domain::text::clean(comment);
+        self.db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &user, &number)?;
+                if !abilities(role, &case, user.id).rate {
+                    return Err(AppError::Conflict("error.case_not_resolved"));
+                }
+                let mut errors = Vec::new();
+                if rating.is_none() {
+                    errors.push(FieldError::new("rating", "error.rating_invalid"));
+                }
+                if crate::domain::text::char_len(&comment) > MAX_TEXT {
+                    errors.push(FieldError::new("comment", "error.too_long"));
+                }
+                let Some(rating) = rating.filter(|_| errors.is_empty()) else {
+                    return Err(AppError::Invalid(errors));
+                };
+                let t = now();
+                conn.transaction(|conn| {
+                    q::rate(conn, case.id, rating, t)?;
+                    q::insert_event(
+                        conn,
+                        &NewEvent {
+                            case_id: case.id,
+                            actor_id: Some(user.id),
+                            actor_name: &user.name,
+                            side: Side::Firm,
+                            kind: EventKind::Rated,
+                            status: None,
+                            agency_id: None,
+                            body: &format!("{rating}/5 {comment}"),
+                            now: t,
+                        },
+                    )?;
+                    Ok::<_, AppError>(())
+                })?;
+                Ok(q::find_case(conn, case.id)?.unwrap_or(case))
+            })
+            .await
+    }
+
+    /// Firms the desk can record a phone call for: (id, name, city).
+    pub async fn firms(&self) -> Result<Vec<(i32, String, String)>, AppError> {
+        self.db.run(|conn| Ok(q::firms(conn)?)).await
+    }
+}
+
+/// What a service closure needs of the configuration.
+#[derive(Clone)]
+struct Handles {
+    base_url: String,
+}
+
+impl Handles {
+    fn context(&self, case: &Case) -> serde_json::Value {
+        serde_json::json!({
+            "number": case.number,
+            "title": case.subject,
+            "link": format!("{}/desk/cases/{}", self.base_url, case.number),
+        })
+    }
+
+    /// Inserts a case with its number and first history entry, and mails the firm its number.
+    #[allow(clippy::too_many_arguments)]
+    fn insert(
+        &self,
+        conn: &mut Conn,
+        org: i32,
+        user: &User,
+        channel: Channel,
+        text: &crate::domain::desk::CaseText,
+        side: Side,
+        note: &str,
+    ) -> Result<String, AppError> {
+        let t = now();
+        let id = q::insert_case(
+            conn,
+            &NewCase {
+                organization_id: org,
+                filed_by: user.id,
+                channel,
+                category: text.category,
+                urgency: text.urgency,
+                subject: &text.subject,
+                description: &text.description,
+                request: &text.request,
+                named_agencies: &text.agencies.join(" "),
+                now: t,
+            },
+        )?;
+        let year = crate::i18n::to_jalali(t.date()).map_or(0, |(y, _, _)| y);
+        let number = crate::domain::desk::case_number(year, id);
+        q::set_number(conn, id, &number)?;
+        q::insert_event(
+            conn,
+            &NewEvent {
+                case_id: id,
+                actor_id: Some(user.id),
+                actor_name: &user.name,
+                side,
+                kind: EventKind::Filed,
+                status: Some(CaseStatus::Received),
+                agency_id: None,
+                body: note,
+                now: t,
+            },
+        )?;
+        let case = q::find_case(conn, id)?.ok_or(AppError::NotFound)?;
+        let mut ctx = self.context(&case);
+        ctx["phone"] = (channel == Channel::Phone).into();
+        mail_firm(conn, org, "desk_case_filed", ctx)?;
+        Ok(number)
+    }
+}
+
+fn side_of(role: DeskRole) -> Side {
+    match role {
+        DeskRole::Firm { .. } => Side::Firm,
+        DeskRole::Agency { .. } => Side::Agency,
+        DeskRole::Staff => Side::Desk,
+    }
+}
+
+fn agency_of_role(role: DeskRole) -> Option<i32> {
+    match role {
+        DeskRole::Agency { agency } => Some(agency),
+        _ => None,
+    }
+}
+
+fn slugs(conn: &mut Conn) -> Result<Vec<String>, AppError> {
+    Ok(q::list_agencies(conn)?
+        .into_iter()
+        .map(|a| a.slug)
+        .collect())
+}
+
+fn with_agencies(list: Vec<q::ListRow>, agencies: &[Agency]) -> Vec<CaseRow> {
+    list.into_iter()
+        .map(|(case, firm)| CaseRow {
+            agency: case
+                .agency_id
+                .and_then(|id| agencies.iter().find(|a| a.id == id).cloned()),
+            case,
+            firm,
+        })
+        .collect()
+}
+
+fn rows(
+    conn: &mut Conn,
+    scope: Scope,
+    agencies: &[Agency],
+    n: i64,
+) -> Result<Vec<CaseRow>, AppError> {
+    let (list, _) = q::list(conn, scope, &Filter::default(), 0, n)?;
+    Ok(with_agencies(list, agencies))
+}
+
+/// An agency with its representatives, for the admins' page.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgencyWithMembers {
+    #[serde(flatten)]
+    pub agency: Agency,
+    /// (user id, name, email)
+    pub members: Vec<(i32, String, String)>,
+}
+
+impl Desk<'_> {
+    pub async fn agencies_with_members(&self) -> Result<Vec<AgencyWithMembers>, AppError> {
+        self.db
+            .run(|conn| {
+                let members = q::members(conn)?;
+                Ok(q::list_agencies(conn)?
+                    .into_iter()
+                    .map(|agency| AgencyWithMembers {
+                        members: members
+                            .iter()
+                            .filter(|m| m.1 == agency.id)
+                            .map(|m| (m.0, m.2.clone(), m.3.clone()))
+                            .collect(),
+                        agency,
+                    })
+                    .collect())
+            })
+            .await
+    }
+
+    pub async fn add_agency(
+        &self,
+        slug: &str,
+        name_fa: &str,
+        name_en: &str,
+    ) -> Result<(), AppError> {
+        let mut errors = Vec::new();
+        let slug = crate::domain::exhibition::parse_slug(slug)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let name_fa = required_text("name_fa", name_fa, 150, &mut errors);
+        let name_en = crate::domain::text::clean(name_en);
+        if crate::domain::text::char_len(&name_en) > 150 {
+            errors.push(FieldError::new("name_en", "error.too_long"));
+        }
+        self.db
+            .run(move |conn| {
+                let taken = slug
+                    .as_ref()
+                    .is_some_and(|s| slugs(conn).is_ok_and(|all| all.contains(s)));
+                if taken {
+                    errors.push(FieldError::new("slug", "error.agency_slug_taken"));
+                }
+                match slug.filter(|_| errors.is_empty()) {
+                    Some(slug) => {
+                        q::insert_agency(conn, &slug, &name_fa, &name_en, now())?;
+                        Ok(())
+                    }
+                    None => Err(AppError::Invalid(errors)),
+                }
+            })
+            .await
+    }
+
+    /// Makes an existing account a representative of an agency. Staff and members of a firm
+    /// keep their roles: they are refused.
+    pub async fn add_member(&self, me: &User, email: &str, agency: &str) -> Result<(), AppError> {
+        let email = crate::domain::account::Email::parse(email);
+        let (me, agency) = (me.id, agency.trim().to_string());
+        self.db
+            .run(move |conn| {
+                let mut errors = Vec::new();
+                let user = match &email {
+                    Ok(e) => crate::db::accounts::find_user_by_email(conn, e.as_str())?,
+                    Err(k) => {
+                        errors.push(FieldError::new("email", k));
+                        None
+                    }
+                };
+                match &user {
+                    None if errors.is_empty() => {
+                        errors.push(FieldError::new("email", "error.account_unknown"))
+                    }
+                    Some(u) if u.id == me || u.role.is_staff() || u.organization_id.is_some() => {
+                        errors.push(FieldError::new("email", "error.member_not_eligible"))
+                    }
+                    _ => {}
+                }
+                let target = q::list_agencies(conn)?
+                    .into_iter()
+                    .find(|a| a.slug == agency);
+                if target.is_none() {
+                    errors.push(FieldError::new("agency", "error.agency_unknown"));
+                }
+                match (user, target) {
+                    (Some(user), Some(target)) if errors.is_empty() => {
+                        conn.transaction(|conn| {
+                            q::set_member(conn, user.id, target.id)?;
+                            crate::db::accounts::set_role(conn, user.id, Role::Agency)
+                        })?;
+                        Ok(())
+                    }
+                    _ => Err(AppError::Invalid(errors)),
+                }
+            })
+            .await
+    }
+
+    /// Ends a representation: the account becomes a maker's again (a role without a firm).
+    pub async fn remove_member(&self, user: i32) -> Result<(), AppError> {
+        self.db
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    if q::remove_member(conn, user)? == 0 {
+                        return Err(AppError::NotFound);
+                    }
+                    crate::db::accounts::set_role(conn, user, Role::Supplier)?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+}

@@ -1,0 +1,490 @@
+//! The production desk's pages: the front page with the filing form, case lists, a case with
+//! its history and actions, phone intake for the desk, and the agencies for admins.
+
+use std::collections::BTreeMap;
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+use super::form::{flash, see_other, DoneQuery, Posted};
+use super::session::Viewer;
+use super::{lang_of, render, render_status};
+use crate::domain::account::Role;
+use crate::domain::desk::{CaseCategory, CaseForm, CaseStatus, Urgency};
+use crate::error::AppError;
+use crate::i18n;
+use crate::services::desk::{Desk, ListQuery};
+use crate::state::AppState;
+
+type Page = Result<HttpResponse, AppError>;
+type Pairs = Vec<(String, String)>;
+
+fn field_errors(
+    req: &HttpRequest,
+    errors: &[crate::domain::FieldError],
+) -> BTreeMap<String, String> {
+    let lang = lang_of(req);
+    errors
+        .iter()
+        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
+        .collect()
+}
+
+fn status_for(errors: &[crate::domain::FieldError]) -> actix_web::http::StatusCode {
+    if errors.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::BAD_REQUEST
+    }
+}
+
+#[derive(Serialize)]
+struct HomePage {
+    #[serde(flatten)]
+    home: crate::services::desk::DeskHome,
+    phone: String,
+    categories: Vec<&'static str>,
+    urgencies: Vec<&'static str>,
+    values: BTreeMap<String, String>,
+    chosen_agencies: Vec<String>,
+    errors: BTreeMap<String, String>,
+    done: Option<String>,
+}
+
+async fn home_page(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    typed: Option<&Pairs>,
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+) -> Page {
+    let home = Desk::of(state).home(viewer.user()).await?;
+    let pairs = typed.cloned().unwrap_or_default();
+    let data = HomePage {
+        home,
+        phone: state.config.desk_phone.clone(),
+        categories: CaseCategory::ALL.iter().map(|c| c.as_str()).collect(),
+        urgencies: Urgency::ALL.iter().map(|c| c.as_str()).collect(),
+        chosen_agencies: pairs
+            .iter()
+            .filter(|(k, _)| k == "agencies")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        values: pairs.into_iter().filter(|(k, _)| k != "agencies").collect(),
+        errors: field_errors(req, errors),
+        done,
+    };
+    render_status(state, req, "desk/home.html", data, status_for(errors))
+}
+
+/// `/desk`: what the desk does, its phone number, and for a firm's members the filing form.
+pub async fn home(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    home_page(
+        &state,
+        &req,
+        &viewer,
+        None,
+        &[],
+        flash(query.done.as_deref()),
+    )
+    .await
+}
+
+/// A firm's member files a case.
+pub async fn file(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    match Desk::of(&state)
+        .file(user, CaseForm::from_pairs(&form))
+        .await
+    {
+        Ok(number) => Ok(see_other(&format!("/desk/cases/{number}?done=case_filed"))),
+        Err(AppError::Invalid(errors)) => {
+            home_page(&state, &req, &viewer, Some(&form), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+struct ListPage {
+    #[serde(flatten)]
+    list: crate::services::desk::CaseList,
+    query: ListQuery,
+    page_base: String,
+    statuses: Vec<&'static str>,
+    categories: Vec<&'static str>,
+    agencies: Vec<crate::db::desk::Agency>,
+}
+
+/// The cases the viewer may see: a firm its own, an agency those it was given, the desk all.
+pub async fn list(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<ListQuery>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let query = query.into_inner();
+    let desk = Desk::of(&state);
+    let list = desk.list(user, query.clone()).await?;
+    let mut base = String::from("/desk/cases?");
+    for (k, v) in [
+        ("status", &query.status),
+        ("category", &query.category),
+        ("agency", &query.agency),
+        ("open", &query.open),
+        ("q", &query.q),
+    ] {
+        if !v.trim().is_empty() {
+            base.push_str(&format!("{k}={}&", super::urlencode(v.trim())));
+        }
+    }
+    let data = ListPage {
+        list,
+        query,
+        page_base: base,
+        statuses: CaseStatus::ALL.iter().map(|c| c.as_str()).collect(),
+        categories: CaseCategory::ALL.iter().map(|c| c.as_str()).collect(),
+        agencies: desk.agencies().await?,
+    };
+    render(&state, &req, "desk/list.html", data)
+}
+
+#[derive(Serialize)]
+struct CasePage {
+    case: crate::services::desk::CaseView,
+    agencies: Vec<crate::db::desk::Agency>,
+    settable: Vec<&'static str>,
+    values: BTreeMap<String, String>,
+    errors: BTreeMap<String, String>,
+    done: Option<String>,
+}
+
+async fn case_page(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    number: &str,
+    typed: Option<&Pairs>,
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let desk = Desk::of(state);
+    let case = desk.case(user, number).await?;
+    let data = CasePage {
+        case,
+        agencies: desk.agencies().await?,
+        settable: CaseStatus::SETTABLE.iter().map(|c| c.as_str()).collect(),
+        values: typed.cloned().unwrap_or_default().into_iter().collect(),
+        errors: field_errors(req, errors),
+        done,
+    };
+    render_status(state, req, "desk/case.html", data, status_for(errors))
+}
+
+pub async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    number: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    let done = flash(query.done.as_deref());
+    case_page(&state, &req, &viewer, &number, None, &[], done).await
+}
+
+/// After a case action: back to the case with its confirmation, or the case page again with
+/// the errors and what was typed.
+async fn after(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    number: &str,
+    form: &Pairs,
+    result: Result<crate::db::desk::Case, AppError>,
+    done: &str,
+) -> Page {
+    match result {
+        Ok(case) => Ok(see_other(&format!(
+            "/desk/cases/{}?done={done}",
+            case.number
+        ))),
+        Err(AppError::Invalid(errors)) => {
+            case_page(state, req, viewer, number, Some(form), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn value<'a>(form: &'a Pairs, name: &str) -> &'a str {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
+pub async fn write(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    number: web::Path<String>,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let result = Desk::of(&state)
+        .write(user, &number, value(&form, "body"))
+        .await;
+    after(
+        &state,
+        &req,
+        &viewer,
+        &number,
+        &form,
+        result,
+        "case_written",
+    )
+    .await
+}
+
+pub async fn set_status(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    number: web::Path<String>,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let result = Desk::of(&state)
+        .set_status(user, &number, value(&form, "status"), value(&form, "note"))
+        .await;
+    after(&state, &req, &viewer, &number, &form, result, "case_status").await
+}
+
+pub async fn assign(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    number: web::Path<String>,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let result = Desk::of(&state)
+        .assign(user, &number, value(&form, "agency"), value(&form, "note"))
+        .await;
+    after(
+        &state,
+        &req,
+        &viewer,
+        &number,
+        &form,
+        result,
+        "case_assigned",
+    )
+    .await
+}
+
+pub async fn take(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    number: web::Path<String>,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let result = Desk::of(&state).take(user, &number).await;
+    after(&state, &req, &viewer, &number, &form, result, "case_taken").await
+}
+
+pub async fn rate(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    number: web::Path<String>,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let result = Desk::of(&state)
+        .rate(
+            user,
+            &number,
+            value(&form, "rating"),
+            value(&form, "comment"),
+        )
+        .await;
+    after(&state, &req, &viewer, &number, &form, result, "case_rated").await
+}
+
+#[derive(Serialize)]
+struct PhonePage {
+    firms: Vec<(i32, String, String)>,
+    agencies: Vec<crate::db::desk::Agency>,
+    phone: String,
+    categories: Vec<&'static str>,
+    urgencies: Vec<&'static str>,
+    values: BTreeMap<String, String>,
+    chosen_agencies: Vec<String>,
+    errors: BTreeMap<String, String>,
+}
+
+async fn phone_page(
+    state: &AppState,
+    req: &HttpRequest,
+    typed: Option<&Pairs>,
+    errors: &[crate::domain::FieldError],
+) -> Page {
+    let desk = Desk::of(state);
+    let pairs = typed.cloned().unwrap_or_default();
+    let data = PhonePage {
+        firms: desk.firms().await?,
+        agencies: desk.agencies().await?,
+        phone: state.config.desk_phone.clone(),
+        categories: CaseCategory::ALL.iter().map(|c| c.as_str()).collect(),
+        urgencies: Urgency::ALL.iter().map(|c| c.as_str()).collect(),
+        chosen_agencies: pairs
+            .iter()
+            .filter(|(k, _)| k == "agencies")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        values: pairs.into_iter().filter(|(k, _)| k != "agencies").collect(),
+        errors: field_errors(req, errors),
+    };
+    render_status(state, req, "desk/phone.html", data, status_for(errors))
+}
+
+/// The desk's form for a case received by phone.
+pub async fn phone_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+    viewer.require_staff()?;
+    phone_page(&state, &req, None, &[]).await
+}
+
+pub async fn phone(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_staff()?;
+    match Desk::of(&state)
+        .file_by_phone(user, CaseForm::from_pairs(&form))
+        .await
+    {
+        Ok(number) => Ok(see_other(&format!(
+            "/desk/cases/{number}?done=case_recorded"
+        ))),
+        Err(AppError::Invalid(errors)) => phone_page(&state, &req, Some(&form), &errors).await,
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+struct AgenciesPage {
+    agencies: Vec<crate::services::desk::AgencyWithMembers>,
+    values: BTreeMap<String, String>,
+    errors: BTreeMap<String, String>,
+    done: Option<String>,
+}
+
+async fn agencies_page(
+    state: &AppState,
+    req: &HttpRequest,
+    typed: Option<&Pairs>,
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+) -> Page {
+    let data = AgenciesPage {
+        agencies: Desk::of(state).agencies_with_members().await?,
+        values: typed.cloned().unwrap_or_default().into_iter().collect(),
+        errors: field_errors(req, errors),
+        done,
+    };
+    render_status(state, req, "admin/agencies.html", data, status_for(errors))
+}
+
+/// Admins keep the list of agencies and their representatives.
+pub async fn agencies(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    viewer.require_role(&[Role::Admin])?;
+    agencies_page(&state, &req, None, &[], flash(query.done.as_deref())).await
+}
+
+pub async fn add_agency(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<Pairs>,
+) -> Page {
+    viewer.require_role(&[Role::Admin])?;
+    match Desk::of(&state)
+        .add_agency(
+            value(&form, "slug"),
+            value(&form, "name_fa"),
+            value(&form, "name_en"),
+        )
+        .await
+    {
+        Ok(()) => Ok(see_other("/admin/agencies?done=agency_added")),
+        Err(AppError::Invalid(errors)) => {
+            agencies_page(&state, &req, Some(&form), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct MemberForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    agency: String,
+}
+
+pub async fn add_member(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<MemberForm>,
+) -> Page {
+    let me = viewer.require_role(&[Role::Admin])?;
+    match Desk::of(&state)
+        .add_member(me, &form.email, &form.agency)
+        .await
+    {
+        Ok(()) => Ok(see_other("/admin/agencies?done=member_added")),
+        Err(AppError::Invalid(errors)) => {
+            let typed = vec![
+                ("email".to_string(), form.email.clone()),
+                ("agency".to_string(), form.agency.clone()),
+            ];
+            agencies_page(&state, &req, Some(&typed), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn remove_member(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    viewer.require_role(&[Role::Admin])?;
+    Desk::of(&state)
+        .remove_member(super::parse_id(&id)?)
+        .await?;
+    Ok(see_other("/admin/agencies?done=member_removed"))
+}

@@ -1,0 +1,467 @@
+//! The production desk: filing, phone intake, assignment between agencies, the firm's replies
+//! and rating, mail to each side, and who may see and do what.
+
+use diesel::prelude::*;
+use niaz::db::schema::{desk_cases, desk_events, users};
+use niaz::domain::account::Role;
+use niaz::services::accounts::create_user_cli;
+
+use crate::access::PASSWORD;
+use crate::fixtures::OrgBuilder;
+use crate::helpers::{csrf_of, enc, plain, spawn_app, Browser, TestApp};
+
+struct Desk {
+    app: TestApp,
+    org: i32,
+    other_org: i32,
+    customs: i32,
+    bank: i32,
+}
+
+fn user(app: &TestApp, email: &str, name: &str, role: Role, org: Option<i32>) -> i32 {
+    let mut conn = app.db.conn().unwrap();
+    let id = create_user_cli(&mut conn, email, name, role, PASSWORD).unwrap();
+    if let Some(org) = org {
+        diesel::update(users::table.find(id))
+            .set(users::organization_id.eq(Some(org)))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    id
+}
+
+async fn login(app: &TestApp, email: &str) -> Browser {
+    let mut b = app.browser();
+    let res = b
+        .submit(
+            "/login",
+            "/login",
+            &[("email", email), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{email} logs in");
+    b
+}
+
+async fn desk() -> Desk {
+    let app = spawn_app().await;
+    let org = OrgBuilder::new("ریخته‌گری سهند").insert(&app.db);
+    let other_org = OrgBuilder::new("کارخانه دیگر").insert(&app.db);
+    let now = chrono::Utc::now().naive_utc();
+    let (customs, bank) = {
+        let mut conn = app.db.conn().unwrap();
+        let c =
+            niaz::db::desk::insert_agency(&mut conn, "customs", "گمرک", "Customs", now).unwrap();
+        let b =
+            niaz::db::desk::insert_agency(&mut conn, "bank", "بانک صنعت و معدن", "", now).unwrap();
+        (c, b)
+    };
+    user(&app, "owner@firm.ir", "مدیر تولید", Role::Buyer, Some(org));
+    user(
+        &app,
+        "buyer2@firm.ir",
+        "کارشناس خرید",
+        Role::Buyer,
+        Some(org),
+    );
+    user(&app, "other@firm.ir", "دیگری", Role::Buyer, Some(other_org));
+    user(&app, "maker@example.ir", "سازنده", Role::Supplier, None);
+    user(&app, "desk@niaz.ir", "اپراتور میز", Role::Organizer, None);
+    for (email, name, agency) in [
+        ("customs@agency.ir", "نماینده گمرک", customs),
+        ("bank@agency.ir", "نماینده بانک", bank),
+    ] {
+        let id = user(&app, email, name, Role::Agency, None);
+        niaz::db::desk::set_member(&mut app.db.conn().unwrap(), id, agency).unwrap();
+    }
+    Desk {
+        app,
+        org,
+        other_org,
+        customs,
+        bank,
+    }
+}
+
+fn cases(app: &TestApp) -> Vec<niaz::db::desk::Case> {
+    desk_cases::table
+        .order(desk_cases::id)
+        .select(niaz::db::desk::Case::as_select())
+        .load(&mut *app.db.conn().unwrap())
+        .unwrap()
+}
+
+async fn post_on(b: &mut Browser, page: &str, action: &str, fields: &[(&str, &str)]) -> u16 {
+    b.submit(page, action, fields).await.status.as_u16()
+}
+
+#[actix_web::test]
+async fn a_case_goes_from_filing_through_two_agencies_to_the_firms_rating() {
+    let d = desk().await;
+    let app = &d.app;
+    let mut firm = login(app, "owner@firm.ir").await;
+    let home = firm.get("/desk").await;
+    assert_eq!(home.status, 200);
+    assert!(
+        home.body.contains(r#"action="/desk/cases""#),
+        "the filing form"
+    );
+
+    // Wrong fields: every one named, what was typed kept, nothing saved.
+    let bad = firm
+        .submit(
+            "/desk",
+            "/desk/cases",
+            &[
+                ("category", ""),
+                ("subject", ""),
+                ("description", "ماشین‌آلات در گمرک بازرگان مانده است"),
+                ("agencies", "nobody"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    for field in ["e-category", "e-subject"] {
+        assert!(bad.body.contains(field), "{field} is marked");
+    }
+    assert!(bad.body.contains("ماشین‌آلات در گمرک بازرگان مانده است"));
+    assert!(cases(app).is_empty());
+
+    let res = firm
+        .submit(
+            "/desk",
+            "/desk/cases",
+            &[
+                ("category", "customs"),
+                ("urgency", "stopped"),
+                ("subject", "ترخیص قالب‌های ریخته‌گری 6206-2Z"),
+                ("description", "ماشین‌آلات در گمرک بازرگان مانده است"),
+                ("request", "ترخیص پیش از پایان ماه"),
+                ("agencies", "customs"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let case = cases(app).pop().unwrap();
+    let year = niaz::i18n::to_jalali(case.created_at.date()).unwrap().0;
+    assert_eq!(case.number, format!("{year}-{:05}", case.id));
+    assert_eq!(
+        res.header("location").unwrap(),
+        format!("/desk/cases/{}?done=case_filed", case.number)
+    );
+    let page = firm.get(&res.header("location").unwrap()).await;
+    assert_eq!(page.status, 200);
+    assert!(plain(&page.body).contains(&case.number));
+    assert!(page.body.contains("<bdi dir=\"ltr\">".to_string().as_str()));
+    let mails = app.drain_mail().await;
+    let filed: Vec<_> = mails
+        .iter()
+        .filter(|m| plain(&m.subject).contains(&case.number))
+        .collect();
+    let mut to: Vec<&str> = filed.iter().map(|m| m.to.as_str()).collect();
+    to.sort();
+    assert_eq!(
+        to,
+        ["buyer2@firm.ir", "owner@firm.ir"],
+        "every member of the firm"
+    );
+    assert!(plain(&filed[0].text).contains(&format!("/desk/cases/{}", case.number)));
+
+    let n = case.number.clone();
+    let url = format!("/desk/cases/{n}");
+    // Not assigned yet: agencies do not see it, nor does another firm or a maker.
+    let mut customs = login(app, "customs@agency.ir").await;
+    let mut bank = login(app, "bank@agency.ir").await;
+    let mut other = login(app, "other@firm.ir").await;
+    let mut maker = login(app, "maker@example.ir").await;
+    for b in [&mut customs, &mut bank, &mut other, &mut maker] {
+        assert_eq!(b.get(&url).await.status, 404);
+    }
+    assert!(!customs.get("/desk/cases").await.body.contains(&n));
+    assert!(!other.get("/desk/cases").await.body.contains(&n));
+    assert_eq!(maker.get("/desk/cases").await.status, 403);
+
+    // The desk gives it to customs; customs' representative is mailed.
+    let mut staff = login(app, "desk@niaz.ir").await;
+    assert!(staff.get("/desk/cases").await.body.contains(&n));
+    let st = post_on(
+        &mut staff,
+        &url,
+        &format!("{url}/assign"),
+        &[("agency", "customs"), ("note", "بررسی اسناد")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let mails = app.drain_mail().await;
+    assert!(mails
+        .iter()
+        .any(|m| m.to == "customs@agency.ir" && plain(&m.subject).contains(&n)));
+    assert_eq!(customs.get(&url).await.status, 200);
+    assert!(customs.get("/desk/cases").await.body.contains(&n));
+    assert_eq!(bank.get(&url).await.status, 404);
+
+    // Customs takes it and asks the firm for a document: the firm is mailed the note, and the
+    // case has its first response.
+    assert_eq!(
+        post_on(&mut customs, &url, &format!("{url}/take"), &[]).await,
+        303
+    );
+    assert!(cases(app)[0].first_response_at.is_none());
+    let bad_status = customs
+        .submit(
+            &url,
+            &format!("{url}/status"),
+            &[("status", "received"), ("note", "")],
+        )
+        .await;
+    assert_eq!(bad_status.status, 400);
+    assert!(bad_status.body.contains("e-status") && bad_status.body.contains("e-note"));
+    assert_eq!(
+        post_on(
+            &mut customs,
+            &url,
+            &format!("{url}/status"),
+            &[
+                ("status", "waiting_firm"),
+                ("note", "لطفاً بارنامه را بفرستید")
+            ],
+        )
+        .await,
+        303
+    );
+    let c = &cases(app)[0];
+    assert_eq!(c.status.as_str(), "waiting_firm");
+    assert!(c.first_response_at.is_some());
+    let mails = app.drain_mail().await;
+    let update = mails
+        .iter()
+        .find(|m| m.to == "owner@firm.ir" && m.text.contains("لطفاً بارنامه را بفرستید"))
+        .expect("the firm reads the note");
+    assert!(update.text.contains("در انتظار پاسخ واحد"));
+
+    // The firm replies: back in progress, customs is mailed.
+    assert_eq!(
+        post_on(
+            &mut firm,
+            &url,
+            &format!("{url}/write"),
+            &[("body", "بارنامه پیوست شد")]
+        )
+        .await,
+        303
+    );
+    assert_eq!(cases(app)[0].status.as_str(), "in_progress");
+    let mails = app.drain_mail().await;
+    assert!(mails
+        .iter()
+        .any(|m| m.to == "customs@agency.ir" && m.text.contains("بارنامه پیوست شد")));
+
+    // Customs hands it to the bank: both see it now, only the bank acts on it.
+    assert_eq!(
+        post_on(
+            &mut customs,
+            &url,
+            &format!("{url}/assign"),
+            &[("agency", "bank")]
+        )
+        .await,
+        303
+    );
+    assert_eq!(bank.get(&url).await.status, 200);
+    assert_eq!(customs.get(&url).await.status, 200);
+    let token = csrf_of(&customs.get(&url).await.body);
+    let refused = customs
+        .post(
+            &format!("{url}/status"),
+            &[
+                ("csrf", &token),
+                ("status", "resolved"),
+                ("note", "انجام شد"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 409, "no longer with customs");
+    assert_eq!(
+        post_on(
+            &mut bank,
+            &url,
+            &format!("{url}/status"),
+            &[("status", "resolved"), ("note", "تسهیلات ترخیص پرداخت شد")],
+        )
+        .await,
+        303
+    );
+    let c = &cases(app)[0];
+    assert_eq!(c.status.as_str(), "resolved");
+    assert!(c.resolved_at.is_some());
+
+    // Closed: nobody writes on it; the firm rates it.
+    let token = csrf_of(&firm.get(&url).await.body);
+    let late = firm
+        .post(
+            &format!("{url}/write"),
+            &[("csrf", &token), ("body", "یک پیام دیگر")],
+        )
+        .await;
+    assert_eq!(late.status, 409);
+    let bad_rating = firm
+        .submit(&url, &format!("{url}/rate"), &[("rating", "9")])
+        .await;
+    assert_eq!(bad_rating.status, 400);
+    assert_eq!(
+        post_on(
+            &mut firm,
+            &url,
+            &format!("{url}/rate"),
+            &[("rating", "۵"), ("comment", "سریع بود")]
+        )
+        .await,
+        303
+    );
+    assert_eq!(cases(app)[0].rating, Some(5));
+
+    // The whole history, in order, on the firm's page.
+    let kinds: Vec<String> = desk_events::table
+        .order(desk_events::id)
+        .select(desk_events::kind)
+        .load(&mut *app.db.conn().unwrap())
+        .unwrap();
+    assert_eq!(
+        kinds,
+        ["filed", "assigned", "taken", "status", "reply", "assigned", "status", "rated"]
+    );
+    let page = firm.get(&url).await;
+    assert!(page.body.contains("تسهیلات ترخیص پرداخت شد"));
+    assert!(page.body.contains("بارنامه پیوست شد"));
+    // The number as a person types it.
+    let typed = format!("/desk/cases/{}", enc(&niaz::i18n::fa_digits(&n)));
+    assert_eq!(firm.get(&typed).await.status, 200);
+    let _ = (d.org, d.other_org, d.customs, d.bank);
+}
+
+#[actix_web::test]
+async fn the_desk_records_a_phone_call_for_a_firm_which_follows_it_online() {
+    let d = desk().await;
+    let app = &d.app;
+    let mut staff = login(app, "desk@niaz.ir").await;
+    let form = staff.get("/desk/phone").await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("ریخته‌گری سهند"));
+    let missing = staff
+        .submit(
+            "/desk/phone",
+            "/desk/phone",
+            &[("category", "utilities"), ("subject", "قطع برق")],
+        )
+        .await;
+    assert_eq!(missing.status, 400);
+    assert!(missing.body.contains("e-organization") && missing.body.contains("e-description"));
+    let org = d.org.to_string();
+    let res = staff
+        .submit(
+            "/desk/phone",
+            "/desk/phone",
+            &[
+                ("organization", org.as_str()),
+                ("category", "utilities"),
+                ("subject", "قطع برق در ساعات اوج"),
+                (
+                    "description",
+                    "تماس ساعت ۲۳: برق کارخانه سه بار در شب قطع شد",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let case = cases(app).pop().unwrap();
+    assert_eq!(case.channel.as_str(), "phone");
+    assert_eq!(case.organization_id, d.org);
+    let mails = app.drain_mail().await;
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|m| plain(&m.subject).contains(&case.number))
+            .count(),
+        2
+    );
+    assert!(mails.iter().any(|m| m.text.contains("تلفنی")));
+    let mut firm = login(app, "buyer2@firm.ir").await;
+    let page = firm.get(&format!("/desk/cases/{}", case.number)).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("قطع برق در ساعات اوج"));
+    let mut other = login(app, "other@firm.ir").await;
+    assert_eq!(
+        other
+            .get(&format!("/desk/cases/{}", case.number))
+            .await
+            .status,
+        404
+    );
+    // Agencies cannot record phone calls.
+    let mut customs = login(app, "customs@agency.ir").await;
+    assert_eq!(customs.get("/desk/phone").await.status, 403);
+}
+
+#[actix_web::test]
+async fn admins_keep_agencies_and_their_representatives() {
+    let d = desk().await;
+    let app = &d.app;
+    user(app, "admin@niaz.ir", "مدیر", Role::Admin, None);
+    let mut admin = login(app, "admin@niaz.ir").await;
+    let page = admin.get("/admin/agencies").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("نماینده گمرک"));
+    let dup = admin
+        .submit(
+            "/admin/agencies",
+            "/admin/agencies",
+            &[("name_fa", ""), ("slug", "customs")],
+        )
+        .await;
+    assert_eq!(dup.status, 400);
+    assert!(dup.body.contains("e-name_fa") && dup.body.contains("e-slug"));
+    let ok = admin
+        .submit(
+            "/admin/agencies",
+            "/admin/agencies",
+            &[("name_fa", "شرکت برق منطقه‌ای"), ("slug", "power")],
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    // A firm's member cannot become a representative; a maker can.
+    let refused = admin
+        .submit(
+            "/admin/agencies",
+            "/admin/agencies/members",
+            &[("email", "owner@firm.ir"), ("agency", "power")],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    let added = admin
+        .submit(
+            "/admin/agencies",
+            "/admin/agencies/members",
+            &[("email", "maker@example.ir"), ("agency", "power")],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let maker: niaz::db::models::User =
+        niaz::db::accounts::find_user_by_email(&mut app.db.conn().unwrap(), "maker@example.ir")
+            .unwrap()
+            .unwrap();
+    assert_eq!(maker.role, Role::Agency);
+    let mut rep = login(app, "maker@example.ir").await;
+    assert_eq!(rep.get("/desk/cases").await.status, 200);
+    let token = csrf_of(&admin.get("/admin/agencies").await.body);
+    let removed = admin
+        .post(
+            &format!("/admin/agencies/members/{}/remove", maker.id),
+            &[("csrf", &token)],
+        )
+        .await;
+    assert_eq!(removed.status, 303);
+    assert_eq!(rep.get("/desk/cases").await.status, 403);
+    // Organizers run the desk but do not keep its agencies.
+    let mut organizer = login(app, "desk@niaz.ir").await;
+    assert_eq!(organizer.get("/admin/agencies").await.status, 403);
+}

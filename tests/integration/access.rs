@@ -8,12 +8,13 @@ use crate::helpers::{csrf_of, spawn_app, Browser, TestApp};
 
 pub const PASSWORD: &str = "گذرواژه‌ی بلند آزمون دسترسی";
 
-const ROLES: [&str; 7] = [
+const ROLES: [&str; 8] = [
     "anonymous",
     "unverified",
     "buyer",
     "buyer_other",
     "supplier",
+    "agency",
     "organizer",
     "admin",
 ];
@@ -44,6 +45,7 @@ pub async fn browser_for(app: &TestApp, role: &str, org: i32, other_org: i32) ->
     let r = match role {
         "buyer" | "buyer_other" => Role::Buyer,
         "supplier" => Role::Supplier,
+        "agency" => Role::Agency,
         "organizer" => Role::Organizer,
         _ => Role::Admin,
     };
@@ -57,6 +59,14 @@ pub async fn browser_for(app: &TestApp, role: &str, org: i32, other_org: i32) ->
             .set(users::organization_id.eq(Some(o)))
             .execute(&mut *conn)
             .unwrap();
+    }
+    if r == Role::Agency {
+        let agency = niaz::db::desk::list_agencies(&mut conn)
+            .unwrap()
+            .into_iter()
+            .find(|a| a.slug == "customs")
+            .expect("the fixtures have a customs agency");
+        niaz::db::desk::set_member(&mut conn, id, agency.id).unwrap();
     }
     let res = b
         .submit(
@@ -95,6 +105,50 @@ struct Site {
     proposal: i32,
     /// A photo of the maker's past work.
     photo: i32,
+    /// Production desk cases: the buyer's firm's, assigned to customs (whose representative
+    /// the agency role is); the other firm's, not assigned; the buyer's firm's, resolved.
+    case_assigned: String,
+    case_other: String,
+    case_resolved: String,
+    /// A representative of the bank, for admins to remove.
+    bank_rep: i32,
+}
+
+/// A desk case of `org`, optionally assigned to `agency` and moved to `status`.
+fn desk_case(
+    app: &TestApp,
+    org: i32,
+    by: i32,
+    agency: Option<i32>,
+    status: niaz::domain::desk::CaseStatus,
+) -> String {
+    use niaz::domain::desk::{CaseCategory, Channel, Urgency};
+    let mut conn = app.db.conn().unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let id = niaz::db::desk::insert_case(
+        &mut conn,
+        &niaz::db::desk::NewCase {
+            organization_id: org,
+            filed_by: by,
+            channel: Channel::Online,
+            category: CaseCategory::Customs,
+            urgency: Urgency::Normal,
+            subject: "ترخیص قطعات",
+            description: "محموله در گمرک مانده است",
+            request: "",
+            named_agencies: "",
+            now,
+        },
+    )
+    .unwrap();
+    let number = format!("1405-{id:05}");
+    niaz::db::desk::set_number(&mut conn, id, &number).unwrap();
+    if let Some(a) = agency {
+        niaz::db::desk::assign(&mut conn, id, a, now).unwrap();
+    }
+    let case = niaz::db::desk::find_case(&mut conn, id).unwrap().unwrap();
+    niaz::db::desk::set_status(&mut conn, &case, status, now).unwrap();
+    number
 }
 
 async fn site(require_2fa: bool) -> Site {
@@ -190,6 +244,30 @@ async fn site(require_2fa: bool) -> Site {
         )
         .unwrap();
     }
+    let (case_assigned, case_other, case_resolved, bank_rep) = {
+        use niaz::domain::desk::CaseStatus;
+        let now = chrono::Utc::now().naive_utc();
+        let mut conn = app.db.conn().unwrap();
+        let customs =
+            niaz::db::desk::insert_agency(&mut conn, "customs", "گمرک", "Customs", now).unwrap();
+        let bank = niaz::db::desk::insert_agency(&mut conn, "bank", "بانک", "Bank", now).unwrap();
+        let bank_rep = create_user_cli(
+            &mut conn,
+            "rep@example.ir",
+            "نماینده",
+            Role::Agency,
+            PASSWORD,
+        )
+        .unwrap();
+        niaz::db::desk::set_member(&mut conn, bank_rep, bank).unwrap();
+        drop(conn);
+        (
+            desk_case(&app, org, member, Some(customs), CaseStatus::Assigned),
+            desk_case(&app, other_org, member, None, CaseStatus::Received),
+            desk_case(&app, org, member, Some(customs), CaseStatus::Resolved),
+            bank_rep,
+        )
+    };
     if require_2fa {
         niaz::db::accounts::set_setting(
             &mut app.db.conn().unwrap(),
@@ -217,6 +295,10 @@ async fn site(require_2fa: bool) -> Site {
         offer_to_decline,
         proposal,
         photo,
+        case_assigned,
+        case_other,
+        case_resolved,
+        bank_rep,
     }
 }
 
@@ -227,11 +309,11 @@ struct Row {
     path: String,
     form: Vec<(&'static str, String)>,
     multipart: bool,
-    expect: [u16; 7],
-    expect_with_2fa: [u16; 7],
+    expect: [u16; 8],
+    expect_with_2fa: [u16; 8],
 }
 
-fn get(path: impl Into<String>, expect: [u16; 7]) -> Row {
+fn get(path: impl Into<String>, expect: [u16; 8]) -> Row {
     Row {
         method: "GET",
         path: path.into(),
@@ -242,7 +324,7 @@ fn get(path: impl Into<String>, expect: [u16; 7]) -> Row {
     }
 }
 
-fn post(path: impl Into<String>, form: &[(&'static str, &str)], expect: [u16; 7]) -> Row {
+fn post(path: impl Into<String>, form: &[(&'static str, &str)], expect: [u16; 8]) -> Row {
     Row {
         method: "POST",
         path: path.into(),
@@ -256,8 +338,8 @@ fn post(path: impl Into<String>, form: &[(&'static str, &str)], expect: [u16; 7]
 impl Row {
     /// Staff without two-step sign-in, when the site requires it, get these instead.
     fn staff_2fa(mut self, organizer: u16, admin: u16) -> Self {
-        self.expect_with_2fa[5] = organizer;
-        self.expect_with_2fa[6] = admin;
+        self.expect_with_2fa[6] = organizer;
+        self.expect_with_2fa[7] = admin;
         self
     }
 
@@ -272,51 +354,53 @@ impl Row {
 fn table(s: &Site) -> Vec<Row> {
     let (n, d, w, e, p) = (s.need, s.draft, s.to_withdraw, s.expired, s.pending);
     let (pf, cf, sf) = (s.public_file, s.confidential_file, s.spare_file);
-    const ALL_200: [u16; 7] = [200; 7];
+    let (ca, co, cr) = (&s.case_assigned, &s.case_other, &s.case_resolved);
+    let org = s.org.to_string();
+    const ALL_200: [u16; 8] = [200; 8];
     // anonymous, unverified, buyer, buyer_other, supplier, organizer, admin
     vec![
         get("/", ALL_200),
         get("/needs", ALL_200),
         get(format!("/needs/{n}"), ALL_200),
-        get(format!("/needs/{d}"), [404; 7]),
+        get(format!("/needs/{d}"), [404; 8]),
         get(format!("/firms/{}", s.org), ALL_200),
         get("/search?q=x", ALL_200),
         get("/suppliers", ALL_200),
         get("/api/v1/suppliers?q=%D8%AA%D8%B1%D8%A7%D8%B4", ALL_200),
-        get("/api/v1/suppliers?limit=1000", [400; 7]),
+        get("/api/v1/suppliers?limit=1000", [400; 8]),
         get(format!("/api/v1/suppliers/{}", s.member), ALL_200),
-        get("/api/v1/suppliers/99999", [404; 7]),
+        get("/api/v1/suppliers/99999", [404; 8]),
         get(
             "/suppliers?process=cnc_turning&city=%D8%AA%D8%A8%D8%B1%DB%8C%D8%B2",
             ALL_200,
         ),
-        get("/suppliers?process=nothing", [400; 7]),
+        get("/suppliers?process=nothing", [400; 8]),
         get(format!("/suppliers/{}", s.member), ALL_200),
-        get("/suppliers/99999", [404; 7]),
-        get("/account/profile", [303, 200, 409, 409, 200, 409, 409]),
+        get("/suppliers/99999", [404; 8]),
+        get("/account/profile", [303, 200, 409, 409, 200, 409, 409, 409]),
         get(format!("/suppliers/photos/{}/thumb", s.photo), ALL_200),
         get(format!("/suppliers/photos/{}/full", s.photo), ALL_200),
-        get("/suppliers/photos/99999/full", [404; 7]),
+        get("/suppliers/photos/99999/full", [404; 8]),
         get(
             format!("/needs/{n}/interest"),
-            [303, 409, 403, 403, 200, 403, 403],
+            [303, 409, 403, 403, 200, 403, 403, 403],
         ),
         get(
             format!("/my/needs/{n}/interests"),
-            [303, 409, 200, 403, 403, 200, 200],
+            [303, 409, 200, 403, 403, 403, 200, 200],
         )
         .staff_2fa(403, 403),
-        get("/introductions", [303, 409, 200, 200, 200, 200, 200]),
+        get("/introductions", [303, 409, 200, 200, 200, 200, 200, 200]),
         get("/followup?token=nope&outcome=localized", ALL_200),
         get(
             format!("/proposals/{}", s.proposal),
-            [303, 409, 200, 404, 404, 404, 404],
+            [303, 409, 200, 404, 404, 404, 404, 404],
         ),
         get("/search/export?format=csv", ALL_200),
         get("/search.atom?q=%D9%BE%D9%85%D9%BE", ALL_200),
-        get("/search.atom?category=nothing", [400; 7]),
-        get("/account/alerts", [303, 200, 200, 200, 200, 200, 200]),
-        get("/unsubscribe?token=nope", [409; 7]),
+        get("/search.atom?category=nothing", [400; 8]),
+        get("/account/alerts", [303, 200, 200, 200, 200, 200, 200, 200]),
+        get("/unsubscribe?token=nope", [409; 8]),
         get("/search/export?format=xlsx", ALL_200),
         get("/about", ALL_200),
         get("/exhibitions", ALL_200),
@@ -325,83 +409,120 @@ fn table(s: &Site) -> Vec<Row> {
         get("/exhibitions/site-1405/cards", ALL_200),
         get("/exhibitions/site-1405/screen", ALL_200),
         get("/exhibitions/site-1405/figures.json", ALL_200),
-        get("/exhibitions/nope/screen", [404; 7]),
-        get(format!("/n/{n}"), [302; 7]),
-        get("/n/x", [404; 7]),
-        get("/admin/exhibitions", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/exhibitions/nope/screen", [404; 8]),
+        get(format!("/n/{n}"), [302; 8]),
+        get("/n/x", [404; 8]),
+        get(
+            "/admin/exhibitions",
+            [303, 409, 403, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
         get(
             "/admin/audit?actor=a&from=1405/01/01",
-            [303, 409, 403, 403, 403, 200, 200],
+            [303, 409, 403, 403, 403, 403, 200, 200],
         )
         .staff_2fa(409, 409),
-        get("/admin/reports", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
-        get("/admin/synonyms", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
-        get("/my/firm", [303, 409, 200, 200, 403, 403, 403]),
-        get("/admin/firms", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin/reports", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin/synonyms", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/my/firm", [303, 409, 200, 200, 403, 403, 403, 403]),
+        get("/admin/firms", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get(
             format!("/admin/firms/{}", s.org),
-            [303, 409, 403, 403, 403, 200, 200],
+            [303, 409, 403, 403, 403, 403, 200, 200],
         )
         .staff_2fa(409, 409),
-        get("/admin/reports.csv", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get(
+            "/admin/reports.csv",
+            [303, 409, 403, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
         get(
             "/admin/exhibitions/site-1405",
-            [303, 409, 403, 403, 403, 200, 200],
+            [303, 409, 403, 403, 403, 403, 200, 200],
         )
         .staff_2fa(409, 409),
         get(
             "/admin/exhibitions/nope",
-            [303, 409, 403, 403, 403, 404, 404],
+            [303, 409, 403, 403, 403, 403, 404, 404],
         )
         .staff_2fa(409, 409),
-        get("/signup", [200, 303, 303, 303, 303, 303, 303]),
+        get("/signup", [200, 303, 303, 303, 303, 303, 303, 303]),
         get("/verify?token=nope", ALL_200),
-        get("/login", [200, 303, 303, 303, 303, 303, 303]),
-        get("/login/2fa", [303; 7]),
+        get("/login", [200, 303, 303, 303, 303, 303, 303, 303]),
+        get("/login/2fa", [303; 8]),
         get("/password/forgot", ALL_200),
         get("/password/reset?token=nope", ALL_200),
         get("/invite?token=nope", ALL_200),
-        get("/account", [303, 200, 200, 200, 200, 200, 200]),
-        get("/account/2fa", [303, 200, 200, 200, 200, 200, 200]),
-        get("/my/needs", [303, 409, 200, 200, 403, 403, 403]),
-        get("/my/needs/new", [303, 409, 200, 200, 403, 200, 200]).staff_2fa(403, 403),
+        get("/account", [303, 200, 200, 200, 200, 200, 200, 200]),
+        get("/account/2fa", [303, 200, 200, 200, 200, 200, 200, 200]),
+        get("/my/needs", [303, 409, 200, 200, 403, 403, 403, 403]),
+        get("/my/needs/new", [303, 409, 200, 200, 403, 403, 200, 200]).staff_2fa(403, 403),
         get(
             format!("/my/needs/{n}/edit"),
-            [303, 409, 200, 403, 403, 200, 200],
+            [303, 409, 200, 403, 403, 403, 200, 200],
         )
         .staff_2fa(403, 403),
         get(
             format!("/my/needs/{d}/edit"),
-            [303, 409, 200, 403, 403, 200, 200],
+            [303, 409, 200, 403, 403, 403, 200, 200],
         )
         .staff_2fa(403, 403),
         get(format!("/files/{pf}/full"), ALL_200),
         get(format!("/files/{pf}/thumb"), ALL_200),
         get(
             format!("/files/{cf}/full"),
-            [404, 404, 200, 404, 404, 200, 200],
+            [404, 404, 200, 404, 404, 404, 200, 200],
         )
         .staff_2fa(404, 404),
         get(
             format!("/files/{cf}/thumb"),
-            [404, 404, 200, 404, 404, 200, 200],
+            [404, 404, 200, 404, 404, 404, 200, 200],
         )
         .staff_2fa(404, 404),
-        get("/admin/import", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
-        get("/admin/review", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
-        get("/admin", [303, 409, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin/import", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin/review", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/desk", ALL_200),
+        get("/desk/cases", [303, 409, 200, 200, 403, 200, 200, 200]).staff_2fa(403, 403),
+        get(
+            "/desk/cases?status=resolved&open=1&q=%DA%AF%D9%85%D8%B1%DA%A9",
+            [303, 409, 200, 200, 403, 200, 200, 200],
+        )
+        .staff_2fa(403, 403),
+        get(
+            "/desk/cases?status=lost",
+            [303, 409, 400, 400, 403, 400, 400, 400],
+        )
+        .staff_2fa(403, 403),
+        get(
+            format!("/desk/cases/{ca}"),
+            [303, 409, 200, 404, 404, 200, 200, 200],
+        )
+        .staff_2fa(404, 404),
+        get(
+            format!("/desk/cases/{co}"),
+            [303, 409, 404, 200, 404, 404, 200, 200],
+        )
+        .staff_2fa(404, 404),
+        get("/desk/cases/nope", [303, 409, 404, 404, 404, 404, 404, 404]),
+        get("/desk/phone", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/admin/agencies", [303, 409, 403, 403, 403, 403, 403, 200]).staff_2fa(403, 409),
         get("/api/v1/needs", ALL_200),
         get(format!("/api/v1/needs/{n}"), ALL_200),
-        get(format!("/api/v1/needs/{d}"), [404; 7]),
+        get(format!("/api/v1/needs/{d}"), [404; 8]),
         get("/api/v1/suggest?q=%D9%86%DB%8C%D8%A7%D8%B2", ALL_200),
         get("/healthz", ALL_200),
         get("/assets/css/site.css", ALL_200),
-        post("/lang", &[("lang", "en"), ("next", "/")], [303; 7]),
-        post("/signup", &[], [400; 7]),
-        post("/verify", &[("token", "nope")], [409; 7]),
-        post("/verify/resend", &[], [401, 303, 303, 303, 303, 303, 303]),
-        post("/login", &[], [400; 7]),
-        post("/login/2fa", &[("code", "123456")], [401; 7]),
+        post("/lang", &[("lang", "en"), ("next", "/")], [303; 8]),
+        post("/signup", &[], [400; 8]),
+        post("/verify", &[("token", "nope")], [409; 8]),
+        post(
+            "/verify/resend",
+            &[],
+            [401, 303, 303, 303, 303, 303, 303, 303],
+        ),
+        post("/login", &[], [400; 8]),
+        post("/login/2fa", &[("code", "123456")], [401; 8]),
         post(
             "/password/forgot",
             &[("email", "nobody@example.ir")],
@@ -410,73 +531,82 @@ fn table(s: &Site) -> Vec<Row> {
         post(
             "/password/reset",
             &[("token", "nope"), ("password", PASSWORD)],
-            [409; 7],
+            [409; 8],
         ),
         post(
             "/invite",
             &[("token", "nope"), ("name", "نام"), ("password", PASSWORD)],
-            [409; 7],
+            [409; 8],
         ),
         post(
             "/account",
             &[("name", "نام"), ("lang", "fa")],
-            [401, 303, 303, 303, 303, 303, 303],
+            [401, 303, 303, 303, 303, 303, 303, 303],
         ),
         post(
             "/account/password",
             &[],
-            [401, 400, 400, 400, 400, 400, 400],
+            [401, 400, 400, 400, 400, 400, 400, 400],
         ),
         post(
             "/account/profile",
             &[("summary", "قطعه‌سازی"), ("processes", "welding")],
-            [401, 303, 409, 409, 303, 409, 409],
+            [401, 303, 409, 409, 303, 409, 409, 409],
         ),
-        post("/account/delete", &[], [401, 400, 400, 400, 400, 400, 400]),
+        post(
+            "/account/delete",
+            &[],
+            [401, 400, 400, 400, 400, 400, 400, 400],
+        ),
         post(
             "/account/invite",
             &[("email", "invitee@example.ir")],
-            [401, 409, 303, 409, 403, 403, 403],
+            [401, 409, 303, 409, 403, 403, 403, 403],
         ),
         post(
             "/account/2fa/setup",
             &[],
-            [401, 303, 303, 303, 303, 303, 303],
+            [401, 303, 303, 303, 303, 303, 303, 303],
         ),
         post(
             "/account/2fa/enable",
             &[("code", "12345x")],
-            [401, 400, 400, 400, 400, 400, 400],
+            [401, 400, 400, 400, 400, 400, 400, 400],
         ),
         post(
             "/account/2fa/disable",
             &[],
-            [401, 400, 400, 400, 400, 400, 400],
+            [401, 400, 400, 400, 400, 400, 400, 400],
         ),
-        post("/my/needs/new", &[], [401, 409, 400, 400, 403, 400, 400]).staff_2fa(403, 403),
+        post(
+            "/my/needs/new",
+            &[],
+            [401, 409, 400, 400, 403, 403, 400, 400],
+        )
+        .staff_2fa(403, 403),
         post(
             format!("/my/needs/{n}/edit"),
             &[],
-            [401, 409, 400, 403, 403, 400, 400],
+            [401, 409, 400, 403, 403, 403, 400, 400],
         )
         .staff_2fa(403, 403),
         post(
             format!("/my/needs/{d}/edit"),
             &[],
-            [401, 409, 400, 403, 403, 400, 400],
+            [401, 409, 400, 403, 403, 403, 400, 400],
         )
         .staff_2fa(403, 403),
         post(
             format!("/my/needs/{n}/files"),
             &[("visibility", "public")],
-            [401, 409, 400, 403, 403, 400, 400],
+            [401, 409, 400, 403, 403, 403, 400, 400],
         )
         .staff_2fa(403, 403)
         .multipart(),
         post(
             format!("/needs/{n}/join"),
             &[("quantity_per_year", "10")],
-            [401, 409, 409, 303, 403, 403, 403],
+            [401, 409, 409, 303, 403, 403, 403, 403],
         ),
         post(
             "/admin/proposals",
@@ -484,143 +614,143 @@ fn table(s: &Site) -> Vec<Row> {
                 ("need", &w.to_string()),
                 ("supplier", &s.member.to_string()),
             ],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             format!("/proposals/{}/accept", s.proposal),
             &[],
-            [401, 409, 303, 404, 404, 404, 404],
+            [401, 409, 303, 404, 404, 404, 404, 404],
         ),
         post(
             format!("/proposals/{}/decline", s.proposal),
             &[],
-            [401, 409, 303, 404, 404, 404, 404],
+            [401, 409, 303, 404, 404, 404, 404, 404],
         ),
         post(
             "/account/profile/photos",
             &[],
-            [401, 400, 409, 409, 400, 409, 409],
+            [401, 400, 409, 409, 400, 409, 409, 409],
         )
         .multipart(),
         post(
             "/admin/exhibitions",
             &[("title_fa", "x")],
-            [401, 409, 403, 403, 403, 400, 400],
+            [401, 409, 403, 403, 403, 403, 400, 400],
         )
         .staff_2fa(409, 409),
         post(
             "/admin/exhibitions/site-1405",
             &[("title_fa", "x")],
-            [401, 409, 403, 403, 403, 400, 400],
+            [401, 409, 403, 403, 403, 403, 400, 400],
         )
         .staff_2fa(409, 409),
         post(
             "/my/firm",
             &[("city", "تبریز")],
-            [401, 409, 303, 303, 403, 403, 403],
+            [401, 409, 303, 303, 403, 403, 403, 403],
         ),
         post(
             format!("/admin/firms/{}", s.org),
             &[("city", "تبریز")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             "/admin/firms/99999/merge",
             &[("into", "1")],
-            [401, 409, 403, 403, 403, 404, 404],
+            [401, 409, 403, 403, 403, 403, 404, 404],
         )
         .staff_2fa(409, 409),
         post(
             "/admin/exhibitions/add",
             &[("edition", "site-1405"), ("query", "q=x")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             "/admin/exhibitions/site-1405/announce",
             &[("process", "cnc_turning")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             "/admin/exhibitions/site-1405/sections",
             &[("name_fa", "سالن ۱")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             "/admin/exhibitions/site-1405/needs",
             &[("need", &n.to_string())],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             format!("/admin/exhibitions/site-1405/needs/{n}"),
             &[("booth", "A-1"), ("position", "1")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             "/admin/exhibitions/site-1405/needs/99999/remove",
             &[],
-            [401, 409, 403, 403, 403, 404, 404],
+            [401, 409, 403, 403, 403, 403, 404, 404],
         )
         .staff_2fa(409, 409),
         post(
             "/alerts",
             &[("query", "q=x"), ("frequency", "daily")],
-            [401, 409, 303, 303, 303, 303, 303],
+            [401, 409, 303, 303, 303, 303, 303, 303],
         ),
         post(
             "/account/alerts/preferences",
             &[("interest_mail", "each")],
-            [401, 303, 303, 303, 303, 303, 303],
+            [401, 303, 303, 303, 303, 303, 303, 303],
         ),
         post(
             "/account/alerts/99999",
             &[("frequency", "daily")],
-            [401, 404, 404, 404, 404, 404, 404],
+            [401, 404, 404, 404, 404, 404, 404, 404],
         ),
         post(
             "/account/alerts/99999/delete",
             &[],
-            [401, 404, 404, 404, 404, 404, 404],
+            [401, 404, 404, 404, 404, 404, 404, 404],
         ),
-        post("/unsubscribe?token=nope", &[], [409; 7]),
-        post("/unsubscribe/undo?token=nope", &[], [409; 7]),
+        post("/unsubscribe?token=nope", &[], [409; 8]),
+        post("/unsubscribe/undo?token=nope", &[], [409; 8]),
         post(
             "/account/profile/photos/99999/delete",
             &[],
-            [401, 404, 404, 404, 404, 404, 404],
+            [401, 404, 404, 404, 404, 404, 404, 404],
         ),
         post(
             format!("/suppliers/{}/report", s.member),
             &[("reason", "پاسخ نمی‌دهد")],
-            [401, 409, 303, 303, 403, 403, 403],
+            [401, 409, 303, 303, 403, 403, 403, 403],
         ),
         post(
             format!("/admin/suppliers/{}/verify", s.member),
             &[],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             format!("/admin/suppliers/{}/suspend", s.member),
             &[("suspend", "1")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             "/followup",
             &[("token", "nope"), ("outcome", "localized")],
-            [409; 7],
+            [409; 8],
         ),
         post(
             "/introductions/99999/outcome",
             &[("outcome", "negotiating")],
-            [401, 409, 404, 404, 404, 404, 404],
+            [401, 409, 404, 404, 404, 404, 404, 404],
         ),
         post(
             format!("/needs/{n}/interest"),
@@ -628,105 +758,173 @@ fn table(s: &Site) -> Vec<Row> {
                 ("message", "می‌توانم این را بسازم"),
                 ("processes", "welding"),
             ],
-            [401, 409, 403, 403, 303, 403, 403],
+            [401, 409, 403, 403, 303, 403, 403, 403],
         ),
         post(
             format!("/needs/{n}/interest/withdraw"),
             &[],
-            [401, 404, 403, 403, 303, 403, 403],
+            [401, 404, 403, 403, 303, 403, 403, 403],
         ),
         post(
             format!("/my/interests/{}/accept", s.offer_to_accept),
             &[],
-            [401, 409, 303, 403, 403, 303, 303],
+            [401, 409, 303, 403, 403, 403, 303, 303],
         )
         .staff_2fa(403, 403),
         post(
             format!("/my/interests/{}/decline", s.offer_to_decline),
             &[("reason", "سازنده دیگری")],
-            [401, 409, 303, 403, 403, 303, 303],
+            [401, 409, 303, 403, 403, 403, 303, 303],
         )
         .staff_2fa(403, 403),
         post(
             format!("/my/needs/{n}/duplicate"),
             &[],
-            [401, 409, 303, 403, 403, 303, 303],
+            [401, 409, 303, 403, 403, 403, 303, 303],
         )
         .staff_2fa(403, 403),
         post(
             format!("/my/needs/{e}/renew"),
             &[],
-            [401, 409, 303, 403, 403, 303, 303],
+            [401, 409, 303, 403, 403, 403, 303, 303],
         )
         .staff_2fa(403, 403),
         post(
             format!("/my/needs/{w}/files/{sf}/delete"),
             &[],
-            [401, 409, 303, 403, 403, 303, 303],
+            [401, 409, 303, 403, 403, 403, 303, 303],
         )
         .staff_2fa(403, 403),
         post(
             format!("/my/needs/{w}/withdraw"),
             &[],
-            [401, 409, 303, 403, 403, 303, 303],
+            [401, 409, 303, 403, 403, 403, 303, 303],
         )
         .staff_2fa(403, 403),
         post(
             "/admin/import",
             &[("status", "published")],
-            [401, 409, 403, 403, 403, 400, 400],
+            [401, 409, 403, 403, 403, 403, 400, 400],
         )
         .staff_2fa(409, 409)
         .multipart(),
         post(
             "/admin/import/confirm",
             &[("token", "nope")],
-            [401, 409, 403, 403, 403, 404, 404],
+            [401, 409, 403, 403, 403, 403, 404, 404],
         )
         .staff_2fa(409, 409),
         post(
             format!("/admin/review/{p}"),
             &[("decision", "approve")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             format!("/admin/organizations/{}/verify", s.unverified_org),
             &[],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
             format!("/admin/users/{}/role", s.member),
             &[("role", "organizer")],
-            [401, 409, 403, 403, 403, 403, 303],
+            [401, 409, 403, 403, 403, 403, 403, 303],
         )
         .staff_2fa(403, 409),
         post(
             "/admin/mail/999/retry",
             &[],
-            [401, 409, 403, 403, 403, 403, 404],
+            [401, 409, 403, 403, 403, 403, 403, 404],
         )
         .staff_2fa(403, 409),
         post(
             "/admin/synonyms",
             &[("synonyms", "شیر برقی, solenoid valve")],
-            [401, 409, 403, 403, 403, 303, 303],
+            [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),
         post(
+            "/desk/cases",
+            &[
+                ("category", "finance"),
+                ("subject", "وام سرمایه در گردش"),
+                ("description", "درخواست تسهیلات مانده است"),
+            ],
+            [401, 409, 303, 303, 403, 403, 403, 403],
+        ),
+        post(
+            format!("/desk/cases/{ca}/take"),
+            &[],
+            [401, 409, 409, 404, 404, 303, 409, 409],
+        )
+        .staff_2fa(404, 404),
+        post(
+            format!("/desk/cases/{ca}/write"),
+            &[("body", "پیام آزمایشی")],
+            [401, 409, 303, 404, 404, 303, 303, 303],
+        )
+        .staff_2fa(404, 404),
+        post(
+            format!("/desk/cases/{ca}/status"),
+            &[("status", "waiting_firm"), ("note", "مدارک را بفرستید")],
+            [401, 409, 409, 404, 404, 303, 303, 303],
+        )
+        .staff_2fa(404, 404),
+        post(
+            format!("/desk/cases/{ca}/assign"),
+            &[("agency", "bank"), ("note", "")],
+            [401, 409, 409, 404, 404, 303, 303, 303],
+        )
+        .staff_2fa(404, 404),
+        post(
+            format!("/desk/cases/{cr}/rate"),
+            &[("rating", "4")],
+            [401, 409, 303, 404, 404, 409, 409, 409],
+        )
+        .staff_2fa(404, 404),
+        post(
+            "/desk/phone",
+            &[
+                ("organization", &org),
+                ("category", "utilities"),
+                ("subject", "قطع برق"),
+                ("description", "برق سه بار قطع شد"),
+            ],
+            [401, 409, 403, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/agencies",
+            &[("name_fa", "برق منطقه‌ای"), ("slug", "power")],
+            [401, 409, 403, 403, 403, 403, 403, 303],
+        )
+        .staff_2fa(403, 409),
+        post(
+            "/admin/agencies/members",
+            &[("email", "rep@example.ir"), ("agency", "customs")],
+            [401, 409, 403, 403, 403, 403, 403, 303],
+        )
+        .staff_2fa(403, 409),
+        post(
+            format!("/admin/agencies/members/{}/remove", s.bank_rep),
+            &[],
+            [401, 409, 403, 403, 403, 403, 403, 303],
+        )
+        .staff_2fa(403, 409),
+        post(
             "/admin/settings",
             &[("require_2fa", "1")],
-            [401, 409, 403, 403, 403, 403, 303],
+            [401, 409, 403, 403, 403, 403, 403, 303],
         )
         .staff_2fa(403, 409),
         // These end the session: last.
         post(
             "/account/sessions/end",
             &[],
-            [401, 303, 303, 303, 303, 303, 303],
+            [401, 303, 303, 303, 303, 303, 303, 303],
         ),
-        post("/logout", &[], [303; 7]),
+        post("/logout", &[], [303; 8]),
     ]
 }
 

@@ -134,6 +134,15 @@ pub struct ServeArgs {
     /// The production desk's phone number, shown on `/desk`.
     #[arg(long, env = "NIAZ_DESK_PHONE", default_value = "041-3333 1405")]
     pub desk_phone: String,
+
+    /// Hours within which an agency or the desk must first answer a case.
+    #[arg(long, env = "NIAZ_DESK_FIRST_RESPONSE_HOURS", default_value_t = 24)]
+    pub desk_first_response_hours: i64,
+
+    /// Where overdue desk cases are escalated (the desk supervisor's address); every admin
+    /// when not set.
+    #[arg(long, env = "NIAZ_DESK_SUPERVISOR")]
+    pub desk_supervisor: Option<String>,
 }
 
 impl ServeArgs {
@@ -196,6 +205,9 @@ pub struct Config {
     pub announce_per_minute: u32,
     /// The production desk's phone number.
     pub desk_phone: String,
+    pub desk_levels: crate::domain::desk::ServiceLevels,
+    /// Where overdue cases are escalated; every admin when `None`.
+    pub desk_supervisor: Option<String>,
 }
 
 impl Config {
@@ -227,6 +239,17 @@ impl Config {
         }
         let defaults = ServeArgs::defaults();
         let serve_or_default = serve.unwrap_or(&defaults);
+        let desk_supervisor = match serve_or_default.desk_supervisor.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(
+                crate::domain::account::Email::parse(a)
+                    .map_err(|_| {
+                        anyhow::anyhow!("NIAZ_DESK_SUPERVISOR must be an email address (got {a:?})")
+                    })?
+                    .as_str()
+                    .to_string(),
+            ),
+        };
         let digests = crate::domain::alerts::Schedule {
             zone: serve_or_default.timezone.parse().map_err(|_| {
                 anyhow::anyhow!(
@@ -296,6 +319,14 @@ impl Config {
             alert_min_words: serve_or_default.alert_min_words.clamp(1, 10),
             announce_per_minute: serve_or_default.announce_per_minute.clamp(1, 10_000),
             desk_phone: crate::domain::text::clean(&serve_or_default.desk_phone),
+            desk_levels: crate::domain::desk::ServiceLevels {
+                first_response: chrono::Duration::hours(
+                    serve_or_default
+                        .desk_first_response_hours
+                        .clamp(1, 24 * 365),
+                ),
+            },
+            desk_supervisor,
         })
     }
 

@@ -393,6 +393,17 @@ pub fn local_date(ts: NaiveDateTime) -> NaiveDate {
     (ts + chrono::Duration::minutes(210)).date()
 }
 
+/// A moment as people read it where the hour matters (service levels): "۵ آذر ۱۴۰۵، ۲۳:۱۰"
+/// or "26 Nov 2026, 23:10", in the province's time.
+pub fn format_datetime(ts: NaiveDateTime, lang: Lang) -> String {
+    let local = ts + chrono::Duration::minutes(210);
+    let time = local.format("%H:%M").to_string();
+    match lang {
+        Lang::Fa => format!("{}، {}", format_date(local.date(), lang), fa_digits(&time)),
+        Lang::En => format!("{}, {time}", format_date(local.date(), lang)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

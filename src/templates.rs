@@ -198,6 +198,12 @@ impl Templates {
                 None => v.to_string(),
             }
         });
+        env.add_filter("datetime", |state: &State, v: Value| -> String {
+            v.as_str()
+                .and_then(|s| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f").ok())
+                .map(|t| i18n::format_datetime(t, lang_of(state)))
+                .unwrap_or_else(|| v.to_string())
+        });
         env.add_filter("isodate", |v: Value| -> String {
             parse_date(&v).map(|d| d.to_string()).unwrap_or_default()
         });

@@ -353,13 +353,79 @@ pub struct Filter {
     pub open: bool,
     /// The case number, or words of the firm's name or the case's subject.
     pub text: Option<String>,
+    /// Overdue cases only, by these cutoffs.
+    pub overdue: Option<crate::domain::desk::Cutoffs>,
+}
+
+type Boxed<'a> = desk_cases::BoxedQuery<'a, diesel::sqlite::Sqlite>;
+
+/// Open cases past their service levels: unanswered since before the first-response cutoff,
+/// or filed before their category's resolution cutoff.
+fn overdue<'a>(q: Boxed<'a>, cutoffs: &crate::domain::desk::Cutoffs) -> Boxed<'a> {
+    let mut late: Box<
+        dyn BoxableExpression<
+            desk_cases::table,
+            diesel::sqlite::Sqlite,
+            SqlType = diesel::sql_types::Bool,
+        >,
+    > = Box::new(
+        desk_cases::first_response_at
+            .is_null()
+            .and(desk_cases::created_at.lt(cutoffs.first_response)),
+    );
+    for (category, before) in &cutoffs.resolution {
+        late = Box::new(
+            late.or(desk_cases::category
+                .eq(*category)
+                .and(desk_cases::created_at.lt(*before))),
+        );
+    }
+    q.filter(desk_cases::status.ne_all([CaseStatus::Resolved, CaseStatus::NotActionable]))
+        .filter(late)
+}
+
+/// Overdue cases not escalated yet.
+pub fn overdue_unescalated(
+    conn: &mut Conn,
+    cutoffs: &crate::domain::desk::Cutoffs,
+) -> QueryResult<Vec<Case>> {
+    overdue(desk_cases::table.into_boxed(), cutoffs)
+        .filter(desk_cases::escalated_at.is_null())
+        .order(desk_cases::id)
+        .select(Case::as_select())
+        .load(conn)
+}
+
+/// Marks a case escalated; false when another worker did first.
+pub fn mark_escalated(conn: &mut Conn, case: i32, now: NaiveDateTime) -> QueryResult<bool> {
+    Ok(diesel::update(
+        desk_cases::table
+            .find(case)
+            .filter(desk_cases::escalated_at.is_null()),
+    )
+    .set(desk_cases::escalated_at.eq(Some(now)))
+    .execute(conn)?
+        == 1)
+}
+
+/// Addresses of every admin, for escalations when no supervisor is configured.
+pub fn admin_addresses(conn: &mut Conn) -> QueryResult<Vec<(String, String, String)>> {
+    users::table
+        .filter(users::role.eq(crate::domain::account::Role::Admin))
+        .filter(users::deleted_at.is_null())
+        .order(users::id)
+        .select((users::name, users::email, users::lang))
+        .load(conn)
 }
 
 /// A case in a list, with its firm's name.
 pub type ListRow = (Case, String);
 
-fn scoped<'a>(scope: Scope, filter: &Filter) -> desk_cases::BoxedQuery<'a, diesel::sqlite::Sqlite> {
+fn scoped<'a>(scope: Scope, filter: &Filter) -> Boxed<'a> {
     let mut q = desk_cases::table.into_boxed();
+    if let Some(cutoffs) = &filter.overdue {
+        q = overdue(q, cutoffs);
+    }
     match scope {
         Scope::All => {}
         Scope::Firm(org) => q = q.filter(desk_cases::organization_id.eq(org)),

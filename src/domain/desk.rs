@@ -70,6 +70,8 @@ crate::domain::closed_set! {
         Reply = "reply",
         Rated = "rated",
         Need = "need",
+        /// Overdue, and the desk supervisor was told.
+        Escalated = "escalated",
     }
 }
 
@@ -112,6 +114,78 @@ impl CaseStatus {
     pub fn may_become(self, to: CaseStatus) -> bool {
         self.is_open() && self != to && Self::SETTABLE.contains(&to)
     }
+}
+
+impl CaseCategory {
+    /// Days within which a case of this category should be resolved: what the agencies at
+    /// the desk committed to (utilities reconnect within days; land takes months).
+    pub fn resolution_days(self) -> i64 {
+        match self {
+            CaseCategory::Utilities => 3,
+            CaseCategory::Customs => 7,
+            CaseCategory::TaxInsurance | CaseCategory::SocialSecurity | CaseCategory::Labour => 21,
+            CaseCategory::Finance
+            | CaseCategory::Supply
+            | CaseCategory::Permits
+            | CaseCategory::Other => 30,
+            CaseCategory::Land => 60,
+        }
+    }
+}
+
+/// Why an open case is overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overdue {
+    /// Nobody has answered it within the first-response time.
+    FirstResponse,
+    /// It is past its category's resolution target.
+    Resolution,
+}
+
+/// The desk's service levels.
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceLevels {
+    pub first_response: chrono::Duration,
+}
+
+impl ServiceLevels {
+    /// Whether a case is overdue at `now`, and why (a missed first response first).
+    pub fn overdue(
+        &self,
+        status: CaseStatus,
+        category: CaseCategory,
+        created_at: chrono::NaiveDateTime,
+        first_response_at: Option<chrono::NaiveDateTime>,
+        now: chrono::NaiveDateTime,
+    ) -> Option<Overdue> {
+        if !status.is_open() {
+            return None;
+        }
+        if first_response_at.is_none() && now > created_at + self.first_response {
+            return Some(Overdue::FirstResponse);
+        }
+        (now > created_at + chrono::Duration::days(category.resolution_days()))
+            .then_some(Overdue::Resolution)
+    }
+
+    /// The filing times before which an open case is overdue: (first response, per category).
+    pub fn cutoffs(&self, now: chrono::NaiveDateTime) -> Cutoffs {
+        Cutoffs {
+            first_response: now - self.first_response,
+            resolution: CaseCategory::ALL
+                .iter()
+                .map(|c| (*c, now - chrono::Duration::days(c.resolution_days())))
+                .collect(),
+        }
+    }
+}
+
+/// See [`ServiceLevels::cutoffs`].
+#[derive(Debug, Clone)]
+pub struct Cutoffs {
+    pub first_response: chrono::NaiveDateTime,
+    pub resolution: Vec<(CaseCategory, chrono::NaiveDateTime)>,
 }
 
 /// Longest subject, in characters.
@@ -331,6 +405,45 @@ mod tests {
         .unwrap();
         assert_eq!(ok.urgency, Urgency::Normal);
         assert_eq!(ok.agencies, ["customs"]);
+    }
+
+    #[test]
+    fn a_case_is_overdue_without_an_answer_or_past_its_category_target() {
+        let levels = ServiceLevels {
+            first_response: chrono::Duration::hours(24),
+        };
+        let filed = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(22, 0, 0)
+            .unwrap();
+        let at = |h: i64| filed + chrono::Duration::hours(h);
+        let open = CaseStatus::InProgress;
+        assert_eq!(
+            levels.overdue(open, CaseCategory::Customs, filed, None, at(23)),
+            None
+        );
+        assert_eq!(
+            levels.overdue(open, CaseCategory::Customs, filed, None, at(25)),
+            Some(Overdue::FirstResponse)
+        );
+        assert_eq!(
+            levels.overdue(open, CaseCategory::Customs, filed, Some(at(10)), at(25)),
+            None
+        );
+        assert_eq!(
+            levels.overdue(open, CaseCategory::Utilities, filed, Some(at(1)), at(73)),
+            Some(Overdue::Resolution)
+        );
+        assert_eq!(
+            levels.overdue(
+                CaseStatus::Resolved,
+                CaseCategory::Utilities,
+                filed,
+                None,
+                at(500)
+            ),
+            None
+        );
     }
 
     #[test]

@@ -111,6 +111,20 @@ pub async fn run_followups_once(state: &AppState) -> anyhow::Result<usize> {
     Ok(n)
 }
 
+/// Escalates the production desk's overdue cases to its supervisor. Returns how many.
+pub async fn run_desk_once(state: &AppState, now: chrono::NaiveDateTime) -> anyhow::Result<usize> {
+    let config = state.config.clone();
+    let n = state
+        .db
+        .run(move |conn| crate::services::desk::escalate_overdue(conn, &config, now))
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if n > 0 {
+        state.outbox.wake();
+    }
+    Ok(n)
+}
+
 /// Matches newly published needs against saved searches and maker profiles, then mails the
 /// instant alerts (within the daily cap). Returns (announcements, mails queued).
 pub async fn run_alerts_once(state: &AppState) -> anyhow::Result<(usize, usize)> {
@@ -217,7 +231,7 @@ pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
 
 /// Runs the outbox worker until the server stops: wakes when mail is queued or every two seconds,
 /// then matches newly published needs for alerts and sends mail; checks need expiry, sends due
-/// digests and sweeps once a minute.
+/// digests, escalates overdue desk cases and sweeps once a minute.
 pub async fn outbox_worker(state: Arc<AppState>) {
     let mut last_lifecycle: Option<std::time::Instant> = None;
     loop {
@@ -233,6 +247,9 @@ pub async fn outbox_worker(state: Arc<AppState>) {
             }
             if let Err(e) = run_digests_once(&state, chrono::Utc::now()).await {
                 tracing::error!("digests: {e:#}");
+            }
+            if let Err(e) = run_desk_once(&state, chrono::Utc::now().naive_utc()).await {
+                tracing::error!("desk escalations: {e:#}");
             }
             last_lifecycle = Some(std::time::Instant::now());
         }

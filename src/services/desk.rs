@@ -17,7 +17,7 @@ use crate::db::{Conn, Db};
 use crate::domain::account::Role;
 use crate::domain::desk::{
     parse_case_number, parse_rating, required_text, CaseCategory, CaseForm, CaseStatus, Channel,
-    EventKind, Side, MAX_TEXT,
+    EventKind, Overdue, ServiceLevels, Side, MAX_TEXT,
 };
 use crate::domain::FieldError;
 use crate::error::AppError;
@@ -124,6 +124,10 @@ pub struct CaseView {
     pub events: Vec<EventView>,
     pub abilities: Abilities,
     pub role: DeskRole,
+    pub overdue: Option<Overdue>,
+    /// When the first answer is due, and when the case should be resolved.
+    pub respond_by: NaiveDateTime,
+    pub resolve_by: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,6 +144,7 @@ pub struct CaseRow {
     pub case: Case,
     pub firm: String,
     pub agency: Option<Agency>,
+    pub overdue: Option<Overdue>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,11 +179,17 @@ pub struct ListQuery {
     #[serde(default)]
     pub q: String,
     #[serde(default)]
+    pub overdue: String,
+    #[serde(default)]
     pub page: String,
 }
 
 impl ListQuery {
-    fn parse(&self, agencies: &[Agency]) -> Result<(Filter, i64), AppError> {
+    fn parse(
+        &self,
+        agencies: &[Agency],
+        levels: &ServiceLevels,
+    ) -> Result<(Filter, i64), AppError> {
         let mut errors = Vec::new();
         let mut filter = Filter::default();
         let given = |s: &str| !s.trim().is_empty();
@@ -204,6 +215,9 @@ impl ListQuery {
             }
         }
         filter.open = matches!(self.open.as_str(), "1" | "true" | "yes");
+        if matches!(self.overdue.as_str(), "1" | "true" | "yes") {
+            filter.overdue = Some(levels.cutoffs(now()));
+        }
         let text = crate::domain::text::clean(&self.q);
         if crate::domain::text::char_len(&text) > 100 {
             errors.push(FieldError::new("q", "error.query_too_long"));
@@ -291,6 +305,7 @@ impl Desk<'_> {
     /// The desk's front page: what it does, the phone number, the viewer's latest cases.
     pub async fn home(&self, viewer: Option<&User>) -> Result<DeskHome, AppError> {
         let user = viewer.cloned();
+        let levels = self.config.desk_levels;
         self.db
             .run(move |conn| {
                 let agencies = q::list_agencies(conn)?;
@@ -299,9 +314,11 @@ impl Desk<'_> {
                     None => None,
                 };
                 let recent = match role {
-                    Some(DeskRole::Firm { org }) => rows(conn, Scope::Firm(org), &agencies, 5)?,
+                    Some(DeskRole::Firm { org }) => {
+                        rows(conn, Scope::Firm(org), &agencies, &levels, 5)?
+                    }
                     Some(DeskRole::Agency { agency }) => {
-                        rows(conn, Scope::Agency(agency), &agencies, 5)?
+                        rows(conn, Scope::Agency(agency), &agencies, &levels, 5)?
                     }
                     _ => Vec::new(),
                 };
@@ -399,6 +416,7 @@ impl Desk<'_> {
     pub async fn case(&self, user: &User, number: &str) -> Result<CaseView, AppError> {
         let user = user.clone();
         let number = number.to_string();
+        let levels = self.config.desk_levels;
         self.db
             .run(move |conn| {
                 let (case, role) = Self::open(conn, &user, &number)?;
@@ -424,6 +442,16 @@ impl Desk<'_> {
                     .map(|o| o.fields.name)
                     .unwrap_or_default();
                 Ok(CaseView {
+                    overdue: levels.overdue(
+                        case.status,
+                        case.category,
+                        case.created_at,
+                        case.first_response_at,
+                        now(),
+                    ),
+                    respond_by: case.created_at + levels.first_response,
+                    resolve_by: case.created_at
+                        + chrono::Duration::days(case.category.resolution_days()),
                     agency: case.agency_id.and_then(find),
                     abilities: abilities(role, &case, user.id),
                     firm,
@@ -440,11 +468,12 @@ impl Desk<'_> {
     /// The cases the viewer may see, filtered, newest first.
     pub async fn list(&self, user: &User, query: ListQuery) -> Result<CaseList, AppError> {
         let user = user.clone();
+        let levels = self.config.desk_levels;
         self.db
             .run(move |conn| {
                 let role = role_of(conn, &user)?.ok_or(AppError::Forbidden)?;
                 let agencies = q::list_agencies(conn)?;
-                let (filter, page) = query.parse(&agencies)?;
+                let (filter, page) = query.parse(&agencies, &levels)?;
                 let scope = match role {
                     DeskRole::Staff => Scope::All,
                     DeskRole::Firm { org } => Scope::Firm(org),
@@ -453,7 +482,7 @@ impl Desk<'_> {
                 let (list, total) =
                     q::list(conn, scope, &filter, (page - 1) * PAGE_SIZE, PAGE_SIZE)?;
                 Ok(CaseList {
-                    rows: with_agencies(list, &agencies),
+                    rows: with_agencies(list, &agencies, &levels),
                     total,
                     page,
                     pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
@@ -821,9 +850,21 @@ fn slugs(conn: &mut Conn) -> Result<Vec<String>, AppError> {
         .collect())
 }
 
-fn with_agencies(list: Vec<q::ListRow>, agencies: &[Agency]) -> Vec<CaseRow> {
+fn with_agencies(
+    list: Vec<q::ListRow>,
+    agencies: &[Agency],
+    levels: &ServiceLevels,
+) -> Vec<CaseRow> {
+    let t = now();
     list.into_iter()
         .map(|(case, firm)| CaseRow {
+            overdue: levels.overdue(
+                case.status,
+                case.category,
+                case.created_at,
+                case.first_response_at,
+                t,
+            ),
             agency: case
                 .agency_id
                 .and_then(|id| agencies.iter().find(|a| a.id == id).cloned()),
@@ -837,10 +878,11 @@ fn rows(
     conn: &mut Conn,
     scope: Scope,
     agencies: &[Agency],
+    levels: &ServiceLevels,
     n: i64,
 ) -> Result<Vec<CaseRow>, AppError> {
     let (list, _) = q::list(conn, scope, &Filter::default(), 0, n)?;
-    Ok(with_agencies(list, agencies))
+    Ok(with_agencies(list, agencies, levels))
 }
 
 /// An agency with its representatives, for the admins' page.
@@ -964,4 +1006,86 @@ impl Desk<'_> {
             })
             .await
     }
+}
+
+/// Escalates every overdue case not escalated yet: the desk supervisor (or every admin) is
+/// mailed once per case, and the case's history says so. `now` is a parameter so that tests
+/// move time instead of waiting. Returns how many cases were escalated.
+pub fn escalate_overdue(
+    conn: &mut Conn,
+    config: &Config,
+    now: NaiveDateTime,
+) -> Result<usize, AppError> {
+    let due = q::overdue_unescalated(conn, &config.desk_levels.cutoffs(now))?;
+    let agencies = q::list_agencies(conn)?;
+    let mut escalated = 0;
+    for case in due {
+        let Some(reason) = config.desk_levels.overdue(
+            case.status,
+            case.category,
+            case.created_at,
+            case.first_response_at,
+            now,
+        ) else {
+            continue;
+        };
+        conn.transaction(|conn| {
+            if !q::mark_escalated(conn, case.id, now)? {
+                return Ok::<_, AppError>(());
+            }
+            let reason_key = match reason {
+                Overdue::FirstResponse => "first_response",
+                Overdue::Resolution => "resolution",
+            };
+            q::insert_event(
+                conn,
+                &NewEvent {
+                    case_id: case.id,
+                    actor_id: None,
+                    actor_name: "",
+                    side: Side::Desk,
+                    kind: EventKind::Escalated,
+                    status: None,
+                    agency_id: case.agency_id,
+                    body: "",
+                    now,
+                },
+            )?;
+            let firm = crate::db::catalogue::find_organization(conn, case.organization_id)?
+                .map(|o| o.fields.name)
+                .unwrap_or_default();
+            let agency = case
+                .agency_id
+                .and_then(|id| agencies.iter().find(|a| a.id == id))
+                .map(|a| a.name_fa.clone())
+                .unwrap_or_default();
+            let recipients = match &config.desk_supervisor {
+                Some(address) => vec![(String::new(), address.clone(), "fa".to_string())],
+                None => q::admin_addresses(conn)?,
+            };
+            for (name, email, lang) in recipients {
+                outbox::enqueue(
+                    conn,
+                    NewMail {
+                        to_email: &email,
+                        to_name: &name,
+                        template: "desk_case_escalated",
+                        lang: &lang,
+                        context: serde_json::json!({
+                            "name": name,
+                            "number": case.number,
+                            "title": case.subject,
+                            "firm": firm,
+                            "agency": agency,
+                            "overdue": reason_key,
+                            "link": format!("{}/desk/cases/{}", config.base_url, case.number),
+                        }),
+                    },
+                )?;
+            }
+            escalated += 1;
+            Ok(())
+        })?;
+    }
+    Ok(escalated)
 }

@@ -465,3 +465,88 @@ async fn admins_keep_agencies_and_their_representatives() {
     let mut organizer = login(app, "desk@niaz.ir").await;
     assert_eq!(organizer.get("/admin/agencies").await.status, 403);
 }
+
+#[actix_web::test]
+async fn an_unanswered_case_is_escalated_once_and_stands_out_as_overdue() {
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.desk_supervisor = Some("chief@desk.ir".into());
+    })
+    .await;
+    let org = OrgBuilder::new("نساجی آذر").insert(&app.db);
+    user(&app, "owner@firm.ir", "مدیر", Role::Buyer, Some(org));
+    user(&app, "desk@niaz.ir", "اپراتور میز", Role::Organizer, None);
+    let mut firm = login(&app, "owner@firm.ir").await;
+    for subject in ["گاز کارخانه قطع است", "مجوز توسعه خط"] {
+        let res = firm
+            .submit(
+                "/desk",
+                "/desk/cases",
+                &[
+                    ("category", "utilities"),
+                    ("subject", subject),
+                    ("description", "شرح کامل"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 303);
+    }
+    let [late, answered] = <[_; 2]>::try_from(cases(&app)).ok().unwrap();
+    // The second is answered at once.
+    let mut staff = login(&app, "desk@niaz.ir").await;
+    let url = format!("/desk/cases/{}", answered.number);
+    let res = staff
+        .submit(
+            &url,
+            &format!("{url}/write"),
+            &[("body", "با شرکت گاز تماس گرفتیم")],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    app.drain_mail().await;
+
+    // Time moves: within the 24 hours nothing happens; after them, the supervisor hears of
+    // the unanswered case once.
+    let filed = late.created_at;
+    let at = |h: i64| filed + chrono::Duration::hours(h);
+    assert_eq!(
+        niaz::jobs::run_desk_once(&app.state, at(23)).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        niaz::jobs::run_desk_once(&app.state, at(25)).await.unwrap(),
+        1
+    );
+    assert_eq!(
+        niaz::jobs::run_desk_once(&app.state, at(26)).await.unwrap(),
+        0
+    );
+    let mails = app.drain_mail().await;
+    let to_chief: Vec<_> = mails.iter().filter(|m| m.to == "chief@desk.ir").collect();
+    assert_eq!(to_chief.len(), 1);
+    assert!(plain(&to_chief[0].subject).contains(&late.number));
+    assert!(to_chief[0].text.contains("نساجی آذر"));
+    assert!(to_chief[0]
+        .text
+        .contains("در مهلت پاسخ نخست پاسخی نگرفته است"));
+    // The answered one is overdue only once past the utilities' three days to resolve.
+    assert_eq!(
+        niaz::jobs::run_desk_once(&app.state, at(24 * 3 + 1))
+            .await
+            .unwrap(),
+        1
+    );
+
+    // In the lists: move the filing back two days, as if they had waited.
+    diesel::update(desk_cases::table.find(late.id))
+        .set(desk_cases::created_at.eq(filed - chrono::Duration::days(2)))
+        .execute(&mut *app.db.conn().unwrap())
+        .unwrap();
+    let list = staff.get("/desk/cases?overdue=1").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains(&late.number));
+    assert!(!list.body.contains(&answered.number));
+    assert!(list.body.contains("badge late"));
+    let page = staff.get(&format!("/desk/cases/{}", late.number)).await;
+    assert!(page.body.contains("badge late"));
+    assert!(page.body.contains("دیرکرد به سرپرست میز گزارش شد"));
+}

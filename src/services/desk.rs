@@ -344,7 +344,7 @@ impl Desk<'_> {
                 let known = slugs(conn)?;
                 let text = form.parse(&known).map_err(AppError::Invalid)?;
                 conn.transaction(|conn| {
-                    desk.insert(conn, org, &user, Channel::Online, &text, Side::Firm, "")
+                    desk.insert(conn, org, &user, Channel::Online, &text, Side::Firm)
                 })
             })
             .await?;
@@ -384,7 +384,7 @@ impl Desk<'_> {
                 };
                 let org = org.unwrap_or_default();
                 conn.transaction(|conn| {
-                    desk.insert(conn, org, &user, Channel::Phone, &text, Side::Desk, "phone")
+                    desk.insert(conn, org, &user, Channel::Phone, &text, Side::Desk)
                 })
             })
             .await?;
@@ -776,7 +776,6 @@ impl Handles {
     }
 
     /// Inserts a case with its number and first history entry, and mails the firm its number.
-    #[allow(clippy::too_many_arguments)]
     fn insert(
         &self,
         conn: &mut Conn,
@@ -785,7 +784,6 @@ impl Handles {
         channel: Channel,
         text: &crate::domain::desk::CaseText,
         side: Side,
-        note: &str,
     ) -> Result<String, AppError> {
         let t = now();
         let id = q::insert_case(
@@ -816,7 +814,7 @@ impl Handles {
                 kind: EventKind::Filed,
                 status: Some(CaseStatus::Received),
                 agency_id: None,
-                body: note,
+                body: "",
                 now: t,
             },
         )?;

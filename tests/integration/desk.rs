@@ -550,3 +550,32 @@ async fn an_unanswered_case_is_escalated_once_and_stands_out_as_overdue() {
     assert!(page.body.contains("badge late"));
     assert!(page.body.contains("دیرکرد به سرپرست میز گزارش شد"));
 }
+
+#[actix_web::test]
+async fn the_demo_desk_has_cases_in_every_state() {
+    let app = crate::helpers::spawn_demo_app().await;
+    user(&app, "admin@niaz.ir", "مدیر", Role::Admin, None);
+    let mut admin = login(&app, "admin@niaz.ir").await;
+    let all = cases(&app);
+    assert!(all.len() >= 30, "a few dozen cases");
+    for status in niaz::domain::desk::CaseStatus::ALL {
+        assert!(
+            all.iter().filter(|c| c.status == status).count() >= 2,
+            "{status:?}"
+        );
+    }
+    assert!(all.iter().any(|c| c.channel.as_str() == "phone"));
+    assert!(all.iter().any(|c| c.escalated_at.is_some()));
+    assert!(all.iter().any(|c| c.rating.is_some()));
+    let list = admin.get("/desk/cases").await;
+    assert_eq!(list.status, 200);
+    assert!(list.body.contains("badge late"));
+    assert!(list.body.contains(r#"rel="next""#), "30 a page");
+    for case in all.iter().step_by(5) {
+        let page = admin.get(&format!("/desk/cases/{}", case.number)).await;
+        assert_eq!(page.status, 200, "{}", case.number);
+    }
+    let home = app.get("/desk").await;
+    assert!(home.body.contains("گمرک استان آذربایجان شرقی"));
+    assert_eq!(admin.get("/admin/agencies").await.status, 200);
+}

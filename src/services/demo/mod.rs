@@ -6,6 +6,7 @@
 //! Persian digits) so search can be exercised on them.
 
 mod data;
+mod desk;
 mod exhibitions;
 mod suppliers;
 
@@ -302,6 +303,7 @@ pub fn load(
         let makers = if count.is_none() {
             let makers = suppliers::load(conn, now)?;
             exhibitions::load(conn, now)?;
+            desk::load(conn, &org_ids, now)?;
             // Organizers' own synonym groups, beside the defaults (see /admin/synonyms).
             crate::db::accounts::set_setting(
                 conn,

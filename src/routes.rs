@@ -246,6 +246,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/desk/cases/{number}/assign", web::post().to(desk::assign))
         .route("/desk/cases/{number}/take", web::post().to(desk::take))
         .route("/desk/cases/{number}/rate", web::post().to(desk::rate))
+        .route("/desk/cases/{number}/need", web::post().to(desk::to_need))
         .route("/desk/phone", web::get().to(desk::phone_form))
         .route("/desk/phone", web::post().to(desk::phone))
         .route("/admin/agencies", web::get().to(desk::agencies))

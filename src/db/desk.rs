@@ -515,3 +515,23 @@ pub fn firms(conn: &mut Conn) -> QueryResult<Vec<(i32, String, String)>> {
         .select((organizations::id, organizations::name, organizations::city))
         .load(conn)
 }
+
+/// Links a case to the need made from it.
+pub fn set_need(conn: &mut Conn, case: i32, need: i32, now: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(desk_cases::table.find(case))
+        .set((
+            desk_cases::need_id.eq(Some(need)),
+            desk_cases::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The number of the case a need was made from.
+pub fn case_of_need(conn: &mut Conn, need: i32) -> QueryResult<Option<String>> {
+    desk_cases::table
+        .filter(desk_cases::need_id.eq(need))
+        .select(desk_cases::number)
+        .first(conn)
+        .optional()
+}

@@ -93,6 +93,8 @@ pub struct Abilities {
     pub take: bool,
     /// Rate the outcome (the firm, once resolved).
     pub rate: bool,
+    /// Make a need of the exhibition from a parts-supply case (the desk).
+    pub to_need: bool,
 }
 
 fn abilities(role: DeskRole, case: &Case, user: i32) -> Abilities {
@@ -106,6 +108,7 @@ fn abilities(role: DeskRole, case: &Case, user: i32) -> Abilities {
         assign: open && (staff || answering),
         take: open && answering && case.assignee_id != Some(user),
         rate: firm && case.status == CaseStatus::Resolved,
+        to_need: staff && case.category == CaseCategory::Supply && case.need_id.is_none(),
     }
 }
 
@@ -754,6 +757,59 @@ impl Desk<'_> {
             .await
     }
 
+    /// Turns a parts-supply case into a need of the exhibition: pre-filled from the case, in
+    /// review, in the case's firm's name, under the category of the most similar published
+    /// need. The case and the need link to each other. Desk staff only. Returns the need's id.
+    pub async fn to_need(&self, user: &User, number: &str, category: i32) -> Result<i32, AppError> {
+        let (user, number) = (user.clone(), number.to_string());
+        self.db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &user, &number)?;
+                if role != DeskRole::Staff {
+                    return Err(AppError::Forbidden);
+                }
+                if case.category != CaseCategory::Supply || case.need_id.is_some() {
+                    return Err(AppError::Conflict("error.case_not_a_part"));
+                }
+                let t = now();
+                let need = need_from_case(&case, category, t);
+                conn.transaction(|conn| {
+                    let id = crate::db::catalogue::insert_need(conn, &need)?;
+                    q::set_need(conn, case.id, id, t)?;
+                    q::insert_event(
+                        conn,
+                        &NewEvent {
+                            case_id: case.id,
+                            actor_id: Some(user.id),
+                            actor_name: &user.name,
+                            side: Side::Desk,
+                            kind: EventKind::Need,
+                            status: None,
+                            agency_id: None,
+                            body: "",
+                            now: t,
+                        },
+                    )?;
+                    Ok(id)
+                })
+            })
+            .await
+    }
+
+    /// The category of a need, for a new need like it.
+    pub async fn category_of_need(&self, need: i32) -> Result<Option<i32>, AppError> {
+        self.db
+            .run(move |conn| Ok(crate::db::catalogue::find_need(conn, need)?.map(|(_, _, c)| c.id)))
+            .await
+    }
+
+    /// The number of the desk case a need was made from, if any.
+    pub async fn case_of_need(&self, need: i32) -> Result<Option<String>, AppError> {
+        self.db
+            .run(move |conn| Ok(q::case_of_need(conn, need)?))
+            .await
+    }
+
     /// Firms the desk can record a phone call for: (id, name, city).
     pub async fn firms(&self) -> Result<Vec<(i32, String, String)>, AppError> {
         self.db.run(|conn| Ok(q::firms(conn)?)).await
@@ -823,6 +879,49 @@ impl Handles {
         ctx["phone"] = (channel == Channel::Phone).into();
         mail_firm(conn, org, "desk_case_filed", ctx)?;
         Ok(number)
+    }
+}
+
+/// A need pre-filled from a parts-supply case, in review, in the case's firm's name.
+pub(crate) fn need_from_case(
+    case: &Case,
+    category: i32,
+    t: NaiveDateTime,
+) -> crate::db::models::NewNeed {
+    let mut description = case.description.clone();
+    if !case.request.is_empty() {
+        description.push_str("\n\n");
+        description.push_str(&case.request);
+    }
+    crate::db::models::NewNeed {
+        organization_id: case.organization_id,
+        content: crate::db::models::NeedContent {
+            category_id: category,
+            title: case.subject.chars().take(200).collect(),
+            title_en: String::new(),
+            description,
+            part_number: String::new(),
+            part_number_key: String::new(),
+            brand: String::new(),
+            hs_code: None,
+            material: String::new(),
+            specs: String::new(),
+            spec_items: "[]".into(),
+            quantity_per_year: None,
+            unit: crate::domain::need::Unit::Piece,
+            unit_price: None,
+            currency: crate::domain::money::Currency::Irr,
+            origin_country: String::new(),
+            annual_import_value: None,
+            deadline: None,
+            anonymous: false,
+        },
+        featured: false,
+        status: crate::domain::need::NeedStatus::PendingReview,
+        created_at: t,
+        updated_at: t,
+        published_at: None,
+        import_ref: None,
     }
 }
 

@@ -325,6 +325,46 @@ pub async fn rate(
     after(&state, &req, &viewer, &number, &form, result, "case_rated").await
 }
 
+/// The desk turns a parts-supply case into a need (in review) and completes it in the need
+/// form.
+pub async fn to_need(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    number: web::Path<String>,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    let user = viewer.require_staff()?;
+    let desk = Desk::of(&state);
+    let case = desk.case(user, &number).await?;
+    // The category of the published need most like the case, else "other".
+    let params = crate::services::search::SearchParams {
+        q: case.case.subject.clone(),
+        page: 1,
+        limit: 1,
+        ..Default::default()
+    };
+    let like = crate::services::search::Search::of(&state)
+        .ids(params, 1)
+        .await?;
+    let category = match like.first() {
+        Some(id) => desk.category_of_need(*id).await?,
+        None => None,
+    };
+    let category = category
+        .or_else(|| {
+            state
+                .categories
+                .iter()
+                .find(|c| c.slug == "other")
+                .map(|c| c.id)
+        })
+        .ok_or(AppError::NotFound)?;
+    let need = desk.to_need(user, &number, category).await?;
+    Ok(see_other(&format!(
+        "/my/needs/{need}/edit?done=need_from_case"
+    )))
+}
+
 #[derive(Serialize)]
 struct PhonePage {
     firms: Vec<(i32, String, String)>,

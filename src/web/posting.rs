@@ -80,6 +80,8 @@ struct NeedFormPage<'a> {
     /// Another firm's open need with the same part number, offered to join instead.
     same_part: Option<NeedView>,
     done: Option<String>,
+    /// The production desk case this need was made from.
+    desk_case: Option<String>,
 }
 
 /// What the form shows besides the values: errors, flash, or the need to join.
@@ -101,7 +103,16 @@ async fn form_page(
     let user = viewer.require_verified()?;
     let lang = lang_of(req);
     let data = Posting::of(state).form_data(user, id).await?;
+    let desk_case = match id {
+        Some(id) => {
+            crate::services::desk::Desk::of(state)
+                .case_of_need(id)
+                .await?
+        }
+        None => None,
+    };
     let page = NeedFormPage {
+        desk_case,
         id,
         values,
         errors: extras

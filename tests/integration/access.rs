@@ -878,6 +878,12 @@ fn table(s: &Site) -> Vec<Row> {
         )
         .staff_2fa(404, 404),
         post(
+            format!("/desk/cases/{ca}/need"),
+            &[],
+            [401, 409, 403, 403, 403, 403, 409, 409],
+        )
+        .staff_2fa(409, 409),
+        post(
             format!("/desk/cases/{cr}/rate"),
             &[("rating", "4")],
             [401, 409, 303, 404, 404, 409, 409, 409],

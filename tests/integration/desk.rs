@@ -567,6 +567,7 @@ async fn the_demo_desk_has_cases_in_every_state() {
     assert!(all.iter().any(|c| c.channel.as_str() == "phone"));
     assert!(all.iter().any(|c| c.escalated_at.is_some()));
     assert!(all.iter().any(|c| c.rating.is_some()));
+    assert!(all.iter().any(|c| c.need_id.is_some()), "a parts case became a need");
     let list = admin.get("/desk/cases").await;
     assert_eq!(list.status, 200);
     assert!(list.body.contains("badge late"));
@@ -578,4 +579,77 @@ async fn the_demo_desk_has_cases_in_every_state() {
     let home = app.get("/desk").await;
     assert!(home.body.contains("گمرک استان آذربایجان شرقی"));
     assert_eq!(admin.get("/admin/agencies").await.status, 200);
+}
+
+#[actix_web::test]
+async fn a_parts_case_becomes_a_need_in_review_linked_both_ways() {
+    let d = desk().await;
+    let app = &d.app;
+    // A published bearing, so the new need takes its category.
+    let bearing =
+        crate::fixtures::NeedBuilder::new(d.other_org, "بلبرینگ شیار عمیق 6206-2Z").insert(&app.db);
+    app.sync();
+    let mut firm = login(app, "owner@firm.ir").await;
+    let res = firm
+        .submit(
+            "/desk",
+            "/desk/cases",
+            &[
+                ("category", "supply"),
+                ("subject", "بلبرینگ 6206-2Z برای خط نورد"),
+                ("description", "تأمین‌کننده خارجی دیگر نمی‌فروشد"),
+                ("request", "معرفی سازنده داخلی"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let case = cases(app).pop().unwrap();
+    let url = format!("/desk/cases/{}", case.number);
+    let mut staff = login(app, "desk@niaz.ir").await;
+    let page = staff.get(&url).await;
+    assert!(page.body.contains(&format!("{url}/need")));
+    // The firm does not make needs from the desk.
+    assert!(!firm.get(&url).await.body.contains(&format!("{url}/need")));
+    let res = staff.submit(&url, &format!("{url}/need"), &[]).await;
+    assert_eq!(res.status, 303);
+    let location = res.header("location").unwrap();
+    let need_id: i32 = location
+        .trim_start_matches("/my/needs/")
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let (need, _, category) = niaz::db::catalogue::find_need(&mut app.db.conn().unwrap(), need_id)
+        .unwrap()
+        .unwrap();
+    let (_, _, bearing_category) =
+        niaz::db::catalogue::find_need(&mut app.db.conn().unwrap(), bearing)
+            .unwrap()
+            .unwrap();
+    assert_eq!(need.status.as_str(), "pending_review");
+    assert_eq!(need.organization_id, d.org);
+    assert_eq!(category.id, bearing_category.id);
+    assert!(need.content.description.contains("معرفی سازنده داخلی"));
+    let form = staff.get(&location).await;
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains(&url), "the need links to its case");
+    assert!(staff
+        .get(&url)
+        .await
+        .body
+        .contains(&format!("/my/needs/{need_id}/edit")));
+    assert!(staff
+        .get("/admin/review")
+        .await
+        .body
+        .contains("برای خط نورد"));
+    // Once only.
+    let token = csrf_of(&staff.get(&url).await.body);
+    let again = staff
+        .post(&format!("{url}/need"), &[("csrf", &token)])
+        .await;
+    assert_eq!(again.status, 409);
+    // The firm's members edit their need as any other.
+    assert_eq!(firm.get(&location).await.status, 200);
 }

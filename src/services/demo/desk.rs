@@ -404,5 +404,38 @@ pub fn load(conn: &mut Conn, firms: &[i32], now: NaiveDateTime) -> Result<usize,
             )?;
         }
     }
+    // The desk made a need of the exhibition from the first parts case.
+    if let Some(case) = q::list(conn, q::Scope::All, &q::Filter::default(), 0, 1000)?
+        .0
+        .into_iter()
+        .map(|(c, _)| c)
+        .filter(|c| c.category == CaseCategory::Supply && c.status.is_open())
+        .min_by_key(|c| c.id)
+    {
+        let category = crate::db::catalogue::all_categories(conn)?
+            .into_iter()
+            .find(|c| c.slug == "bearings")
+            .map(|c| c.id)
+            .ok_or(AppError::NotFound)?;
+        let at = case.created_at + Duration::hours(8);
+        let need = crate::db::catalogue::insert_need(
+            conn,
+            &crate::services::desk::need_from_case(&case, category, at),
+        )?;
+        q::set_need(conn, case.id, need, at)?;
+        step(
+            conn,
+            Step {
+                case: case.id,
+                who: (operator, operator_name),
+                side: Side::Desk,
+                kind: EventKind::Need,
+                status: None,
+                agency: None,
+                body: "",
+                at,
+            },
+        )?;
+    }
     Ok(total)
 }

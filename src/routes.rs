@@ -235,6 +235,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/synonyms", web::get().to(admin::synonyms_form))
         .route("/admin/synonyms", web::post().to(admin::save_synonyms))
         .route("/desk", web::get().to(desk::home))
+        .route("/desk/figures", web::get().to(desk::figures))
+        .route("/desk/figures.csv", web::get().to(desk::figures_csv))
         .route("/desk/cases", web::get().to(desk::list))
         .route("/desk/cases", web::post().to(desk::file))
         .route("/desk/cases/{number}", web::get().to(desk::show))

@@ -535,3 +535,11 @@ pub fn case_of_need(conn: &mut Conn, need: i32) -> QueryResult<Option<String>> {
         .first(conn)
         .optional()
 }
+
+/// Every case, oldest first (for the desk's figures).
+pub fn all_cases(conn: &mut Conn) -> QueryResult<Vec<Case>> {
+    desk_cases::table
+        .order(desk_cases::id)
+        .select(Case::as_select())
+        .load(conn)
+}

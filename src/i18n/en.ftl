@@ -1070,3 +1070,30 @@ desk-to_need = Make an exhibition need
 desk-to_need_lead = Let domestic makers see this case's part: a need with the case's text is made in the firm's name, for you to complete and review.
 flash-need_from_case = The need was made from the desk case and awaits review; complete its part number, quantity and price.
 error-case_not_a_part = Only a parts-supply case can become a need, and only once
+desk-figures_link = Production desk figures
+figures-title = Production desk figures
+figures-lead = How many cases came in and how fast they were handled, by subject, agency and month. No firm is named in these figures.
+figures-headline_received = Cases received
+figures-headline_answered = Cases reviewed
+figures-headline_resolved = Cases resolved
+figures-headline_open = Open cases
+figures-headline_overdue = Overdue cases
+figures-headline_median_first_response_hours = Median time to first answer
+figures-headline_median_resolution_days = Median time to resolution
+figures-headline_average_rating_tenths = Firms' average rating (of 5)
+figures-hours = { $n ->
+    [one] { $n } hour
+   *[other] { $n } hours
+}
+figures-days = { $n ->
+    [one] { $n } day
+   *[other] { $n } days
+}
+figures-received_by_month = Cases received per month
+figures-resolved_by_month = Cases resolved per month
+figures-by_category = Cases by subject
+figures-by_agency = Cases by agency handling them
+figures-first_response_by_category = Median time to first answer, by subject
+figures-resolution_by_category = Median time to resolution, by subject
+figures-first_response_by_agency = Median time to first answer, by agency
+figures-backlog_by_status = Open cases by status

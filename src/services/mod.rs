@@ -7,6 +7,7 @@ pub mod attachments;
 pub mod catalogue;
 pub mod demo;
 pub mod desk;
+pub mod desk_figures;
 pub mod exhibitions;
 pub mod firms;
 pub mod import;

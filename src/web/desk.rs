@@ -528,3 +528,44 @@ pub async fn remove_member(
         .await?;
     Ok(see_other("/admin/agencies?done=member_removed"))
 }
+
+#[derive(Serialize)]
+struct FiguresPage {
+    #[serde(flatten)]
+    figures: crate::services::desk_figures::Figures,
+    staff: bool,
+}
+
+/// The desk's public figures, with charts and their tables.
+pub async fn figures(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+    let figures = crate::services::desk_figures::figures(&state, lang_of(&req)).await?;
+    let data = FiguresPage {
+        figures,
+        staff: viewer.user().is_some_and(|u| u.is_staff()),
+    };
+    render(&state, &req, "desk/figures.html", data)
+}
+
+/// The same figures as CSV, for staff.
+pub async fn figures_csv(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+) -> Result<HttpResponse, AppError> {
+    viewer.require_staff()?;
+    let figures = crate::services::desk_figures::figures(&state, lang_of(&req)).await?;
+    let bytes = crate::services::spreadsheet::write_table_csv(
+        &crate::services::desk_figures::csv_rows(&figures),
+    )
+    .map_err(AppError::Internal)?;
+    Ok(HttpResponse::Ok()
+        .insert_header((
+            actix_web::http::header::CONTENT_TYPE,
+            "text/csv; charset=utf-8",
+        ))
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            "attachment; filename=\"niaz-desk-figures.csv\"",
+        ))
+        .body(bytes))
+}

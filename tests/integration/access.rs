@@ -483,6 +483,12 @@ fn table(s: &Site) -> Vec<Row> {
         get("/admin/review", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get("/admin", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get("/desk", ALL_200),
+        get("/desk/figures", ALL_200),
+        get(
+            "/desk/figures.csv",
+            [303, 409, 403, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
         get("/desk/cases", [303, 409, 200, 200, 403, 200, 200, 200]).staff_2fa(403, 403),
         get(
             "/desk/cases?status=resolved&open=1&q=%DA%AF%D9%85%D8%B1%DA%A9",

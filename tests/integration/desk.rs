@@ -567,7 +567,10 @@ async fn the_demo_desk_has_cases_in_every_state() {
     assert!(all.iter().any(|c| c.channel.as_str() == "phone"));
     assert!(all.iter().any(|c| c.escalated_at.is_some()));
     assert!(all.iter().any(|c| c.rating.is_some()));
-    assert!(all.iter().any(|c| c.need_id.is_some()), "a parts case became a need");
+    assert!(
+        all.iter().any(|c| c.need_id.is_some()),
+        "a parts case became a need"
+    );
     let list = admin.get("/desk/cases").await;
     assert_eq!(list.status, 200);
     assert!(list.body.contains("badge late"));
@@ -652,4 +655,121 @@ async fn a_parts_case_becomes_a_need_in_review_linked_both_ways() {
     assert_eq!(again.status, 409);
     // The firm's members edit their need as any other.
     assert_eq!(firm.get(&location).await.status, 200);
+}
+
+/// `id="fig-{id}" data-value="{n}"` of the figures page.
+fn figure(body: &str, id: &str) -> Option<i64> {
+    let marker = format!(r#"id="fig-{id}" data-value=""#);
+    let start = body.find(&marker)? + marker.len();
+    body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect::<String>()
+        .parse()
+        .ok()
+}
+
+#[actix_web::test]
+async fn the_public_figures_match_the_database_and_name_no_firm() {
+    let app = crate::helpers::spawn_demo_app().await;
+    let page = app.get("/desk/figures").await;
+    assert_eq!(page.status, 200);
+    let mut conn = app.db.conn().unwrap();
+    let count = |q: desk_cases::BoxedQuery<'static, diesel::sqlite::Sqlite>| -> i64 {
+        q.count().get_result(&mut *app.db.conn().unwrap()).unwrap()
+    };
+    let open = [
+        "received",
+        "assigned",
+        "in_progress",
+        "waiting_firm",
+        "referred",
+    ];
+    assert_eq!(
+        figure(&page.body, "received"),
+        Some(count(desk_cases::table.into_boxed()))
+    );
+    assert_eq!(
+        figure(&page.body, "answered"),
+        Some(count(
+            desk_cases::table
+                .filter(desk_cases::first_response_at.is_not_null())
+                .into_boxed()
+        ))
+    );
+    let resolved = count(
+        desk_cases::table
+            .filter(desk_cases::status.eq("resolved"))
+            .into_boxed(),
+    );
+    assert!(resolved > 0);
+    assert_eq!(figure(&page.body, "resolved"), Some(resolved));
+    assert_eq!(
+        figure(&page.body, "open"),
+        Some(count(
+            desk_cases::table
+                .filter(desk_cases::status.eq_any(open))
+                .into_boxed()
+        ))
+    );
+    // Medians straight from the rows: hours to the first answer, days to resolution.
+    let rows: Vec<(
+        chrono::NaiveDateTime,
+        Option<chrono::NaiveDateTime>,
+        Option<chrono::NaiveDateTime>,
+        String,
+    )> = desk_cases::table
+        .select((
+            desk_cases::created_at,
+            desk_cases::first_response_at,
+            desk_cases::resolved_at,
+            desk_cases::status,
+        ))
+        .load(&mut *conn)
+        .unwrap();
+    let median = |mut v: Vec<i64>| {
+        v.sort();
+        v[(v.len() - 1) / 2]
+    };
+    let first: Vec<i64> = rows
+        .iter()
+        .filter_map(|(c, f, _, _)| f.map(|f| (f - *c).num_hours()))
+        .collect();
+    let resolution: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.3 == "resolved")
+        .filter_map(|(c, _, r, _)| r.map(|r| (r - *c).num_days()))
+        .collect();
+    assert_eq!(
+        figure(&page.body, "median_first_response_hours"),
+        Some(median(first))
+    );
+    assert_eq!(
+        figure(&page.body, "median_resolution_days"),
+        Some(median(resolution))
+    );
+    // Per category: the table's counts add up to every case.
+    assert!(page.body.contains("<svg"));
+    let table = &page.body[page.body.find(r#"id="t-by_category""#).unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    let sum: i64 = table
+        .split(r#"data-value=""#)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(Some(sum), figure(&page.body, "received"));
+    // No firm is named.
+    for (name, ..) in niaz::services::demo::FIRMS {
+        assert!(!page.body.contains(name), "{name} is named");
+    }
+    // Staff export the same figures.
+    drop(conn);
+    user(&app, "admin@niaz.ir", "مدیر", Role::Admin, None);
+    let mut admin = login(&app, "admin@niaz.ir").await;
+    let csv = admin.get("/desk/figures.csv").await;
+    assert_eq!(csv.status, 200);
+    assert!(csv
+        .body
+        .contains(&format!("headline,resolved,{resolved}")));
+    assert_eq!(app.get("/desk/figures.csv").await.status, 303);
 }

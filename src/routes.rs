@@ -249,6 +249,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/desk/cases/{number}/take", web::post().to(desk::take))
         .route("/desk/cases/{number}/rate", web::post().to(desk::rate))
         .route("/desk/cases/{number}/need", web::post().to(desk::to_need))
+        .route("/desk/sessions", web::get().to(desk::sessions))
+        .route("/desk/sessions", web::post().to(desk::create_session))
+        .route("/desk/sessions/{id}", web::get().to(desk::session))
+        .route(
+            "/desk/sessions/{id}/agenda",
+            web::post().to(desk::add_to_agenda),
+        )
+        .route(
+            "/desk/sessions/{id}/decisions/{item}",
+            web::post().to(desk::decide),
+        )
+        .route("/desk/sessions/{id}/minutes", web::get().to(desk::minutes))
         .route("/desk/phone", web::get().to(desk::phone_form))
         .route("/desk/phone", web::post().to(desk::phone))
         .route("/admin/agencies", web::get().to(desk::agencies))

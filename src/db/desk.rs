@@ -543,3 +543,202 @@ pub fn all_cases(conn: &mut Conn) -> QueryResult<Vec<Case>> {
         .select(Case::as_select())
         .load(conn)
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = super::schema::desk_sessions)]
+pub struct Session {
+    pub id: i32,
+    pub held_on: chrono::NaiveDate,
+    pub title: String,
+    pub place: String,
+    pub created_at: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = super::schema::desk_decisions)]
+pub struct Decision {
+    pub id: i32,
+    pub session_id: i32,
+    pub case_id: i32,
+    pub decision: String,
+    pub agency_id: Option<i32>,
+    pub deadline: Option<chrono::NaiveDate>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub escalated_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn insert_session(
+    conn: &mut Conn,
+    held_on: chrono::NaiveDate,
+    title: &str,
+    place: &str,
+    now: NaiveDateTime,
+) -> QueryResult<i32> {
+    use super::schema::desk_sessions as s;
+    diesel::insert_into(s::table)
+        .values((
+            s::held_on.eq(held_on),
+            s::title.eq(title),
+            s::place.eq(place),
+            s::created_at.eq(now),
+        ))
+        .returning(s::id)
+        .get_result(conn)
+}
+
+/// Every session, the latest first, with how many cases each has and how many are decided.
+pub fn sessions(conn: &mut Conn) -> QueryResult<Vec<(Session, i64, i64)>> {
+    use super::schema::{desk_decisions as d, desk_sessions as s};
+    let all: Vec<Session> = s::table
+        .order((s::held_on.desc(), s::id.desc()))
+        .select(Session::as_select())
+        .load(conn)?;
+    let items: Vec<(i32, Option<NaiveDateTime>)> =
+        d::table.select((d::session_id, d::decided_at)).load(conn)?;
+    Ok(all
+        .into_iter()
+        .map(|session| {
+            let of: Vec<_> = items.iter().filter(|i| i.0 == session.id).collect();
+            let decided = of.iter().filter(|i| i.1.is_some()).count() as i64;
+            (session, of.len() as i64, decided)
+        })
+        .collect())
+}
+
+pub fn find_session(conn: &mut Conn, id: i32) -> QueryResult<Option<Session>> {
+    use super::schema::desk_sessions as s;
+    s::table
+        .find(id)
+        .select(Session::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A session's agenda: each item with its case and the case's firm, in the order added.
+pub fn agenda(conn: &mut Conn, session: i32) -> QueryResult<Vec<(Decision, Case, String)>> {
+    use super::schema::desk_decisions as d;
+    d::table
+        .inner_join(desk_cases::table.inner_join(organizations::table))
+        .filter(d::session_id.eq(session))
+        .order(d::id)
+        .select((
+            Decision::as_select(),
+            Case::as_select(),
+            organizations::name,
+        ))
+        .load(conn)
+}
+
+/// Puts a case on a session's agenda; false when it is there already.
+pub fn add_to_agenda(
+    conn: &mut Conn,
+    session: i32,
+    case: i32,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    use super::schema::desk_decisions as d;
+    Ok(diesel::insert_into(d::table)
+        .values((
+            d::session_id.eq(session),
+            d::case_id.eq(case),
+            d::created_at.eq(now),
+        ))
+        .on_conflict((d::session_id, d::case_id))
+        .do_nothing()
+        .execute(conn)?
+        == 1)
+}
+
+pub fn find_decision(conn: &mut Conn, id: i32) -> QueryResult<Option<Decision>> {
+    use super::schema::desk_decisions as d;
+    d::table
+        .find(id)
+        .select(Decision::as_select())
+        .first(conn)
+        .optional()
+}
+
+pub fn decide(
+    conn: &mut Conn,
+    id: i32,
+    text: &str,
+    agency: i32,
+    deadline: chrono::NaiveDate,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    use super::schema::desk_decisions as d;
+    diesel::update(d::table.find(id))
+        .set((
+            d::decision.eq(text),
+            d::agency_id.eq(Some(agency)),
+            d::deadline.eq(Some(deadline)),
+            d::decided_at.eq(Some(now)),
+            d::escalated_at.eq(None::<NaiveDateTime>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Referred cases not yet on any session's agenda without a decision.
+pub fn referred_waiting(conn: &mut Conn) -> QueryResult<Vec<ListRow>> {
+    use super::schema::desk_decisions as d;
+    let pending = d::table.filter(d::decided_at.is_null()).select(d::case_id);
+    let cases: Vec<Case> = desk_cases::table
+        .filter(desk_cases::status.eq(CaseStatus::Referred))
+        .filter(desk_cases::id.ne_all(pending))
+        .order(desk_cases::id)
+        .select(Case::as_select())
+        .load(conn)?;
+    let names: std::collections::HashMap<i32, String> = organizations::table
+        .select((organizations::id, organizations::name))
+        .load::<(i32, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(cases
+        .into_iter()
+        .map(|c| {
+            let n = names.get(&c.organization_id).cloned().unwrap_or_default();
+            (c, n)
+        })
+        .collect())
+}
+
+/// Decisions past their deadline whose case is still open and that were not escalated yet.
+pub fn decisions_overdue(
+    conn: &mut Conn,
+    today: chrono::NaiveDate,
+) -> QueryResult<Vec<(Decision, Case)>> {
+    use super::schema::desk_decisions as d;
+    d::table
+        .inner_join(desk_cases::table)
+        .filter(d::decided_at.is_not_null())
+        .filter(d::escalated_at.is_null())
+        .filter(d::deadline.lt(today))
+        .filter(desk_cases::status.ne_all([CaseStatus::Resolved, CaseStatus::NotActionable]))
+        .order(d::id)
+        .select((Decision::as_select(), Case::as_select()))
+        .load(conn)
+}
+
+pub fn mark_decision_escalated(conn: &mut Conn, id: i32, now: NaiveDateTime) -> QueryResult<bool> {
+    use super::schema::desk_decisions as d;
+    Ok(
+        diesel::update(d::table.find(id).filter(d::escalated_at.is_null()))
+            .set(d::escalated_at.eq(Some(now)))
+            .execute(conn)?
+            == 1,
+    )
+}
+
+/// The decisions taken on a case, for its page.
+pub fn decisions_of(conn: &mut Conn, case: i32) -> QueryResult<Vec<(Decision, Session)>> {
+    use super::schema::{desk_decisions as d, desk_sessions as s};
+    d::table
+        .inner_join(s::table)
+        .filter(d::case_id.eq(case))
+        .filter(d::decided_at.is_not_null())
+        .order(d::id)
+        .select((Decision::as_select(), Session::as_select()))
+        .load(conn)
+}

@@ -101,6 +101,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     desk_cases,
     desk_case_agencies,
     desk_events,
+    desk_sessions,
+    desk_decisions,
 );
 
 diesel::table! {
@@ -511,3 +513,30 @@ diesel::joinable!(agency_members -> agencies (agency_id));
 diesel::joinable!(desk_cases -> organizations (organization_id));
 diesel::joinable!(desk_case_agencies -> desk_cases (case_id));
 diesel::joinable!(desk_events -> desk_cases (case_id));
+
+diesel::table! {
+    desk_sessions (id) {
+        id -> Integer,
+        held_on -> Date,
+        title -> Text,
+        place -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    desk_decisions (id) {
+        id -> Integer,
+        session_id -> Integer,
+        case_id -> Integer,
+        decision -> Text,
+        agency_id -> Nullable<Integer>,
+        deadline -> Nullable<Date>,
+        decided_at -> Nullable<Timestamp>,
+        escalated_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(desk_decisions -> desk_sessions (session_id));
+diesel::joinable!(desk_decisions -> desk_cases (case_id));

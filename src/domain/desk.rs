@@ -72,6 +72,8 @@ crate::domain::closed_set! {
         Need = "need",
         /// Overdue, and the desk supervisor was told.
         Escalated = "escalated",
+        /// The working group decided.
+        Decision = "decision",
     }
 }
 

@@ -128,6 +128,8 @@ pub struct CaseView {
     pub abilities: Abilities,
     pub role: DeskRole,
     pub overdue: Option<Overdue>,
+    /// The working group's decisions on it, with their sessions.
+    pub decisions: Vec<(crate::db::desk::Decision, crate::db::desk::Session)>,
     /// When the first answer is due, and when the case should be resolved.
     pub respond_by: NaiveDateTime,
     pub resolve_by: NaiveDateTime,
@@ -444,7 +446,9 @@ impl Desk<'_> {
                 let firm = crate::db::catalogue::find_organization(conn, case.organization_id)?
                     .map(|o| o.fields.name)
                     .unwrap_or_default();
+                let decisions = q::decisions_of(conn, case.id)?;
                 Ok(CaseView {
+                    decisions,
                     overdue: levels.overdue(
                         case.status,
                         case.category,
@@ -1114,7 +1118,6 @@ pub fn escalate_overdue(
     now: NaiveDateTime,
 ) -> Result<usize, AppError> {
     let due = q::overdue_unescalated(conn, &config.desk_levels.cutoffs(now))?;
-    let agencies = q::list_agencies(conn)?;
     let mut escalated = 0;
     for case in due {
         let Some(reason) = config.desk_levels.overdue(
@@ -1134,55 +1137,72 @@ pub fn escalate_overdue(
                 Overdue::FirstResponse => "first_response",
                 Overdue::Resolution => "resolution",
             };
-            q::insert_event(
-                conn,
-                &NewEvent {
-                    case_id: case.id,
-                    actor_id: None,
-                    actor_name: "",
-                    side: Side::Desk,
-                    kind: EventKind::Escalated,
-                    status: None,
-                    agency_id: case.agency_id,
-                    body: "",
-                    now,
-                },
-            )?;
-            let firm = crate::db::catalogue::find_organization(conn, case.organization_id)?
-                .map(|o| o.fields.name)
-                .unwrap_or_default();
-            let agency = case
-                .agency_id
-                .and_then(|id| agencies.iter().find(|a| a.id == id))
-                .map(|a| a.name_fa.clone())
-                .unwrap_or_default();
-            let recipients = match &config.desk_supervisor {
-                Some(address) => vec![(String::new(), address.clone(), "fa".to_string())],
-                None => q::admin_addresses(conn)?,
-            };
-            for (name, email, lang) in recipients {
-                outbox::enqueue(
-                    conn,
-                    NewMail {
-                        to_email: &email,
-                        to_name: &name,
-                        template: "desk_case_escalated",
-                        lang: &lang,
-                        context: serde_json::json!({
-                            "name": name,
-                            "number": case.number,
-                            "title": case.subject,
-                            "firm": firm,
-                            "agency": agency,
-                            "overdue": reason_key,
-                            "link": format!("{}/desk/cases/{}", config.base_url, case.number),
-                        }),
-                    },
-                )?;
-            }
+            escalation_mail(conn, config, &case, reason_key, case.agency_id, now)?;
             escalated += 1;
             Ok(())
         })?;
     }
-    Ok(escalated)
+    Ok(escalated + super::working_group::escalate_late_decisions(conn, config, now)?)
+}
+
+/// Records an escalation in a case's history and mails the desk supervisor (or every admin).
+/// `reason` names the missed level: `first_response`, `resolution` or `decision`.
+pub(crate) fn escalation_mail(
+    conn: &mut Conn,
+    config: &Config,
+    case: &Case,
+    reason: &str,
+    agency: Option<i32>,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    q::insert_event(
+        conn,
+        &NewEvent {
+            case_id: case.id,
+            actor_id: None,
+            actor_name: "",
+            side: Side::Desk,
+            kind: EventKind::Escalated,
+            status: None,
+            agency_id: agency,
+            body: "",
+            now,
+        },
+    )?;
+    let firm = crate::db::catalogue::find_organization(conn, case.organization_id)?
+        .map(|o| o.fields.name)
+        .unwrap_or_default();
+    let agency = agency
+        .and_then(|id| {
+            q::list_agencies(conn)
+                .ok()
+                .and_then(|all| all.into_iter().find(|a| a.id == id))
+        })
+        .map(|a| a.name_fa)
+        .unwrap_or_default();
+    let recipients = match &config.desk_supervisor {
+        Some(address) => vec![(String::new(), address.clone(), "fa".to_string())],
+        None => q::admin_addresses(conn)?,
+    };
+    for (name, email, lang) in recipients {
+        outbox::enqueue(
+            conn,
+            NewMail {
+                to_email: &email,
+                to_name: &name,
+                template: "desk_case_escalated",
+                lang: &lang,
+                context: serde_json::json!({
+                    "name": name,
+                    "number": case.number,
+                    "title": case.subject,
+                    "firm": firm,
+                    "agency": agency,
+                    "overdue": reason,
+                    "link": format!("{}/desk/cases/{}", config.base_url, case.number),
+                }),
+            },
+        )?;
+    }
+    Ok(())
 }

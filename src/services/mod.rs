@@ -20,6 +20,7 @@ pub mod spreadsheet;
 pub mod staff;
 pub mod suppliers;
 pub mod synonyms;
+pub mod working_group;
 
 use serde::Serialize;
 

@@ -14,6 +14,7 @@ use crate::domain::desk::{CaseCategory, CaseForm, CaseStatus, Urgency};
 use crate::error::AppError;
 use crate::i18n;
 use crate::services::desk::{Desk, ListQuery};
+use crate::services::working_group::WorkingGroup;
 use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
@@ -568,4 +569,164 @@ pub async fn figures_csv(
             "attachment; filename=\"niaz-desk-figures.csv\"",
         ))
         .body(bytes))
+}
+
+#[derive(Serialize)]
+struct SessionsPage {
+    sessions: Vec<crate::services::working_group::SessionRow>,
+    values: BTreeMap<String, String>,
+    errors: BTreeMap<String, String>,
+    done: Option<String>,
+}
+
+async fn sessions_page(
+    state: &AppState,
+    req: &HttpRequest,
+    typed: Option<&crate::services::working_group::SessionForm>,
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+) -> Page {
+    let mut values = BTreeMap::new();
+    if let Some(f) = typed {
+        values.insert("held_on".to_string(), f.held_on.clone());
+        values.insert("title".to_string(), f.title.clone());
+        values.insert("place".to_string(), f.place.clone());
+    }
+    let data = SessionsPage {
+        sessions: WorkingGroup::of(state).sessions().await?,
+        values,
+        errors: field_errors(req, errors),
+        done,
+    };
+    render_status(state, req, "desk/sessions.html", data, status_for(errors))
+}
+
+/// The working group's sessions, for the desk.
+pub async fn sessions(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    viewer.require_staff()?;
+    sessions_page(&state, &req, None, &[], flash(query.done.as_deref())).await
+}
+
+pub async fn create_session(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<crate::services::working_group::SessionForm>,
+) -> Page {
+    viewer.require_staff()?;
+    let form = form.into_inner();
+    match WorkingGroup::of(&state).create(form.clone()).await {
+        Ok(id) => Ok(see_other(&format!(
+            "/desk/sessions/{id}?done=session_created"
+        ))),
+        Err(AppError::Invalid(errors)) => {
+            sessions_page(&state, &req, Some(&form), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+#[derive(Serialize)]
+struct SessionPage {
+    #[serde(flatten)]
+    view: crate::services::working_group::SessionView,
+    /// The agenda item whose form failed, with what was typed and its errors.
+    failed: Option<i32>,
+    values: BTreeMap<String, String>,
+    errors: BTreeMap<String, String>,
+    done: Option<String>,
+}
+
+async fn session_page(
+    state: &AppState,
+    req: &HttpRequest,
+    id: i32,
+    failed: Option<(i32, &Pairs)>,
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+) -> Page {
+    let data = SessionPage {
+        view: WorkingGroup::of(state).session(id).await?,
+        failed: failed.map(|f| f.0),
+        values: failed
+            .map(|f| f.1.iter().cloned().collect())
+            .unwrap_or_default(),
+        errors: field_errors(req, errors),
+        done,
+    };
+    render_status(state, req, "desk/session.html", data, status_for(errors))
+}
+
+pub async fn session(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    query: web::Query<DoneQuery>,
+) -> Page {
+    viewer.require_staff()?;
+    let id = super::parse_id(&id)?;
+    session_page(&state, &req, id, None, &[], flash(query.done.as_deref())).await
+}
+
+pub async fn add_to_agenda(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+    form: Posted<Pairs>,
+) -> Page {
+    viewer.require_staff()?;
+    let id = super::parse_id(&id)?;
+    match WorkingGroup::of(&state).add(id, value(&form, "case")).await {
+        Ok(()) => Ok(see_other(&format!("/desk/sessions/{id}?done=agenda_added"))),
+        Err(AppError::Invalid(errors)) => {
+            session_page(&state, &req, id, Some((0, &form)), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+pub async fn decide(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+    form: Posted<Pairs>,
+) -> Page {
+    let user = viewer.require_staff()?;
+    let (id, item) = (super::parse_id(&path.0)?, super::parse_id(&path.1)?);
+    let typed = crate::services::working_group::DecisionForm {
+        decision: value(&form, "decision").to_string(),
+        agency: value(&form, "agency").to_string(),
+        deadline: value(&form, "deadline").to_string(),
+    };
+    match WorkingGroup::of(&state).decide(user, id, item, typed).await {
+        Ok(()) => Ok(see_other(&format!(
+            "/desk/sessions/{id}?done=decision_recorded#item-{item}"
+        ))),
+        Err(AppError::Invalid(errors)) => {
+            session_page(&state, &req, id, Some((item, &form)), &errors, None).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A session's minutes, laid out for printing.
+pub async fn minutes(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    id: web::Path<String>,
+) -> Page {
+    viewer.require_staff()?;
+    let view = WorkingGroup::of(&state)
+        .session(super::parse_id(&id)?)
+        .await?;
+    render(&state, &req, "desk/minutes.html", view)
 }

@@ -112,6 +112,11 @@ struct Site {
     case_resolved: String,
     /// A representative of the bank, for admins to remove.
     bank_rep: i32,
+    /// A working group session with one case on its agenda (`desk_item`), and a referred case
+    /// waiting for one.
+    desk_session: i32,
+    desk_item: i32,
+    case_referred: String,
 }
 
 /// A desk case of `org`, optionally assigned to `agency` and moved to `status`.
@@ -244,7 +249,15 @@ async fn site(require_2fa: bool) -> Site {
         )
         .unwrap();
     }
-    let (case_assigned, case_other, case_resolved, bank_rep) = {
+    let (
+        case_assigned,
+        case_other,
+        case_resolved,
+        bank_rep,
+        desk_session,
+        desk_item,
+        case_referred,
+    ) = {
         use niaz::domain::desk::CaseStatus;
         let now = chrono::Utc::now().naive_utc();
         let mut conn = app.db.conn().unwrap();
@@ -261,11 +274,31 @@ async fn site(require_2fa: bool) -> Site {
         .unwrap();
         niaz::db::desk::set_member(&mut conn, bank_rep, bank).unwrap();
         drop(conn);
+        let on_agenda = desk_case(&app, org, member, Some(customs), CaseStatus::Referred);
+        let case_referred = desk_case(&app, org, member, Some(customs), CaseStatus::Referred);
+        let mut conn = app.db.conn().unwrap();
+        let session = niaz::db::desk::insert_session(
+            &mut conn,
+            chrono::Utc::now().date_naive(),
+            "جلسه کارگروه",
+            "",
+            now,
+        )
+        .unwrap();
+        let case = niaz::db::desk::find_by_number(&mut conn, &on_agenda)
+            .unwrap()
+            .unwrap();
+        niaz::db::desk::add_to_agenda(&mut conn, session, case.id, now).unwrap();
+        let item = niaz::db::desk::agenda(&mut conn, session).unwrap()[0].0.id;
+        drop(conn);
         (
             desk_case(&app, org, member, Some(customs), CaseStatus::Assigned),
             desk_case(&app, other_org, member, None, CaseStatus::Received),
             desk_case(&app, org, member, Some(customs), CaseStatus::Resolved),
             bank_rep,
+            session,
+            item,
+            case_referred,
         )
     };
     if require_2fa {
@@ -299,6 +332,9 @@ async fn site(require_2fa: bool) -> Site {
         case_other,
         case_resolved,
         bank_rep,
+        desk_session,
+        desk_item,
+        case_referred,
     }
 }
 
@@ -355,6 +391,7 @@ fn table(s: &Site) -> Vec<Row> {
     let (n, d, w, e, p) = (s.need, s.draft, s.to_withdraw, s.expired, s.pending);
     let (pf, cf, sf) = (s.public_file, s.confidential_file, s.spare_file);
     let (ca, co, cr) = (&s.case_assigned, &s.case_other, &s.case_resolved);
+    let cref = s.case_referred.clone();
     let org = s.org.to_string();
     const ALL_200: [u16; 8] = [200; 8];
     // anonymous, unverified, buyer, buyer_other, supplier, organizer, admin
@@ -512,6 +549,22 @@ fn table(s: &Site) -> Vec<Row> {
         .staff_2fa(404, 404),
         get("/desk/cases/nope", [303, 409, 404, 404, 404, 404, 404, 404]),
         get("/desk/phone", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get("/desk/sessions", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get(
+            format!("/desk/sessions/{}", s.desk_session),
+            [303, 409, 403, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
+        get(
+            format!("/desk/sessions/{}/minutes", s.desk_session),
+            [303, 409, 403, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
+        get(
+            "/desk/sessions/999",
+            [303, 409, 403, 403, 403, 403, 404, 404],
+        )
+        .staff_2fa(409, 409),
         get("/admin/agencies", [303, 409, 403, 403, 403, 403, 403, 200]).staff_2fa(403, 409),
         get("/api/v1/needs", ALL_200),
         get(format!("/api/v1/needs/{n}"), ALL_200),
@@ -895,6 +948,31 @@ fn table(s: &Site) -> Vec<Row> {
             [401, 409, 303, 404, 404, 409, 409, 409],
         )
         .staff_2fa(404, 404),
+        post(
+            "/desk/sessions",
+            &[("held_on", "1405/10/01"), ("title", "جلسه آزمون")],
+            [401, 409, 403, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            format!("/desk/sessions/{}/agenda", s.desk_session),
+            &[("case", &cref)],
+            [401, 409, 403, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            format!(
+                "/desk/sessions/{}/decisions/{}",
+                s.desk_session, s.desk_item
+            ),
+            &[
+                ("decision", "بانک ضمانت‌نامه بدهد"),
+                ("agency", "bank"),
+                ("deadline", "1405/12/01"),
+            ],
+            [401, 409, 403, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
         post(
             "/desk/phone",
             &[

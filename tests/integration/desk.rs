@@ -581,6 +581,25 @@ async fn the_demo_desk_has_cases_in_every_state() {
     }
     let home = app.get("/desk").await;
     assert!(home.body.contains("گمرک استان آذربایجان شرقی"));
+    let sessions = admin.get("/desk/sessions").await;
+    assert_eq!(sessions.status, 200);
+    for id in [1, 2] {
+        let page = admin.get(&format!("/desk/sessions/{id}")).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(
+            admin
+                .get(&format!("/desk/sessions/{id}/minutes"))
+                .await
+                .status,
+            200
+        );
+    }
+    assert!(admin
+        .get("/desk/sessions/1/minutes")
+        .await
+        .body
+        .contains("استمهال و ضمانت‌نامه"));
+    assert_eq!(app.get("/desk/figures").await.status, 200);
     assert_eq!(admin.get("/admin/agencies").await.status, 200);
 }
 
@@ -768,8 +787,177 @@ async fn the_public_figures_match_the_database_and_name_no_firm() {
     let mut admin = login(&app, "admin@niaz.ir").await;
     let csv = admin.get("/desk/figures.csv").await;
     assert_eq!(csv.status, 200);
-    assert!(csv
-        .body
-        .contains(&format!("headline,resolved,{resolved}")));
+    assert!(csv.body.contains(&format!("headline,resolved,{resolved}")));
     assert_eq!(app.get("/desk/figures.csv").await.status, 303);
+}
+
+#[actix_web::test]
+async fn a_hard_case_goes_through_a_working_group_session_and_its_decision_reaches_the_firm() {
+    let d = desk().await;
+    let app = &d.app;
+    let mut firm = login(app, "owner@firm.ir").await;
+    let res = firm
+        .submit(
+            "/desk",
+            "/desk/cases",
+            &[
+                ("category", "customs"),
+                ("subject", "رسوب ماشین‌آلات خط دوم"),
+                (
+                    "description",
+                    "ماشین‌آلات خط دوم شش ماه است در گمرک مانده است",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let other = firm
+        .submit(
+            "/desk",
+            "/desk/cases",
+            &[
+                ("category", "land"),
+                ("subject", "زمین انبار"),
+                ("description", "درخواست زمین"),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, 303);
+    let [case, not_referred] = <[_; 2]>::try_from(cases(app)).ok().unwrap();
+    let url = format!("/desk/cases/{}", case.number);
+    let mut staff = login(app, "desk@niaz.ir").await;
+    let st = post_on(
+        &mut staff,
+        &url,
+        &format!("{url}/status"),
+        &[
+            ("status", "referred"),
+            ("note", "فراتر از اختیار گمرک استان"),
+        ],
+    )
+    .await;
+    assert_eq!(st, 303);
+
+    // A session, with one wrong field first.
+    let bad = staff
+        .submit(
+            "/desk/sessions",
+            "/desk/sessions",
+            &[("held_on", "1405/13/40"), ("title", "جلسه ۴۲")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("e-held_on"));
+    let today = chrono::Utc::now().date_naive();
+    let held = today.to_string();
+    let res = staff
+        .submit(
+            "/desk/sessions",
+            "/desk/sessions",
+            &[
+                ("held_on", held.as_str()),
+                ("title", "جلسه ۴۲ کارگروه رفع موانع تولید"),
+                ("place", "استانداری، تالار شهید بهشتی"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+    let session_url = res.header("location").unwrap();
+    let session_url = session_url.split('?').next().unwrap().to_string();
+    let page = staff.get(&session_url).await;
+    assert!(page.body.contains(&case.number), "the referred case waits");
+    assert!(!page.body.contains(&not_referred.number));
+    let refused = staff
+        .submit(
+            &session_url,
+            &format!("{session_url}/agenda"),
+            &[("case", not_referred.number.as_str())],
+        )
+        .await;
+    assert_eq!(refused.status, 400);
+    let added = staff
+        .submit(
+            &session_url,
+            &format!("{session_url}/agenda"),
+            &[("case", case.number.as_str())],
+        )
+        .await;
+    assert_eq!(added.status, 303);
+    let page = staff.get(&session_url).await;
+    let marker = format!("{session_url}/decisions/");
+    let start = page.body.find(&marker).unwrap() + marker.len();
+    let item: String = page.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let decide = format!("{session_url}/decisions/{item}");
+    let bad = staff
+        .submit(
+            &session_url,
+            &decide,
+            &[("decision", ""), ("agency", "bank"), ("deadline", "دیروز")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("aria-invalid"));
+    app.drain_mail().await;
+    let deadline = (today + chrono::Duration::days(3)).to_string();
+    let res = staff
+        .submit(
+            &session_url,
+            &decide,
+            &[
+                (
+                    "decision",
+                    "بانک صنعت و معدن ضمانت‌نامه ترخیص را ظرف سه روز صادر کند",
+                ),
+                ("agency", "bank"),
+                ("deadline", deadline.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303);
+
+    // The decision reaches the firm by mail and the case; the bank now answers the case.
+    let mails = app.drain_mail().await;
+    for to in ["owner@firm.ir", "buyer2@firm.ir", "bank@agency.ir"] {
+        assert!(
+            mails
+                .iter()
+                .any(|m| m.to == to && m.text.contains("ضمانت‌نامه ترخیص را ظرف سه روز")),
+            "{to} is told"
+        );
+    }
+    let c = &cases(app)[0];
+    assert_eq!(c.status.as_str(), "assigned");
+    assert_eq!(c.agency_id, Some(d.bank));
+    let mut bank = login(app, "bank@agency.ir").await;
+    assert_eq!(bank.get(&url).await.status, 200);
+    let page = firm.get(&url).await;
+    assert!(page.body.contains("ضمانت‌نامه ترخیص را ظرف سه روز"));
+    let minutes = staff.get(&format!("{session_url}/minutes")).await;
+    assert_eq!(minutes.status, 200);
+    assert!(minutes.body.contains("ضمانت‌نامه ترخیص را ظرف سه روز"));
+    assert!(minutes.body.contains("ریخته‌گری سهند"));
+
+    // Its deadline is followed: once passed with the case open, the supervisor (every admin
+    // here) hears of it once.
+    user(app, "admin@niaz.ir", "مدیر", Role::Admin, None);
+    let now = chrono::Utc::now().naive_utc();
+    assert_eq!(niaz::jobs::run_desk_once(&app.state, now).await.unwrap(), 0);
+    let later = now + chrono::Duration::days(5);
+    // The late decision, and the land case nobody answered in five days.
+    assert_eq!(
+        niaz::jobs::run_desk_once(&app.state, later).await.unwrap(),
+        2
+    );
+    assert_eq!(
+        niaz::jobs::run_desk_once(&app.state, later).await.unwrap(),
+        0
+    );
+    let mails = app.drain_mail().await;
+    assert!(mails
+        .iter()
+        .any(|m| m.to == "admin@niaz.ir" && m.text.contains("مهلت اجرای تصمیم کارگروه گذشته است")));
+    let _ = d.customs;
 }

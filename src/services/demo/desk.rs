@@ -404,6 +404,61 @@ pub fn load(conn: &mut Conn, firms: &[i32], now: NaiveDateTime) -> Result<usize,
             )?;
         }
     }
+    // The working group: last session decided the first referred case; the next session has
+    // the others on its agenda.
+    let referred: Vec<crate::db::desk::Case> = q::all_cases(conn)?
+        .into_iter()
+        .filter(|c| c.status == CaseStatus::Referred)
+        .collect();
+    let held = q::insert_session(
+        conn,
+        (now - Duration::days(12)).date(),
+        "جلسه ۴۱ کارگروه رفع موانع تولید استان",
+        "استانداری آذربایجان شرقی، تالار جلسات",
+        now - Duration::days(14),
+    )?;
+    let next = q::insert_session(
+        conn,
+        (now + Duration::days(7)).date(),
+        "جلسه ۴۲ کارگروه رفع موانع تولید استان",
+        "استانداری آذربایجان شرقی، تالار جلسات",
+        now - Duration::days(1),
+    )?;
+    for (k, case) in referred.iter().enumerate() {
+        if k == 0 {
+            let at = now - Duration::days(12);
+            q::add_to_agenda(conn, held, case.id, at - Duration::days(1))?;
+            let item = q::agenda(conn, held)?
+                .into_iter()
+                .find(|i| i.1.id == case.id)
+                .map(|i| i.0.id)
+                .ok_or(AppError::NotFound)?;
+            let bank = agencies
+                .iter()
+                .find(|a| a.0 == "bank")
+                .ok_or(AppError::NotFound)?
+                .1;
+            let text = "بانک صنعت و معدن ظرف دو هفته درباره استمهال و ضمانت‌نامه تصمیم بگیرد و نتیجه را به واحد و دبیرخانه کارگروه اعلام کند.";
+            q::decide(conn, item, text, bank, (at + Duration::days(14)).date(), at)?;
+            q::assign(conn, case.id, bank, at)?;
+            step(
+                conn,
+                Step {
+                    case: case.id,
+                    who: (operator, operator_name),
+                    side: Side::Desk,
+                    kind: EventKind::Decision,
+                    status: Some(CaseStatus::Assigned),
+                    agency: Some(bank),
+                    body: text,
+                    at,
+                },
+            )?;
+        } else {
+            q::add_to_agenda(conn, next, case.id, now - Duration::days(1))?;
+        }
+    }
+
     // The desk made a need of the exhibition from the first parts case.
     if let Some(case) = q::list(conn, q::Scope::All, &q::Filter::default(), 0, 1000)?
         .0

@@ -1,0 +1,2 @@
+DROP TABLE desk_decisions;
+DROP TABLE desk_sessions;

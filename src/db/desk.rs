@@ -351,8 +351,11 @@ pub struct Filter {
     pub agency: Option<i32>,
     /// Open cases only.
     pub open: bool,
-    /// The case number, or words of the firm's name or the case's subject.
-    pub text: Option<String>,
+    /// A case number (exactly).
+    pub number: Option<String>,
+    /// Words every shown case has in its subject, text, request or firm's name, as the search
+    /// analyzer folds and stems them (see [`matches_words`]).
+    pub words: Vec<String>,
     /// Overdue cases only, by these cutoffs.
     pub overdue: Option<crate::domain::desk::Cutoffs>,
 }
@@ -451,27 +454,31 @@ fn scoped<'a>(scope: Scope, filter: &Filter) -> Boxed<'a> {
     if filter.open {
         q = q.filter(desk_cases::status.ne_all([CaseStatus::Resolved, CaseStatus::NotActionable]));
     }
-    if let Some(t) = &filter.text {
-        let like = format!(
-            "%{}%",
-            t.replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_")
-        );
-        q = q.filter(
-            desk_cases::number
-                .like(like.clone())
-                .escape('\\')
-                .or(desk_cases::subject.like(like.clone()).escape('\\'))
-                .or(desk_cases::organization_id.eq_any(
-                    organizations::table
-                        .filter(organizations::name.like(like).escape('\\'))
-                        .select(organizations::id),
-                )),
-        );
+    if let Some(n) = &filter.number {
+        q = q.filter(desk_cases::number.eq(n.clone()));
     }
     q
 }
+
+/// Whether a case (with its firm's name) has every one of the words: the Persian analyzer
+/// folds letter variants, digits, ZWNJ and plurals on both sides, and a code glued to a word is
+/// found by its parts, as in the catalogue's search.
+pub fn matches_words(case: &Case, firm: &str, words: &[String]) -> bool {
+    use crate::search::analyzer::{analyze, index_variants};
+    let text = format!(
+        "{} {} {} {} {}",
+        case.number, case.subject, case.description, case.request, firm
+    );
+    let mut have = std::collections::HashSet::new();
+    for t in analyze(&text) {
+        have.extend(index_variants(&t.text));
+        have.insert(t.text);
+    }
+    words.iter().all(|w| have.contains(w))
+}
+
+/// Most cases the word filter reads (a province files thousands a year).
+const WORD_SCAN: i64 = 50_000;
 
 /// A page of cases, newest first, and how many there are in all.
 pub fn list(
@@ -481,13 +488,45 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<ListRow>, i64)> {
-    let total: i64 = scoped(scope, filter).count().get_result(conn)?;
-    let cases: Vec<Case> = scoped(scope, filter)
-        .order(desk_cases::id.desc())
-        .offset(offset)
-        .limit(limit)
-        .select(Case::as_select())
-        .load(conn)?;
+    let (cases, total): (Vec<Case>, i64) = if filter.words.is_empty() {
+        let total = scoped(scope, filter).count().get_result(conn)?;
+        let cases = scoped(scope, filter)
+            .order(desk_cases::id.desc())
+            .offset(offset)
+            .limit(limit)
+            .select(Case::as_select())
+            .load(conn)?;
+        (cases, total)
+    } else {
+        // Words are matched by the analyzer, outside SQL: read the candidates the other
+        // filters leave, keep those with every word, then take the page.
+        let candidates: Vec<Case> = scoped(scope, filter)
+            .order(desk_cases::id.desc())
+            .limit(WORD_SCAN)
+            .select(Case::as_select())
+            .load(conn)?;
+        let orgs: Vec<i32> = candidates.iter().map(|c| c.organization_id).collect();
+        let names: std::collections::HashMap<i32, String> = organizations::table
+            .filter(organizations::id.eq_any(&orgs))
+            .select((organizations::id, organizations::name))
+            .load::<(i32, String)>(conn)?
+            .into_iter()
+            .collect();
+        let found: Vec<Case> = candidates
+            .into_iter()
+            .filter(|c| {
+                let firm = names.get(&c.organization_id).map_or("", String::as_str);
+                matches_words(c, firm, &filter.words)
+            })
+            .collect();
+        let total = found.len() as i64;
+        let page = found
+            .into_iter()
+            .skip(offset.max(0) as usize)
+            .take(limit.max(0) as usize)
+            .collect();
+        (page, total)
+    };
     let orgs: Vec<i32> = cases.iter().map(|c| c.organization_id).collect();
     let names: std::collections::HashMap<i32, String> = organizations::table
         .filter(organizations::id.eq_any(&orgs))

@@ -226,8 +226,21 @@ impl ListQuery {
         let text = crate::domain::text::clean(&self.q);
         if crate::domain::text::char_len(&text) > 100 {
             errors.push(FieldError::new("q", "error.query_too_long"));
+        } else if let Some(number) = parse_case_number(&text) {
+            filter.number = Some(number);
         } else if !text.is_empty() {
-            filter.text = Some(parse_case_number(&text).unwrap_or(text));
+            filter.words = crate::search::analyzer::analyze(&text)
+                .into_iter()
+                .map(|t| t.text)
+                .filter(|w| !crate::search::analyzer::is_stop_word(w))
+                .collect();
+            if filter.words.is_empty() {
+                // Only stop words: match on them rather than show everything.
+                filter.words = crate::search::analyzer::analyze(&text)
+                    .into_iter()
+                    .map(|t| t.text)
+                    .collect();
+            }
         }
         let page = if given(&self.page) {
             crate::domain::codes::digits_to_latin(self.page.trim())

@@ -184,6 +184,24 @@ async fn a_case_goes_from_filing_through_two_agencies_to_the_firms_rating() {
     // The desk gives it to customs; customs' representative is mailed.
     let mut staff = login(app, "desk@niaz.ir").await;
     assert!(staff.get("/desk/cases").await.body.contains(&n));
+    // Search with the catalogue's analyzer: Arabic letters and no ZWNJ, a code's number, the
+    // firm's name, the number typed in Persian digits; not another word; not across privacy.
+    for (q, found) in [
+        ("ترخيص قالبهاي", true),
+        ("6206", true),
+        ("سهند", true),
+        (niaz::i18n::fa_digits(&n).as_str(), true),
+        ("سیمان", false),
+    ] {
+        let page = staff.get(&format!("/desk/cases?q={}", enc(q))).await;
+        assert_eq!(page.status, 200);
+        assert_eq!(page.body.contains(&n), found, "{q}");
+    }
+    assert!(!customs
+        .get(&format!("/desk/cases?q={}", enc("ترخیص")))
+        .await
+        .body
+        .contains(&n));
     let st = post_on(
         &mut staff,
         &url,

@@ -504,6 +504,79 @@ const journeys = {
     assert.equal(await staff.locator("article.review-item", { hasText: "KB-2291" }).count(), 0);
   },
 
+  // The production desk: a firm files a case at night, the desk gives it to customs, the agency
+  // asks for a document, the firm replies, the agency resolves it and the firm rates it; then the
+  // public figures, on a phone too.
+  async desk(browser) {
+    const send = (page, form) =>
+      Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+    const firm = await open(browser);
+    await signIn(firm, FIXTURE.buyer, FIXTURE.password);
+    await go(firm, "/desk");
+    await check(firm, "desk");
+    await firm.selectOption("#f-category", "customs");
+    await firm.selectOption("#f-urgency", "stopped");
+    await firm.fill("#f-subject", "ترخیص یاتاقان 6206-2Z");
+    await firm.fill("#f-description", "محموله یاتاقان‌ها سه هفته است در گمرک مانده و خط نورد ایستاده است.");
+    await firm.fill("#f-request", "ترخیص با ضمانت‌نامه");
+    await firm.check("input[name=agencies][value=customs]");
+    await send(firm, "form[action='/desk/cases']");
+    assert.match(firm.url(), /\/desk\/cases\/\d{4}-\d{5}\?done=case_filed/);
+    await check(firm, "desk-filed");
+    const number = firm.url().match(/(\d{4}-\d{5})/)[1];
+    await assertLeftToRight(firm, ".notice", number);
+    await assertLeftToRight(firm, "h1", "6206-2Z");
+    assert.ok((await waitForMail(FIXTURE.buyer)).includes(number), "the number is not mailed");
+    const url = `/desk/cases/${number}`;
+
+    const staff = await open(browser);
+    await signIn(staff, FIXTURE.organizer, FIXTURE.password);
+    await go(staff, "/desk/cases?open=1");
+    await check(staff, "desk-cases");
+    await Promise.all([staff.waitForNavigation(), staff.click(`a[href='${url}']`)]);
+    await staff.selectOption("form[action$='/assign'] select[name=agency]", "customs");
+    await send(staff, "form[action$='/assign']");
+    await check(staff, "desk-assigned");
+
+    const agency = await open(browser);
+    await signIn(agency, FIXTURE.agency, FIXTURE.password);
+    await go(agency, "/desk/cases");
+    await check(agency, "desk-agency-cases");
+    assert.ok((await agency.locator(`a[href='${url}']`).count()) > 0, "customs does not see its case");
+    await go(agency, url);
+    await send(agency, "form[action$='/take']");
+    await agency.selectOption("#f-status", "waiting_firm");
+    await agency.fill("#f-note", "لطفاً بارنامه و پروانه سبز را بفرستید.");
+    await send(agency, "form[action$='/status']");
+    await check(agency, "desk-waiting");
+
+    await go(firm, url);
+    assert.ok((await firm.locator(".timeline", { hasText: "بارنامه و پروانه سبز" }).count()) > 0);
+    await firm.fill("#f-body", "بارنامه پیوست شد.");
+    await send(firm, "form[action$='/write']");
+    await check(firm, "desk-replied");
+
+    await go(agency, url);
+    await agency.selectOption("#f-status", "resolved");
+    await agency.fill("#f-note", "محموله با ضمانت‌نامه ترخیص شد.");
+    await send(agency, "form[action$='/status']");
+
+    await go(firm, url);
+    await firm.check("input[name=rating][value='5']");
+    await send(firm, "form[action$='/rate']");
+    await check(firm, "desk-rated");
+    assert.ok((await firm.locator(".timeline", { hasText: "ضمانت‌نامه ترخیص شد" }).count()) > 0);
+
+    for (const viewport of [DESKTOP, PHONE]) {
+      const visitor = await open(browser, viewport);
+      await go(visitor, "/desk/figures");
+      await check(visitor, `desk-figures-${viewport.width}`);
+      const resolved = await visitor.locator("#fig-resolved").getAttribute("data-value");
+      assert.equal(resolved, "1", "the figures do not count the resolved case");
+      await screenshot(visitor, "desk-figures");
+    }
+  },
+
   // Screenshots of the main pages at both widths, for a reviewer.
   async screenshots(browser) {
     for (const viewport of [PHONE, DESKTOP]) {

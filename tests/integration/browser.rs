@@ -222,6 +222,24 @@ async fn run_journeys(lang: &str) {
     });
     journey(&app, "keyboard", lang, fixture).await;
 
+    let app = files_mail_app().await;
+    let agency = "customs@example.ir";
+    {
+        let mut conn = app.db.conn().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let customs =
+            niaz::db::desk::insert_agency(&mut conn, "customs", "گمرک", "Customs", now).unwrap();
+        niaz::db::desk::insert_agency(&mut conn, "bank", "بانک", "Bank", now).unwrap();
+        let rep =
+            create_user_cli(&mut conn, agency, "نماینده گمرک", Role::Agency, PASSWORD).unwrap();
+        niaz::db::desk::set_member(&mut conn, rep, customs).unwrap();
+    }
+    let fixture = serde_json::json!({
+        "buyer": buyer(&app), "organizer": organizer(&app), "agency": agency,
+        "password": PASSWORD,
+    });
+    journey(&app, "desk", lang, fixture).await;
+
     let app = spawn_demo_app().await;
     let email = organizer(&app);
     let fixture = serde_json::json!({

@@ -152,12 +152,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/my/needs/new",
             web::post()
-                .guard(actix_web::guard::fn_guard(|ctx| {
-                    ctx.head()
-                        .headers()
-                        .get(actix_web::http::header::CONTENT_TYPE)
-                        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"))
-                }))
+                .guard(actix_web::guard::fn_guard(is_multipart))
                 .to(posting::create_with_files),
         )
         .route("/my/needs/new", web::post().to(posting::create))
@@ -238,7 +233,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/desk/figures", web::get().to(desk::figures))
         .route("/desk/figures.csv", web::get().to(desk::figures_csv))
         .route("/desk/cases", web::get().to(desk::list))
+        // The site's filing form is multipart (documents go with it); a plain form still works.
+        .route(
+            "/desk/cases",
+            web::post()
+                .guard(actix_web::guard::fn_guard(is_multipart))
+                .to(desk::file_with_files),
+        )
         .route("/desk/cases", web::post().to(desk::file))
+        .route(
+            "/desk/cases/{number}/files",
+            web::post().to(desk::add_files),
+        )
+        .route("/desk/files/{id}", web::get().to(desk::document))
         .route("/desk/cases/{number}", web::get().to(desk::show))
         .route("/desk/cases/{number}/write", web::post().to(desk::write))
         .route(
@@ -280,4 +287,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/healthz", web::get().to(pages::healthz))
         .route("/assets/{path:.*}", web::get().to(pages::asset));
+}
+
+/// Whether a request's body is a multipart form.
+fn is_multipart(ctx: &actix_web::guard::GuardContext<'_>) -> bool {
+    ctx.head()
+        .headers()
+        .get(actix_web::http::header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"))
 }

@@ -781,3 +781,74 @@ pub fn decisions_of(conn: &mut Conn, case: i32) -> QueryResult<Vec<(Decision, Se
         .select((Decision::as_select(), Session::as_select()))
         .load(conn)
 }
+
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = super::schema::desk_files)]
+pub struct CaseFile {
+    pub id: i32,
+    pub case_id: i32,
+    pub uploaded_by: Option<i32>,
+    pub side: Side,
+    pub original_name: String,
+    #[serde(skip)]
+    pub stored_name: String,
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub created_at: NaiveDateTime,
+}
+
+pub struct NewCaseFile<'a> {
+    pub case_id: i32,
+    pub uploaded_by: i32,
+    pub side: Side,
+    pub original_name: &'a str,
+    pub stored_name: &'a str,
+    pub content_type: &'a str,
+    pub size_bytes: i64,
+    pub now: NaiveDateTime,
+}
+
+pub fn insert_file(conn: &mut Conn, f: &NewCaseFile<'_>) -> QueryResult<i32> {
+    use super::schema::desk_files as t;
+    diesel::insert_into(t::table)
+        .values((
+            t::case_id.eq(f.case_id),
+            t::uploaded_by.eq(Some(f.uploaded_by)),
+            t::side.eq(f.side),
+            t::original_name.eq(f.original_name),
+            t::stored_name.eq(f.stored_name),
+            t::content_type.eq(f.content_type),
+            t::size_bytes.eq(f.size_bytes),
+            t::created_at.eq(f.now),
+        ))
+        .returning(t::id)
+        .get_result(conn)
+}
+
+pub fn files_of(conn: &mut Conn, case: i32) -> QueryResult<Vec<CaseFile>> {
+    use super::schema::desk_files as t;
+    t::table
+        .filter(t::case_id.eq(case))
+        .order(t::id)
+        .select(CaseFile::as_select())
+        .load(conn)
+}
+
+pub fn count_files(conn: &mut Conn, case: i32) -> QueryResult<i64> {
+    use super::schema::desk_files as t;
+    t::table
+        .filter(t::case_id.eq(case))
+        .count()
+        .get_result(conn)
+}
+
+/// A file with the number of its case (for the access check before serving it).
+pub fn find_file(conn: &mut Conn, id: i32) -> QueryResult<Option<(CaseFile, String)>> {
+    use super::schema::desk_files as t;
+    t::table
+        .inner_join(desk_cases::table)
+        .filter(t::id.eq(id))
+        .select((CaseFile::as_select(), desk_cases::number))
+        .first(conn)
+        .optional()
+}

@@ -103,6 +103,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     desk_events,
     desk_sessions,
     desk_decisions,
+    desk_files,
 );
 
 diesel::table! {
@@ -540,3 +541,19 @@ diesel::table! {
 
 diesel::joinable!(desk_decisions -> desk_sessions (session_id));
 diesel::joinable!(desk_decisions -> desk_cases (case_id));
+
+diesel::table! {
+    desk_files (id) {
+        id -> Integer,
+        case_id -> Integer,
+        uploaded_by -> Nullable<Integer>,
+        side -> Text,
+        original_name -> Text,
+        stored_name -> Text,
+        content_type -> Text,
+        size_bytes -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(desk_files -> desk_cases (case_id));

@@ -74,6 +74,8 @@ crate::domain::closed_set! {
         Escalated = "escalated",
         /// The working group decided.
         Decision = "decision",
+        /// Documents were added.
+        Documents = "documents",
     }
 }
 

@@ -273,6 +273,13 @@ impl Attachments<'_> {
         })
     }
 
+    /// Deletes a written row's thumbnail, for files never shown as pictures.
+    pub fn drop_thumb(&self, row: &mut NewAttachment) {
+        if let Some(t) = row.thumb_name.take() {
+            let _ = std::fs::remove_file(self.dir().join(t));
+        }
+    }
+
     /// Deletes the files of rows that were written but never inserted.
     pub fn discard(&self, rows: &[NewAttachment]) {
         let dir = self.dir();

@@ -128,6 +128,7 @@ pub struct CaseView {
     pub abilities: Abilities,
     pub role: DeskRole,
     pub overdue: Option<Overdue>,
+    pub files: Vec<crate::db::desk::CaseFile>,
     /// The working group's decisions on it, with their sessions.
     pub decisions: Vec<(crate::db::desk::Decision, crate::db::desk::Session)>,
     /// When the first answer is due, and when the case should be resolved.
@@ -349,25 +350,140 @@ impl Desk<'_> {
             .await
     }
 
-    /// Files a case for the user's firm. Returns its number.
-    pub async fn file(&self, user: &User, form: CaseForm) -> Result<String, AppError> {
-        let user = user.clone();
-        let desk = self.clone_handles();
-        let number = self
+    /// Files a case for the user's firm, with its documents. Returns its number. Every wrong
+    /// field and file is reported at once and nothing is kept.
+    pub async fn file(
+        &self,
+        user: &User,
+        form: CaseForm,
+        files: Vec<(String, Vec<u8>)>,
+        attachments: &super::attachments::Attachments<'_>,
+    ) -> Result<String, AppError> {
+        let u = user.clone();
+        let (role, known) = self
+            .db
+            .run(move |conn| Ok((role_of(conn, &u)?, slugs(conn)?)))
+            .await?;
+        let Some(DeskRole::Firm { org }) = role else {
+            return Err(AppError::Forbidden);
+        };
+        let mut errors = Vec::new();
+        let text = form
+            .parse(&known)
+            .map_err(|mut e| errors.append(&mut e))
+            .ok();
+        let prepared = self
+            .prepare_files(files, attachments, 0, &mut errors)
+            .await?;
+        let Some(text) = text.filter(|_| errors.is_empty()) else {
+            return Err(AppError::Invalid(errors));
+        };
+        let rows = write_files(prepared, attachments)?;
+        let (user, desk) = (user.clone(), self.clone_handles());
+        let kept = rows.clone();
+        let result = self
             .db
             .run(move |conn| {
-                let Some(DeskRole::Firm { org }) = role_of(conn, &user)? else {
-                    return Err(AppError::Forbidden);
-                };
-                let known = slugs(conn)?;
-                let text = form.parse(&known).map_err(AppError::Invalid)?;
                 conn.transaction(|conn| {
-                    desk.insert(conn, org, &user, Channel::Online, &text, Side::Firm)
+                    let number =
+                        desk.insert(conn, org, &user, Channel::Online, &text, Side::Firm)?;
+                    let case = q::find_by_number(conn, &number)?.ok_or(AppError::NotFound)?;
+                    insert_files(conn, &case, &user, Side::Firm, &kept)?;
+                    Ok(number)
                 })
             })
-            .await?;
+            .await;
+        if result.is_err() {
+            attachments.discard(&rows);
+        }
         self.outbox.wake();
-        Ok(number)
+        result
+    }
+
+    /// Checks documents in memory (nothing stored), adding an error per wrong one; `existing`
+    /// files count against the limit per case.
+    async fn prepare_files(
+        &self,
+        files: Vec<(String, Vec<u8>)>,
+        attachments: &super::attachments::Attachments<'_>,
+        existing: i64,
+        errors: &mut Vec<FieldError>,
+    ) -> Result<Vec<super::attachments::Prepared>, AppError> {
+        if existing + files.len() as i64 > self.config.max_files_per_need as i64 {
+            errors.push(FieldError::new("file", "error.too_many_files"));
+            return Ok(Vec::new());
+        }
+        let mut prepared = Vec::new();
+        for (name, bytes) in files {
+            match attachments.prepare(&name, bytes).await {
+                Ok(p) => prepared.push(p),
+                Err(AppError::Invalid(mut e)) => errors.append(&mut e),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(prepared)
+    }
+
+    /// Adds documents to a case: its firm, the agency answering it, or the desk, while it is
+    /// open. The history records who added what.
+    pub async fn add_files(
+        &self,
+        user: &User,
+        number: &str,
+        files: Vec<(String, Vec<u8>)>,
+        attachments: &super::attachments::Attachments<'_>,
+    ) -> Result<Case, AppError> {
+        let (u, n) = (user.clone(), number.to_string());
+        let (case, role, existing) = self
+            .db
+            .run(move |conn| {
+                let (case, role) = Self::open(conn, &u, &n)?;
+                if !abilities(role, &case, u.id).write {
+                    return Err(AppError::Conflict("error.case_closed_or_not_yours"));
+                }
+                let existing = q::count_files(conn, case.id)?;
+                Ok((case, role, existing))
+            })
+            .await?;
+        let mut errors = Vec::new();
+        if files.is_empty() {
+            errors.push(FieldError::new("file", "error.required"));
+        }
+        let prepared = self
+            .prepare_files(files, attachments, existing, &mut errors)
+            .await?;
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        let rows = write_files(prepared, attachments)?;
+        let (user, kept) = (user.clone(), rows.clone());
+        let result = self
+            .db
+            .run(move |conn| {
+                conn.transaction(|conn| insert_files(conn, &case, &user, side_of(role), &kept))?;
+                Ok(case)
+            })
+            .await;
+        if result.is_err() {
+            attachments.discard(&rows);
+        }
+        result
+    }
+
+    /// A document of a case, for someone who may see the case.
+    pub async fn document(
+        &self,
+        user: &User,
+        id: i32,
+    ) -> Result<crate::db::desk::CaseFile, AppError> {
+        let user = user.clone();
+        self.db
+            .run(move |conn| {
+                let (file, number) = q::find_file(conn, id)?.ok_or(AppError::NotFound)?;
+                Self::open(conn, &user, &number)?;
+                Ok(file)
+            })
+            .await
     }
 
     /// Records a case received by phone, on behalf of the firm named in the form.
@@ -460,7 +576,9 @@ impl Desk<'_> {
                     .map(|o| o.fields.name)
                     .unwrap_or_default();
                 let decisions = q::decisions_of(conn, case.id)?;
+                let files = q::files_of(conn, case.id)?;
                 Ok(CaseView {
+                    files,
                     decisions,
                     overdue: levels.overdue(
                         case.status,
@@ -897,6 +1015,72 @@ impl Handles {
         mail_firm(conn, org, "desk_case_filed", ctx)?;
         Ok(number)
     }
+}
+
+fn write_files(
+    prepared: Vec<super::attachments::Prepared>,
+    attachments: &super::attachments::Attachments<'_>,
+) -> Result<Vec<crate::db::models::NewAttachment>, AppError> {
+    let mut rows = Vec::new();
+    for p in prepared {
+        match attachments.write(p, crate::domain::files::Visibility::Introduced) {
+            // Case documents are downloaded, never shown as thumbnails.
+            Ok(mut row) => {
+                attachments.drop_thumb(&mut row);
+                rows.push(row)
+            }
+            Err(e) => {
+                attachments.discard(&rows);
+                return Err(e);
+            }
+        }
+    }
+    Ok(rows)
+}
+
+/// The rows of written documents, and one history entry naming them.
+fn insert_files(
+    conn: &mut Conn,
+    case: &Case,
+    user: &User,
+    side: Side,
+    rows: &[crate::db::models::NewAttachment],
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let t = now();
+    for row in rows {
+        q::insert_file(
+            conn,
+            &q::NewCaseFile {
+                case_id: case.id,
+                uploaded_by: user.id,
+                side,
+                original_name: &row.original_name,
+                stored_name: &row.stored_name,
+                content_type: &row.content_type,
+                size_bytes: row.size_bytes,
+                now: t,
+            },
+        )?;
+    }
+    let names: Vec<&str> = rows.iter().map(|r| r.original_name.as_str()).collect();
+    q::insert_event(
+        conn,
+        &NewEvent {
+            case_id: case.id,
+            actor_id: Some(user.id),
+            actor_name: &user.name,
+            side,
+            kind: EventKind::Documents,
+            status: None,
+            agency_id: None,
+            body: &names.join("\n"),
+            now: t,
+        },
+    )?;
+    Ok(())
 }
 
 /// A need pre-filled from a parts-supply case, in review, in the case's firm's name.

@@ -6,13 +6,16 @@ use std::collections::BTreeMap;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::form::{flash, see_other, DoneQuery, Posted};
+use super::form::{
+    check_csrf_query, flash, read_upload, see_other, DoneQuery, Posted, UploadLimits,
+};
 use super::session::Viewer;
 use super::{lang_of, render, render_status};
 use crate::domain::account::Role;
 use crate::domain::desk::{CaseCategory, CaseForm, CaseStatus, Urgency};
 use crate::error::AppError;
 use crate::i18n;
+use crate::services::attachments::Attachments;
 use crate::services::desk::{Desk, ListQuery};
 use crate::services::working_group::WorkingGroup;
 use crate::state::AppState;
@@ -105,16 +108,146 @@ pub async fn file(
     form: Posted<Pairs>,
 ) -> Page {
     let user = viewer.require_verified()?;
-    match Desk::of(&state)
-        .file(user, CaseForm::from_pairs(&form))
-        .await
-    {
+    let attachments = Attachments::of(&state);
+    let result = Desk::of(&state)
+        .file(user, CaseForm::from_pairs(&form), Vec::new(), &attachments)
+        .await;
+    filed(&state, &req, &viewer, &form, result).await
+}
+
+async fn filed(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    form: &Pairs,
+    result: Result<String, AppError>,
+) -> Page {
+    match result {
         Ok(number) => Ok(see_other(&format!("/desk/cases/{number}?done=case_filed"))),
         Err(AppError::Invalid(errors)) => {
-            home_page(&state, &req, &viewer, Some(&form), &errors, None).await
+            home_page(state, req, viewer, Some(form), &errors, None).await
         }
         Err(e) => Err(e),
     }
+}
+
+/// Most documents sent with one form.
+const FILES_AT_ONCE: usize = 5;
+
+/// The site's filing form: multipart, documents chosen in the same form. Session, token and
+/// role are checked before the body is read.
+pub async fn file_with_files(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    payload: actix_multipart::Multipart,
+) -> Page {
+    check_csrf_query(&req, &viewer)?;
+    let user = viewer.require_verified()?;
+    let desk = Desk::of(&state);
+    if !matches!(
+        desk.role(user).await?,
+        Some(crate::services::desk::DeskRole::Firm { .. })
+    ) {
+        return Err(AppError::Forbidden);
+    }
+    let upload = read_upload(&req, payload, upload_limits(&state)).await;
+    let (pairs, files, early) = match upload {
+        Ok(u) => (u.pairs, u.files, None),
+        Err(AppError::Invalid(e)) => (Vec::new(), Vec::new(), Some(e)),
+        Err(e) => return Err(e),
+    };
+    if let Some(errors) = early {
+        return home_page(&state, &req, &viewer, None, &errors, None).await;
+    }
+    let attachments = Attachments::of(&state);
+    let result = desk
+        .file(user, CaseForm::from_pairs(&pairs), files, &attachments)
+        .await;
+    filed(&state, &req, &viewer, &pairs, result).await
+}
+
+fn upload_limits(state: &AppState) -> UploadLimits {
+    UploadLimits {
+        max_file_bytes: state.config.max_upload_bytes,
+        max_fields: 40,
+        max_files: FILES_AT_ONCE,
+    }
+}
+
+/// Documents added to a case (multipart; the token in the URL).
+pub async fn add_files(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    number: web::Path<String>,
+    payload: actix_multipart::Multipart,
+) -> Page {
+    check_csrf_query(&req, &viewer)?;
+    let user = viewer.require_verified()?;
+    let desk = Desk::of(&state);
+    // Who may see and write to the case is decided before the body is read.
+    let case = desk.case(user, &number).await?;
+    if !case.abilities.write {
+        return Err(AppError::Conflict("error.case_closed_or_not_yours"));
+    }
+    let result = match read_upload(&req, payload, upload_limits(&state)).await {
+        Ok(upload) => {
+            desk.add_files(user, &number, upload.files, &Attachments::of(&state))
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    after(
+        &state,
+        &req,
+        &viewer,
+        &number,
+        &Vec::new(),
+        result,
+        "files_added",
+    )
+    .await
+}
+
+/// A document of a case, for those who may see the case.
+pub async fn document(state: web::Data<AppState>, viewer: Viewer, id: web::Path<String>) -> Page {
+    let user = viewer.require_verified()?;
+    let file = Desk::of(&state)
+        .document(user, super::parse_id(&id)?)
+        .await?;
+    let path = state
+        .config
+        .data_dir
+        .join("uploads")
+        .join(&file.stored_name);
+    let bytes = std::fs::read(&path).map_err(|_| AppError::NotFound)?;
+    let ascii: String = file
+        .original_name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        super::urlencode(&file.original_name)
+    );
+    use actix_web::http::header;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, file.content_type))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((
+            "Content-Security-Policy",
+            "sandbox; default-src 'none'; img-src 'self'",
+        ))
+        .insert_header((header::CACHE_CONTROL, "private, no-store"))
+        .body(bytes))
 }
 
 #[derive(Serialize)]

@@ -201,6 +201,8 @@ const UPLOAD_OVERHEAD: usize = 64 * 1024;
 #[derive(Debug, Default)]
 pub struct Upload {
     pub fields: std::collections::HashMap<String, String>,
+    /// Every text field in order, repeated names included (checkbox lists).
+    pub pairs: Vec<(String, String)>,
     pub files: Vec<(String, Vec<u8>)>,
 }
 
@@ -274,9 +276,9 @@ pub async fn read_upload(
                 upload.files.push((filename, bytes));
             }
         } else {
-            upload
-                .fields
-                .insert(name, String::from_utf8_lossy(&bytes).into_owned());
+            let value = String::from_utf8_lossy(&bytes).into_owned();
+            upload.pairs.push((name.clone(), value.clone()));
+            upload.fields.insert(name, value);
         }
     }
     Ok(upload)

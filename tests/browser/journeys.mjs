@@ -520,7 +520,10 @@ const journeys = {
     await firm.fill("#f-description", "محموله یاتاقان‌ها سه هفته است در گمرک مانده و خط نورد ایستاده است.");
     await firm.fill("#f-request", "ترخیص با ضمانت‌نامه");
     await firm.check("input[name=agencies][value=customs]");
-    await send(firm, "form[action='/desk/cases']");
+    const bill = path.join(SUITE, "bill-of-lading.pdf");
+    fs.writeFileSync(bill, "%PDF-1.4\n% bill of lading\n%%EOF\n");
+    await firm.setInputFiles("#f-file", bill);
+    await send(firm, "form[action^='/desk/cases?csrf=']");
     assert.match(firm.url(), /\/desk\/cases\/\d{4}-\d{5}\?done=case_filed/);
     await check(firm, "desk-filed");
     const number = firm.url().match(/(\d{4}-\d{5})/)[1];
@@ -528,6 +531,7 @@ const journeys = {
     await assertLeftToRight(firm, "h1", "6206-2Z");
     assert.ok((await waitForMail(FIXTURE.buyer)).includes(number), "the number is not mailed");
     const url = `/desk/cases/${number}`;
+    assert.ok((await firm.locator("a[href^='/desk/files/']", { hasText: "bill-of-lading.pdf" }).count()) > 0, "the document is not on the case");
 
     const staff = await open(browser);
     await signIn(staff, FIXTURE.organizer, FIXTURE.password);

@@ -117,6 +117,8 @@ struct Site {
     desk_session: i32,
     desk_item: i32,
     case_referred: String,
+    /// A document of `case_assigned`.
+    desk_file: i32,
 }
 
 /// A desk case of `org`, optionally assigned to `agency` and moved to `status`.
@@ -301,6 +303,7 @@ async fn site(require_2fa: bool) -> Site {
             case_referred,
         )
     };
+    let desk_file = crate::fixtures::desk_png(&app, &case_assigned, member);
     if require_2fa {
         niaz::db::accounts::set_setting(
             &mut app.db.conn().unwrap(),
@@ -334,6 +337,7 @@ async fn site(require_2fa: bool) -> Site {
         bank_rep,
         desk_session,
         desk_item,
+        desk_file,
         case_referred,
     }
 }
@@ -548,6 +552,12 @@ fn table(s: &Site) -> Vec<Row> {
         )
         .staff_2fa(404, 404),
         get("/desk/cases/nope", [303, 409, 404, 404, 404, 404, 404, 404]),
+        get(
+            format!("/desk/files/{}", s.desk_file),
+            [303, 409, 200, 404, 404, 200, 200, 200],
+        )
+        .staff_2fa(404, 404),
+        get("/desk/files/999", [303, 409, 404, 404, 404, 404, 404, 404]),
         get("/desk/phone", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get("/desk/sessions", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get(
@@ -912,6 +922,23 @@ fn table(s: &Site) -> Vec<Row> {
             ],
             [401, 409, 303, 303, 403, 403, 403, 403],
         ),
+        post(
+            "/desk/cases",
+            &[
+                ("category", "finance"),
+                ("subject", "وام"),
+                ("description", "شرح"),
+            ],
+            [401, 409, 400, 400, 403, 403, 403, 403],
+        )
+        .multipart(),
+        post(
+            format!("/desk/cases/{ca}/files"),
+            &[],
+            [401, 409, 400, 404, 404, 400, 400, 400],
+        )
+        .staff_2fa(404, 404)
+        .multipart(),
         post(
             format!("/desk/cases/{ca}/take"),
             &[],

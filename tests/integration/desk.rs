@@ -103,7 +103,7 @@ async fn a_case_goes_from_filing_through_two_agencies_to_the_firms_rating() {
     let home = firm.get("/desk").await;
     assert_eq!(home.status, 200);
     assert!(
-        home.body.contains(r#"action="/desk/cases""#),
+        home.body.contains(r#"action="/desk/cases?csrf="#),
         "the filing form"
     );
 
@@ -978,4 +978,107 @@ async fn a_hard_case_goes_through_a_working_group_session_and_its_decision_reach
         .iter()
         .any(|m| m.to == "admin@niaz.ir" && m.text.contains("مهلت اجرای تصمیم کارگروه گذشته است")));
     let _ = d.customs;
+}
+
+#[actix_web::test]
+async fn documents_go_with_the_filing_and_later_and_only_those_who_see_the_case_read_them() {
+    let d = desk().await;
+    let app = &d.app;
+    let png = crate::fixtures::png_bytes(16, 16);
+    let mut firm = login(app, "owner@firm.ir").await;
+    let token = csrf_of(&firm.get("/desk").await.body);
+    // A wrong file and a missing subject: both named, nothing kept.
+    let bad = firm
+        .post_multipart(
+            "/desk/cases",
+            &[
+                ("csrf", token.as_str()),
+                ("category", "customs"),
+                ("agencies", "customs"),
+                ("agencies", "bank"),
+                ("description", "اسناد پیوست است"),
+            ],
+            ("notes.txt", b"just text"),
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad.body.contains("e-subject") && bad.body.contains("e-file"));
+    assert!(
+        bad.body.contains("اسناد پیوست است"),
+        "what was typed is kept"
+    );
+    assert!(cases(app).is_empty());
+    let uploads = app.state.config.data_dir.join("uploads");
+    let stored = || std::fs::read_dir(&uploads).map_or(0, |d| d.count());
+    assert_eq!(stored(), 0, "no file is left behind");
+
+    let ok = firm
+        .post_multipart(
+            "/desk/cases",
+            &[
+                ("csrf", token.as_str()),
+                ("category", "customs"),
+                ("subject", "ترخیص با اسناد"),
+                ("description", "اسناد پیوست است"),
+                ("agencies", "customs"),
+                ("agencies", "bank"),
+            ],
+            ("بارنامه.png", &png),
+        )
+        .await;
+    assert_eq!(ok.status, 303);
+    let case = cases(app).pop().unwrap();
+    assert_eq!(
+        case.named_agencies, "customs bank",
+        "repeated fields are kept"
+    );
+    let url = format!("/desk/cases/{}", case.number);
+    let page = firm.get(&url).await;
+    let marker = "/desk/files/";
+    let start = page.body.find(marker).expect("the document is listed") + marker.len();
+    let id: String = page.body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    let file_url = format!("/desk/files/{id}");
+    let got = firm.get(&file_url).await;
+    assert_eq!(got.status, 200);
+    assert_eq!(got.header("content-type").as_deref(), Some("image/png"));
+    assert!(got.header("cache-control").unwrap().contains("no-store"));
+    let mut other = login(app, "other@firm.ir").await;
+    let mut customs = login(app, "customs@agency.ir").await;
+    assert_eq!(other.get(&file_url).await.status, 404);
+    assert_eq!(customs.get(&file_url).await.status, 404, "not assigned yet");
+    let mut staff = login(app, "desk@niaz.ir").await;
+    assert_eq!(staff.get(&file_url).await.status, 200);
+
+    // Later documents, from the case page; none once the case is closed.
+    let token = csrf_of(&firm.get(&url).await.body);
+    let more = firm
+        .post_multipart(
+            &format!("{url}/files"),
+            &[("csrf", token.as_str())],
+            ("پروانه.png", &png),
+        )
+        .await;
+    assert_eq!(more.status, 303);
+    let page = firm.get(&url).await;
+    assert!(page.body.contains("پروانه.png") && page.body.contains("بارنامه.png"));
+    let st = post_on(
+        &mut staff,
+        &url,
+        &format!("{url}/status"),
+        &[("status", "not_actionable"), ("note", "خارج از اختیار")],
+    )
+    .await;
+    assert_eq!(st, 303);
+    let late = firm
+        .post_multipart(
+            &format!("{url}/files"),
+            &[("csrf", token.as_str())],
+            ("سوم.png", &png),
+        )
+        .await;
+    assert_eq!(late.status, 409);
+    assert_eq!(stored(), 2);
 }

@@ -226,3 +226,30 @@ pub fn supplier_photo(app: &crate::helpers::TestApp, user: i32) -> i32 {
     )
     .unwrap()
 }
+
+/// A PNG document on a desk case, stored as the site stores uploads.
+pub fn desk_png(app: &crate::helpers::TestApp, case: &str, by: i32) -> i32 {
+    let dir = app.state.config.data_dir.join("uploads");
+    std::fs::create_dir_all(&dir).unwrap();
+    let stored = format!("{}.png", niaz::auth::random_token());
+    let png = png_bytes(8, 8);
+    std::fs::write(dir.join(&stored), &png).unwrap();
+    let mut conn = app.db.conn().unwrap();
+    let case = niaz::db::desk::find_by_number(&mut conn, case)
+        .unwrap()
+        .unwrap();
+    niaz::db::desk::insert_file(
+        &mut conn,
+        &niaz::db::desk::NewCaseFile {
+            case_id: case.id,
+            uploaded_by: by,
+            side: niaz::domain::desk::Side::Firm,
+            original_name: "بارنامه.png",
+            stored_name: &stored,
+            content_type: "image/png",
+            size_bytes: png.len() as i64,
+            now: Utc::now().naive_utc(),
+        },
+    )
+    .unwrap()
+}

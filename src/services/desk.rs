@@ -409,7 +409,7 @@ impl Desk<'_> {
         existing: i64,
         errors: &mut Vec<FieldError>,
     ) -> Result<Vec<super::attachments::Prepared>, AppError> {
-        if existing + files.len() as i64 > self.config.max_files_per_need as i64 {
+        if existing + files.len() as i64 > self.config.max_files_per_need {
             errors.push(FieldError::new("file", "error.too_many_files"));
             return Ok(Vec::new());
         }

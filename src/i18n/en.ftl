@@ -1141,3 +1141,4 @@ desk-add_documents = Add documents
 desk-upload = Upload
 desk-event_documents = Documents added
 flash-files_added = The documents were added to the case.
+figures-first_response_by_month = Median time to first answer, by month filed

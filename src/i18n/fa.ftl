@@ -1096,3 +1096,4 @@ desk-add_documents = افزودن مدرک
 desk-upload = بارگذاری
 desk-event_documents = مدرک افزوده شد
 flash-files_added = مدرک به پرونده افزوده شد.
+figures-first_response_by_month = میانه زمان تا پاسخ نخست، به تفکیک ماه ثبت

@@ -193,6 +193,23 @@ pub fn compute(
             None,
         ),
     );
+    // Median hours to a first answer of the cases filed each month.
+    let mut filed_months: BTreeMap<String, (String, Vec<&Case>)> = BTreeMap::new();
+    for c in cases {
+        let (key, label) = i18n::month_of(i18n::local_date(c.created_at), lang);
+        filed_months.entry(key).or_insert((label, Vec::new())).1.push(c);
+    }
+    push(
+        "first_response_by_month",
+        t("figures.first_response_by_month"),
+        rows(
+            filed_months
+                .into_values()
+                .filter_map(|(label, cs)| first_response(&cs).map(|h| (label, h)))
+                .collect(),
+            Some("figures.hours"),
+        ),
+    );
     let categories: Vec<(CaseCategory, Vec<&Case>)> = CaseCategory::ALL
         .iter()
         .map(|cat| (*cat, cases.iter().filter(|c| c.category == *cat).collect()))

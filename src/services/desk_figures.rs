@@ -197,7 +197,11 @@ pub fn compute(
     let mut filed_months: BTreeMap<String, (String, Vec<&Case>)> = BTreeMap::new();
     for c in cases {
         let (key, label) = i18n::month_of(i18n::local_date(c.created_at), lang);
-        filed_months.entry(key).or_insert((label, Vec::new())).1.push(c);
+        filed_months
+            .entry(key)
+            .or_insert((label, Vec::new()))
+            .1
+            .push(c);
     }
     push(
         "first_response_by_month",

@@ -58,6 +58,12 @@ enum Command {
         #[arg(long)]
         status: Option<String>,
     },
+    /// Write a consistent backup of the database and the uploaded files while the site runs.
+    Backup {
+        /// A new (or empty) directory; by default <data-dir>/backups/<time>.
+        #[arg(long)]
+        to: Option<std::path::PathBuf>,
+    },
     /// Manage accounts from the command line (the first admin, organizers).
     #[command(subcommand)]
     User(UserCommand),
@@ -153,6 +159,24 @@ fn run() -> anyhow::Result<()> {
             for name in applied {
                 println!("applied {name}");
             }
+        }
+        Command::Backup { to } => {
+            let config = Config::new(&cli.data, None)?;
+            let db = Db::open(&config.database_url)?;
+            let to = to.unwrap_or_else(|| {
+                niaz::services::backup::default_dir(
+                    &config.data_dir,
+                    chrono::Utc::now().naive_utc(),
+                )
+            });
+            eprintln!("backing up into {} ...", to.display());
+            let done = niaz::services::backup::run(&db, &config.data_dir, &to)?;
+            println!(
+                "backed up the database ({} KB) and {} uploaded files into {}",
+                done.database_bytes / 1024,
+                done.files,
+                done.dir.display()
+            );
         }
         Command::Reindex => {
             let config = Config::new(&cli.data, None)?;

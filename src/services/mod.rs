@@ -4,6 +4,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod attachments;
+pub mod backup;
 pub mod catalogue;
 pub mod demo;
 pub mod desk;

@@ -4,6 +4,7 @@
 mod access;
 mod accounts;
 mod alerts;
+mod backup;
 mod browser;
 mod catalogue;
 mod desk;

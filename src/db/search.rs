@@ -37,6 +37,43 @@ pub fn changes_after(conn: &mut Conn, after: i32, limit: i64) -> QueryResult<Vec
         .load(conn)
 }
 
+/// Changes with ids in `(after, up_to]`, oldest first, with when each was recorded: the changes
+/// of a window the indexer has partly applied, to find those that committed late.
+pub fn changes_between(
+    conn: &mut Conn,
+    after: i32,
+    up_to: i32,
+) -> QueryResult<Vec<(i32, i32, chrono::NaiveDateTime)>> {
+    search_changes::table
+        .filter(search_changes::id.gt(after))
+        .filter(search_changes::id.le(up_to))
+        .order(search_changes::id)
+        .select((
+            search_changes::id,
+            search_changes::need_id,
+            search_changes::created_at,
+        ))
+        .load(conn)
+}
+
+/// Changes after `after` with when each was recorded, oldest first.
+pub fn changes_after_timed(
+    conn: &mut Conn,
+    after: i32,
+    limit: i64,
+) -> QueryResult<Vec<(i32, i32, chrono::NaiveDateTime)>> {
+    search_changes::table
+        .filter(search_changes::id.gt(after))
+        .order(search_changes::id)
+        .limit(limit)
+        .select((
+            search_changes::id,
+            search_changes::need_id,
+            search_changes::created_at,
+        ))
+        .load(conn)
+}
+
 /// The id of the newest change, 0 when there is none.
 pub fn last_change_id(conn: &mut Conn) -> QueryResult<i32> {
     search_changes::table

@@ -384,6 +384,37 @@ pub struct SearchIndex {
     writer: Mutex<Option<IndexWriter>>,
     wake: Mutex<Option<Sender<()>>>,
     synonyms: RwLock<Arc<synonyms::Synonyms>>,
+    /// Changes applied above the committed position, because a change before them was not
+    /// visible yet (see [`SearchIndex::apply_pending`]): id and when it was recorded.
+    ahead: Mutex<std::collections::BTreeMap<i32, chrono::NaiveDateTime>>,
+}
+
+/// How long a missing change id is waited for before it is taken for a transaction that rolled
+/// back (its id is never used) rather than one still running.
+pub const GAP_GRACE: chrono::Duration = chrono::Duration::minutes(2);
+
+/// The position the index may commit: after `cursor`, every id applied (in `ahead`) or missing
+/// for longer than [`GAP_GRACE`] (judged by the next applied change's time) is passed over.
+/// Applied ids it passes are removed from `ahead`.
+pub fn advance(
+    cursor: i32,
+    ahead: &mut std::collections::BTreeMap<i32, chrono::NaiveDateTime>,
+    now: chrono::NaiveDateTime,
+) -> i32 {
+    let mut cursor = cursor;
+    ahead.retain(|id, _| *id > cursor);
+    loop {
+        if ahead.remove(&(cursor + 1)).is_some() {
+            cursor += 1;
+            continue;
+        }
+        match ahead.iter().next() {
+            // A gap before the next applied change: passed over once that change is old enough
+            // that anything recorded before it has committed or rolled back.
+            Some((&next, &at)) if at + GAP_GRACE < now => cursor = next - 1,
+            _ => return cursor,
+        }
+    }
 }
 
 impl SearchIndex {
@@ -444,6 +475,7 @@ impl SearchIndex {
             synonyms: RwLock::new(Arc::new(
                 synonyms::Synonyms::with_extra("", 0).expect("the default synonyms parse"),
             )),
+            ahead: Mutex::default(),
         });
         index.apply_pending()?;
         Ok(index)
@@ -473,12 +505,28 @@ impl SearchIndex {
         let mut applied = 0;
         let mut conn = self.db.conn()?;
         let parents = parent_info(&self.db)?;
+        let mut ahead = self.ahead.lock().map_err(|_| anyhow!("lock poisoned"))?;
+        // Change ids are handed out when a change is recorded but become visible when its
+        // transaction commits, so with concurrent writers (PostgreSQL) a lower id can appear after
+        // a higher one was applied. The committed position therefore only passes ids that were
+        // applied, or missing for longer than GAP_GRACE; changes applied above it are remembered
+        // so that each round applies only what is new, including late ones below them.
+        ahead.retain(|id, _| *id > last);
         loop {
-            let changes = q::changes_after(&mut conn, last, BATCH)?;
-            let Some(&(newest, _)) = changes.last() else {
-                break;
+            let top = ahead.keys().next_back().copied().unwrap_or(last).max(last);
+            let mut fresh: Vec<(i32, i32, chrono::NaiveDateTime)> = if top > last {
+                q::changes_between(&mut conn, last, top)?
+                    .into_iter()
+                    .filter(|(id, _, _)| !ahead.contains_key(id))
+                    .collect()
+            } else {
+                Vec::new()
             };
-            let mut ids: Vec<i32> = changes.iter().map(|(_, n)| *n).collect();
+            fresh.extend(q::changes_after_timed(&mut conn, top, BATCH)?);
+            if fresh.is_empty() {
+                break;
+            }
+            let mut ids: Vec<i32> = fresh.iter().map(|(_, n, _)| *n).collect();
             ids.sort_unstable();
             ids.dedup();
             for id in &ids {
@@ -489,11 +537,20 @@ impl SearchIndex {
                 .filter(|r| r.0.status.is_public())
                 .collect();
             add_rows(&mut conn, writer, &fields, &parents, &rows)?;
+            ahead.extend(fresh.iter().map(|(id, _, at)| (*id, *at)));
+            let position = advance(last, &mut ahead, chrono::Utc::now().naive_utc());
             let mut prepared = writer.prepare_commit()?;
-            prepared.set_payload(&newest.to_string());
+            prepared.set_payload(&position.to_string());
             prepared.commit()?;
-            last = newest;
-            applied += changes.len();
+            last = position;
+            applied += fresh.len();
+        }
+        // A gap may have grown old without anything new arriving: move past it.
+        let position = advance(last, &mut ahead, chrono::Utc::now().naive_utc());
+        if position != last {
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&position.to_string());
+            prepared.commit()?;
         }
         if applied > 0 {
             generation.reader.reload()?;
@@ -592,6 +649,10 @@ impl SearchIndex {
         *guard = None;
         let writer = generation.index.writer(WRITER_MEMORY)?;
         *guard = Some(writer);
+        // What was applied above the old position was applied to the old index.
+        if let Ok(mut ahead) = self.ahead.lock() {
+            ahead.clear();
+        }
         *self
             .current
             .write()
@@ -639,5 +700,34 @@ impl Drop for SearchIndex {
         if let Ok(mut guard) = self.wake.lock() {
             guard.take();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_position_passes_applied_ids_and_only_old_gaps() {
+        let now = chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap();
+        let recent = now - chrono::Duration::seconds(5);
+        let old = now - GAP_GRACE - chrono::Duration::seconds(1);
+        let mut ahead: std::collections::BTreeMap<i32, chrono::NaiveDateTime> =
+            [(11, recent), (12, recent), (14, recent)].into();
+        // 13 is missing and recent: wait for it.
+        assert_eq!(advance(10, &mut ahead, now), 12);
+        assert_eq!(ahead.keys().copied().collect::<Vec<_>>(), [14]);
+        // 13 committed late and was applied.
+        ahead.insert(13, recent);
+        assert_eq!(advance(12, &mut ahead, now), 14);
+        assert!(ahead.is_empty());
+        // A gap before an old change is a rolled-back transaction's: passed over.
+        let mut ahead: std::collections::BTreeMap<i32, chrono::NaiveDateTime> =
+            [(20, old), (23, recent)].into();
+        assert_eq!(advance(14, &mut ahead, now), 20);
+        assert_eq!(ahead.keys().copied().collect::<Vec<_>>(), [23]);
     }
 }

@@ -205,3 +205,68 @@ fn the_index_survives_sigkill_at_any_point() {
         "index holds exactly the public needs"
     );
 }
+
+/// With concurrent writers (PostgreSQL) a change id is handed out when the change is recorded
+/// but seen when its transaction commits: a lower id can appear after a higher one was applied.
+#[test]
+fn a_change_committed_after_a_later_one_still_reaches_the_index() {
+    use diesel::prelude::*;
+    use niaz::db::schema::{needs, search_changes};
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let firm = OrgBuilder::new("کارخانه").insert(&state.db);
+    let a = NeedBuilder::new(firm, "کمپرسور اسکرو").insert(&state.db);
+    let b = NeedBuilder::new(firm, "پمپ دنده‌ای").insert(&state.db);
+    state.search.apply_pending().unwrap();
+    let base = state.search.generation().applied().unwrap();
+    let mut conn = state.db.conn().unwrap();
+    for (id, title) in [(a, "توربین بادی"), (b, "ژنراتور دیزلی")] {
+        diesel::update(needs::table.find(id))
+            .set(needs::title.eq(title))
+            .execute(&mut *conn)
+            .unwrap();
+    }
+    let change = |conn: &mut niaz::db::Conn, id: i32, need: i32, age: chrono::Duration| {
+        diesel::insert_into(search_changes::table)
+            .values((
+                search_changes::id.eq(id),
+                search_changes::need_id.eq(need),
+                search_changes::created_at.eq(chrono::Utc::now().naive_utc() - age),
+            ))
+            .execute(conn)
+            .unwrap();
+    };
+    // B's transaction took base+1 but commits after A's, which took base+2.
+    change(&mut conn, base + 2, a, chrono::Duration::zero());
+    state.search.apply_pending().unwrap();
+    assert_eq!(total(&state, "توربین"), 1);
+    assert_eq!(
+        state.search.generation().applied().unwrap(),
+        base,
+        "the position waits for the missing id"
+    );
+    change(&mut conn, base + 1, b, chrono::Duration::zero());
+    assert_eq!(
+        state.search.apply_pending().unwrap(),
+        1,
+        "only the late change"
+    );
+    assert_eq!(
+        total(&state, "ژنراتور"),
+        1,
+        "the late change is not skipped"
+    );
+    assert_eq!(state.search.generation().applied().unwrap(), base + 2);
+    // An id never seen (a transaction that rolled back) is passed over once the change after
+    // it is older than the grace period.
+    change(
+        &mut conn,
+        base + 4,
+        a,
+        niaz::search::GAP_GRACE + chrono::Duration::seconds(1),
+    );
+    state.search.apply_pending().unwrap();
+    assert_eq!(state.search.generation().applied().unwrap(), base + 4);
+    // Nothing new: nothing applied again.
+    assert_eq!(state.search.apply_pending().unwrap(), 0);
+}

@@ -570,6 +570,11 @@ const journeys = {
     await send(firm, "form[action$='/rate']");
     await check(firm, "desk-rated");
     assert.ok((await firm.locator(".timeline", { hasText: "ضمانت‌نامه ترخیص شد" }).count()) > 0);
+    await screenshot(firm, "desk-case");
+    await firm.setViewportSize(PHONE);
+    await go(firm, url);
+    await check(firm, "desk-case-phone");
+    await screenshot(firm, "desk-case");
 
     for (const viewport of [DESKTOP, PHONE]) {
       const visitor = await open(browser, viewport);

@@ -160,6 +160,28 @@ mod tests {
         assert!(DatabaseUrl::parse("postgres://x@y/z").is_err());
     }
 
+    /// Both backends' migrations are one list: the same names, each with an up and a down.
+    #[test]
+    fn both_migration_folders_have_the_same_migrations() {
+        let names = |backend: &str| -> Vec<String> {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("migrations")
+                .join(backend);
+            let mut names: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            for n in &names {
+                for file in ["up.sql", "down.sql"] {
+                    assert!(dir.join(n).join(file).is_file(), "{backend}/{n}/{file}");
+                }
+            }
+            names
+        };
+        assert_eq!(names("sqlite"), names("postgres"));
+    }
+
     #[test]
     fn migrations_run_up_down_and_up_again() {
         let dir = tempfile::tempdir().unwrap();

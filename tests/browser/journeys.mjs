@@ -541,6 +541,16 @@ const journeys = {
     await staff.selectOption("form[action$='/assign'] select[name=agency]", "customs");
     await send(staff, "form[action$='/assign']");
     await check(staff, "desk-assigned");
+    for (const [name, where] of [["desk-staff", "/desk"], ["desk-phone", "/desk/phone"], ["sessions", "/desk/sessions"]]) {
+      await go(staff, where);
+      await check(staff, name);
+    }
+    await staff.fill("#f-held_on", new Date().toISOString().slice(0, 10));
+    await staff.fill("#f-title", "جلسه ۴۲ کارگروه");
+    await send(staff, "form[action='/desk/sessions']");
+    await check(staff, "session");
+    await go(staff, new URL(staff.url()).pathname + "/minutes");
+    await check(staff, "minutes");
 
     const agency = await open(browser);
     await signIn(agency, FIXTURE.agency, FIXTURE.password);

@@ -74,6 +74,15 @@ pub fn changes_after_timed(
         .load(conn)
 }
 
+/// The id of the newest change recorded at or before `before`, 0 when there is none.
+pub fn change_id_recorded_by(conn: &mut Conn, before: chrono::NaiveDateTime) -> QueryResult<i32> {
+    search_changes::table
+        .filter(search_changes::created_at.le(before))
+        .select(diesel::dsl::max(search_changes::id))
+        .first::<Option<i32>>(conn)
+        .map(|v| v.unwrap_or(0))
+}
+
 /// The id of the newest change, 0 when there is none.
 pub fn last_change_id(conn: &mut Conn) -> QueryResult<i32> {
     search_changes::table

@@ -295,8 +295,11 @@ pub fn rebuild(
     let parents = parent_info(db)?;
     let mut conn = db.conn()?;
     // Read the change position first: anything that changes while we read is applied again by
-    // the indexer afterwards, which is harmless (it re-reads the need).
-    let last = q::last_change_id(&mut conn)?;
+    // the indexer afterwards, which is harmless (it re-reads the need). The position is that of
+    // the newest change older than GAP_GRACE, not the newest: a change with a lower id may still
+    // be in a transaction (several writers), and must come after the position to be applied.
+    let settled = chrono::Utc::now().naive_utc() - GAP_GRACE;
+    let last = q::change_id_recorded_by(&mut conn, settled)?;
     let total = q::count_public_needs(&mut conn)? as u64;
     let mut done = 0;
     let mut after = 0;

@@ -270,3 +270,50 @@ fn a_change_committed_after_a_later_one_still_reaches_the_index() {
     // Nothing new: nothing applied again.
     assert_eq!(state.search.apply_pending().unwrap(), 0);
 }
+
+/// A rebuild records as its position the newest change older than the grace period, so a change
+/// still in a transaction while it read the needs (a lower id, committed later) is applied after.
+#[test]
+fn a_rebuild_does_not_pass_over_changes_still_in_flight() {
+    use diesel::prelude::*;
+    use niaz::db::schema::{needs, search_changes};
+    let dir = tempfile::tempdir().unwrap();
+    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let firm = OrgBuilder::new("کارخانه").insert(&state.db);
+    let b = NeedBuilder::new(firm, "پمپ دنده‌ای").insert(&state.db);
+    let db = state.db.clone();
+    drop(state);
+    let mut conn = db.conn().unwrap();
+    let last = niaz::db::search::last_change_id(&mut conn).unwrap();
+    // Another writer took last+10 and committed; last+5 is still in its transaction.
+    diesel::insert_into(search_changes::table)
+        .values((
+            search_changes::id.eq(last + 10),
+            search_changes::need_id.eq(b),
+            search_changes::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+    niaz::search::rebuild(dir.path(), &db, &|_, _| {}).unwrap();
+    // Now it commits: a new title and the lower id.
+    diesel::update(needs::table.find(b))
+        .set(needs::title.eq("ژنراتور دیزلی"))
+        .execute(&mut *conn)
+        .unwrap();
+    diesel::insert_into(search_changes::table)
+        .values((
+            search_changes::id.eq(last + 5),
+            search_changes::need_id.eq(b),
+            search_changes::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(&mut *conn)
+        .unwrap();
+    drop(conn);
+    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    state.search.apply_pending().unwrap();
+    assert_eq!(
+        total(&state, "ژنراتور"),
+        1,
+        "the late change reaches the rebuilt index"
+    );
+}

@@ -141,6 +141,22 @@ pub struct EventView {
     #[serde(flatten)]
     pub event: Event,
     pub agency: Option<Agency>,
+    /// A rating entry's rating, shown in the page's digits; its comment stays in `text`.
+    pub rating: Option<i32>,
+    /// The entry's text without its rating.
+    pub text: String,
+}
+
+/// A rating entry's body is written as "N/5 comment" (see [`Desk::rate`]): its parts.
+fn split_rating(kind: EventKind, body: &str) -> (Option<i32>, String) {
+    if kind != EventKind::Rated {
+        return (None, body.to_string());
+    }
+    let (head, rest) = body.split_once(' ').unwrap_or((body, ""));
+    match head.strip_suffix("/5").and_then(|n| n.parse().ok()) {
+        Some(n) => (Some(n), rest.trim().to_string()),
+        None => (None, body.to_string()),
+    }
 }
 
 /// A case in a list.
@@ -567,9 +583,14 @@ impl Desk<'_> {
                     .collect();
                 let events = q::events(conn, case.id)?
                     .into_iter()
-                    .map(|event| EventView {
-                        agency: event.agency_id.and_then(find),
-                        event,
+                    .map(|event| {
+                        let (rating, text) = split_rating(event.kind, &event.body);
+                        EventView {
+                            agency: event.agency_id.and_then(find),
+                            rating,
+                            text,
+                            event,
+                        }
                     })
                     .collect();
                 let firm = crate::db::catalogue::find_organization(conn, case.organization_id)?
@@ -881,7 +902,7 @@ impl Desk<'_> {
                             kind: EventKind::Rated,
                             status: None,
                             agency_id: None,
-                            body: &format!("{rating}/5 {comment}"),
+                            body: format!("{rating}/5 {comment}").trim_end(),
                             now: t,
                         },
                     )?;
@@ -1402,4 +1423,25 @@ pub(crate) fn escalation_mail(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rating_entry_splits_into_its_rating_and_comment() {
+        assert_eq!(
+            split_rating(EventKind::Rated, "4/5 سریع بود 6206-2Z"),
+            (Some(4), "سریع بود 6206-2Z".to_string())
+        );
+        assert_eq!(
+            split_rating(EventKind::Rated, "5/5"),
+            (Some(5), String::new())
+        );
+        assert_eq!(
+            split_rating(EventKind::Reply, "4/5 پیام"),
+            (None, "4/5 پیام".to_string())
+        );
+    }
 }

@@ -350,6 +350,11 @@ async fn a_case_goes_from_filing_through_two_agencies_to_the_firms_rating() {
     );
     let page = firm.get(&url).await;
     assert!(page.body.contains("تسهیلات ترخیص پرداخت شد"));
+    assert!(page.body.contains("سریع بود"));
+    assert!(
+        !page.body.contains("5/5"),
+        "the rating in Persian digits, in the history too"
+    );
     assert!(page.body.contains("بارنامه پیوست شد"));
     // The number as a person types it.
     let typed = format!("/desk/cases/{}", enc(&niaz::i18n::fa_digits(&n)));

@@ -488,15 +488,16 @@ pub fn list(
     offset: i64,
     limit: i64,
 ) -> QueryResult<(Vec<ListRow>, i64)> {
-    let (cases, total): (Vec<Case>, i64) = if filter.words.is_empty() {
+    let (cases, total, names) = if filter.words.is_empty() {
         let total = scoped(scope, filter).count().get_result(conn)?;
-        let cases = scoped(scope, filter)
+        let cases: Vec<Case> = scoped(scope, filter)
             .order(desk_cases::id.desc())
             .offset(offset)
             .limit(limit)
             .select(Case::as_select())
             .load(conn)?;
-        (cases, total)
+        let names = firm_names(conn, &cases)?;
+        (cases, total, names)
     } else {
         // Words are matched by the analyzer, outside SQL: read the candidates the other
         // filters leave, keep those with every word, then take the page.
@@ -505,13 +506,7 @@ pub fn list(
             .limit(WORD_SCAN)
             .select(Case::as_select())
             .load(conn)?;
-        let orgs: Vec<i32> = candidates.iter().map(|c| c.organization_id).collect();
-        let names: std::collections::HashMap<i32, String> = organizations::table
-            .filter(organizations::id.eq_any(&orgs))
-            .select((organizations::id, organizations::name))
-            .load::<(i32, String)>(conn)?
-            .into_iter()
-            .collect();
+        let names = firm_names(conn, &candidates)?;
         let found: Vec<Case> = candidates
             .into_iter()
             .filter(|c| {
@@ -525,25 +520,33 @@ pub fn list(
             .skip(offset.max(0) as usize)
             .take(limit.max(0) as usize)
             .collect();
-        (page, total)
+        (page, total, names)
     };
+    Ok((with_firms(cases, &names), total))
+}
+
+/// The names of the cases' firms, by organization id.
+fn firm_names(
+    conn: &mut Conn,
+    cases: &[Case],
+) -> QueryResult<std::collections::HashMap<i32, String>> {
     let orgs: Vec<i32> = cases.iter().map(|c| c.organization_id).collect();
-    let names: std::collections::HashMap<i32, String> = organizations::table
+    Ok(organizations::table
         .filter(organizations::id.eq_any(&orgs))
         .select((organizations::id, organizations::name))
         .load::<(i32, String)>(conn)?
         .into_iter()
-        .collect();
-    Ok((
-        cases
-            .into_iter()
-            .map(|c| {
-                let name = names.get(&c.organization_id).cloned().unwrap_or_default();
-                (c, name)
-            })
-            .collect(),
-        total,
-    ))
+        .collect())
+}
+
+fn with_firms(cases: Vec<Case>, names: &std::collections::HashMap<i32, String>) -> Vec<ListRow> {
+    cases
+        .into_iter()
+        .map(|c| {
+            let name = names.get(&c.organization_id).cloned().unwrap_or_default();
+            (c, name)
+        })
+        .collect()
 }
 
 /// Firms to choose from when the desk records a phone call: (id, name, city).
@@ -729,18 +732,8 @@ pub fn referred_waiting(conn: &mut Conn) -> QueryResult<Vec<ListRow>> {
         .order(desk_cases::id)
         .select(Case::as_select())
         .load(conn)?;
-    let names: std::collections::HashMap<i32, String> = organizations::table
-        .select((organizations::id, organizations::name))
-        .load::<(i32, String)>(conn)?
-        .into_iter()
-        .collect();
-    Ok(cases
-        .into_iter()
-        .map(|c| {
-            let n = names.get(&c.organization_id).cloned().unwrap_or_default();
-            (c, n)
-        })
-        .collect())
+    let names = firm_names(conn, &cases)?;
+    Ok(with_firms(cases, &names))
 }
 
 /// Decisions past their deadline whose case is still open and that were not escalated yet.

@@ -279,14 +279,14 @@ impl ListQuery {
     }
 }
 
-/// A mail to everyone at a firm (its verified members).
-fn mail_firm(
+/// One mail per recipient (name, address, language), each greeted by name.
+pub(crate) fn mail_each(
     conn: &mut Conn,
-    org: i32,
+    recipients: Vec<(String, String, String)>,
     template: &str,
-    context: serde_json::Value,
+    context: &serde_json::Value,
 ) -> Result<(), AppError> {
-    for (name, email, lang) in q::firm_contacts(conn, org)? {
+    for (name, email, lang) in recipients {
         let mut ctx = context.clone();
         ctx["name"] = serde_json::Value::String(name.clone());
         outbox::enqueue(
@@ -303,28 +303,30 @@ fn mail_firm(
     Ok(())
 }
 
+/// A mail to everyone at a firm (its verified members).
+pub(crate) fn mail_firm(
+    conn: &mut Conn,
+    org: i32,
+    template: &str,
+    context: serde_json::Value,
+) -> Result<(), AppError> {
+    let to = q::firm_contacts(conn, org)?;
+    mail_each(conn, to, template, &context)
+}
+
 /// A mail to every representative of an agency.
-fn mail_agency(
+pub(crate) fn mail_agency(
     conn: &mut Conn,
     agency: i32,
     template: &str,
     context: serde_json::Value,
 ) -> Result<(), AppError> {
-    for (_, _, name, email, lang) in q::members(conn)?.into_iter().filter(|m| m.1 == agency) {
-        let mut ctx = context.clone();
-        ctx["name"] = serde_json::Value::String(name.clone());
-        outbox::enqueue(
-            conn,
-            NewMail {
-                to_email: &email,
-                to_name: &name,
-                template,
-                lang: &lang,
-                context: ctx,
-            },
-        )?;
-    }
-    Ok(())
+    let to = q::members(conn)?
+        .into_iter()
+        .filter(|m| m.1 == agency)
+        .map(|(_, _, name, email, lang)| (name, email, lang))
+        .collect();
+    mail_each(conn, to, template, &context)
 }
 
 impl Desk<'_> {
@@ -1402,26 +1404,15 @@ pub(crate) fn escalation_mail(
         Some(address) => vec![(String::new(), address.clone(), "fa".to_string())],
         None => q::admin_addresses(conn)?,
     };
-    for (name, email, lang) in recipients {
-        outbox::enqueue(
-            conn,
-            NewMail {
-                to_email: &email,
-                to_name: &name,
-                template: "desk_case_escalated",
-                lang: &lang,
-                context: serde_json::json!({
-                    "name": name,
-                    "number": case.number,
-                    "title": case.subject,
-                    "firm": firm,
-                    "agency": agency,
-                    "overdue": reason,
-                    "link": format!("{}/desk/cases/{}", config.base_url, case.number),
-                }),
-            },
-        )?;
-    }
+    let context = serde_json::json!({
+        "number": case.number,
+        "title": case.subject,
+        "firm": firm,
+        "agency": agency,
+        "overdue": reason,
+        "link": format!("{}/desk/cases/{}", config.base_url, case.number),
+    });
+    mail_each(conn, recipients, "desk_case_escalated", &context)?;
     Ok(())
 }
 

@@ -10,7 +10,6 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::db::desk::{self as q, Agency, Case, Decision, NewEvent, Session};
 use crate::db::models::User;
-use crate::db::outbox::{self, NewMail};
 use crate::db::{Conn, Db};
 use crate::domain::desk::{
     parse_case_number, required_text, CaseStatus, EventKind, Side, MAX_TEXT,
@@ -242,36 +241,13 @@ impl WorkingGroup<'_> {
                         "deadline": deadline.to_string(),
                         "link": format!("{base}/desk/cases/{}", case.number),
                     });
-                    for (name, email, lang) in q::firm_contacts(conn, case.organization_id)? {
-                        let mut ctx = context.clone();
-                        ctx["name"] = name.clone().into();
-                        outbox::enqueue(
-                            conn,
-                            NewMail {
-                                to_email: &email,
-                                to_name: &name,
-                                template: "desk_case_decision",
-                                lang: &lang,
-                                context: ctx,
-                            },
-                        )?;
-                    }
-                    for (_, _, name, email, lang) in
-                        q::members(conn)?.into_iter().filter(|m| m.1 == agency.id)
-                    {
-                        let mut ctx = context.clone();
-                        ctx["name"] = name.clone().into();
-                        outbox::enqueue(
-                            conn,
-                            NewMail {
-                                to_email: &email,
-                                to_name: &name,
-                                template: "desk_case_decision",
-                                lang: &lang,
-                                context: ctx,
-                            },
-                        )?;
-                    }
+                    super::desk::mail_firm(
+                        conn,
+                        case.organization_id,
+                        "desk_case_decision",
+                        context.clone(),
+                    )?;
+                    super::desk::mail_agency(conn, agency.id, "desk_case_decision", context)?;
                     Ok::<_, AppError>(())
                 })
             })

@@ -14,7 +14,6 @@ use super::{lang_of, render, render_status};
 use crate::domain::account::Role;
 use crate::domain::desk::{CaseCategory, CaseForm, CaseStatus, Urgency};
 use crate::error::AppError;
-use crate::i18n;
 use crate::services::attachments::Attachments;
 use crate::services::desk::{Desk, ListQuery};
 use crate::services::working_group::WorkingGroup;
@@ -22,17 +21,6 @@ use crate::state::AppState;
 
 type Page = Result<HttpResponse, AppError>;
 type Pairs = Vec<(String, String)>;
-
-fn field_errors(
-    req: &HttpRequest,
-    errors: &[crate::domain::FieldError],
-) -> BTreeMap<String, String> {
-    let lang = lang_of(req);
-    errors
-        .iter()
-        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
-        .collect()
-}
 
 fn status_for(errors: &[crate::domain::FieldError]) -> actix_web::http::StatusCode {
     if errors.is_empty() {
@@ -76,7 +64,7 @@ async fn home_page(
             .map(|(_, v)| v.clone())
             .collect(),
         values: pairs.into_iter().filter(|(k, _)| k != "agencies").collect(),
-        errors: field_errors(req, errors),
+        errors: super::error_map(lang_of(req), errors),
         done,
     };
     render_status(state, req, "desk/home.html", data, status_for(errors))
@@ -221,33 +209,7 @@ pub async fn document(state: web::Data<AppState>, viewer: Viewer, id: web::Path<
         .data_dir
         .join("uploads")
         .join(&file.stored_name);
-    let bytes = std::fs::read(&path).map_err(|_| AppError::NotFound)?;
-    let ascii: String = file
-        .original_name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        super::urlencode(&file.original_name)
-    );
-    use actix_web::http::header;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, file.content_type))
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((
-            "Content-Security-Policy",
-            "sandbox; default-src 'none'; img-src 'self'",
-        ))
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .body(bytes))
+    super::file_response(&path, &file.content_type, &file.original_name, false, false)
 }
 
 #[derive(Serialize)]
@@ -322,7 +284,7 @@ async fn case_page(
         agencies: desk.agencies().await?,
         settable: CaseStatus::SETTABLE.iter().map(|c| c.as_str()).collect(),
         values: typed.cloned().unwrap_or_default().into_iter().collect(),
-        errors: field_errors(req, errors),
+        errors: super::error_map(lang_of(req), errors),
         done,
     };
     render_status(state, req, "desk/case.html", data, status_for(errors))
@@ -531,7 +493,7 @@ async fn phone_page(
             .map(|(_, v)| v.clone())
             .collect(),
         values: pairs.into_iter().filter(|(k, _)| k != "agencies").collect(),
-        errors: field_errors(req, errors),
+        errors: super::error_map(lang_of(req), errors),
     };
     render_status(state, req, "desk/phone.html", data, status_for(errors))
 }
@@ -579,7 +541,7 @@ async fn agencies_page(
     let data = AgenciesPage {
         agencies: Desk::of(state).agencies_with_members().await?,
         values: typed.cloned().unwrap_or_default().into_iter().collect(),
-        errors: field_errors(req, errors),
+        errors: super::error_map(lang_of(req), errors),
         done,
     };
     render_status(state, req, "admin/agencies.html", data, status_for(errors))
@@ -728,7 +690,7 @@ async fn sessions_page(
     let data = SessionsPage {
         sessions: WorkingGroup::of(state).sessions().await?,
         values,
-        errors: field_errors(req, errors),
+        errors: super::error_map(lang_of(req), errors),
         done,
     };
     render_status(state, req, "desk/sessions.html", data, status_for(errors))
@@ -789,7 +751,7 @@ async fn session_page(
         values: failed
             .map(|f| f.1.iter().cloned().collect())
             .unwrap_or_default(),
-        errors: field_errors(req, errors),
+        errors: super::error_map(lang_of(req), errors),
         done,
     };
     render_status(state, req, "desk/session.html", data, status_for(errors))

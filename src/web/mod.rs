@@ -151,6 +151,52 @@ pub fn error_map(
         .collect()
 }
 
+/// An uploaded file as a response: its download name in ASCII and UTF-8, sniffing off, scripts
+/// sandboxed; cached a while only when anyone may see it (a public file of a public need).
+pub fn file_response(
+    path: &std::path::Path,
+    content_type: &str,
+    name: &str,
+    inline: bool,
+    public: bool,
+) -> Result<HttpResponse, AppError> {
+    use actix_web::http::header;
+    let bytes = std::fs::read(path).map_err(|_| AppError::NotFound)?;
+    let ascii: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "{}; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        if inline { "inline" } else { "attachment" },
+        urlencode(name)
+    );
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CONTENT_TYPE, content_type.to_string()))
+        .insert_header((header::CONTENT_DISPOSITION, disposition))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header((
+            "Content-Security-Policy",
+            "sandbox; default-src 'none'; img-src 'self'",
+        ))
+        .insert_header((
+            header::CACHE_CONTROL,
+            if public {
+                "private, max-age=3600"
+            } else {
+                // Confidential drawings, files of unpublished needs and desk documents.
+                "private, no-store"
+            },
+        ))
+        .body(bytes))
+}
+
 /// Parses a numeric id from the path; anything else is a missing page, not a server error.
 pub fn parse_id(raw: &str) -> Result<i32, AppError> {
     crate::domain::codes::digits_to_latin(raw)

@@ -465,41 +465,7 @@ pub async fn serve_file(
     let d = crate::services::attachments::Attachments::of(&state)
         .download(viewer.user(), id, thumb)
         .await?;
-    let bytes = std::fs::read(&d.path).map_err(|_| AppError::NotFound)?;
-    let ascii: String = d
-        .name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let disposition = format!(
-        "{}; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        if d.inline { "inline" } else { "attachment" },
-        super::urlencode(&d.name)
-    );
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CONTENT_TYPE, d.content_type))
-        .insert_header((header::CONTENT_DISPOSITION, disposition))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header((
-            "Content-Security-Policy",
-            "sandbox; default-src 'none'; img-src 'self'",
-        ))
-        .insert_header((
-            header::CACHE_CONTROL,
-            if d.public {
-                "private, max-age=3600"
-            } else {
-                // Confidential drawings and files of unpublished needs stay in no cache.
-                "private, no-store"
-            },
-        ))
-        .body(bytes))
+    super::file_response(&d.path, &d.content_type, &d.name, d.inline, d.public)
 }
 
 #[derive(Deserialize)]

@@ -1142,3 +1142,4 @@ desk-upload = Upload
 desk-event_documents = Documents added
 flash-files_added = The documents were added to the case.
 figures-first_response_by_month = Median time to first answer, by month filed
+error-case_status_unknown = There is no such case status

@@ -1097,3 +1097,4 @@ desk-upload = بارگذاری
 desk-event_documents = مدرک افزوده شد
 flash-files_added = مدرک به پرونده افزوده شد.
 figures-first_response_by_month = میانه زمان تا پاسخ نخست، به تفکیک ماه ثبت
+error-case_status_unknown = چنین وضعیتی برای پرونده‌ها نیست

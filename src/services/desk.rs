@@ -218,7 +218,7 @@ impl ListQuery {
         if given(&self.status) {
             filter.status = CaseStatus::parse(&self.status);
             if filter.status.is_none() {
-                errors.push(FieldError::new("status", "error.case_status_invalid"));
+                errors.push(FieldError::new("status", "error.case_status_unknown"));
             }
         }
         if given(&self.category) {

@@ -319,10 +319,8 @@ pub fn replace_recovery_codes(conn: &mut Conn, user_id: i32, hashes: &[String]) 
             )
         })
         .collect();
-    diesel::insert_into(recovery_codes::table)
-        .values(&rows)
-        .execute(conn)
-        .map(|_| ())
+    let insert = diesel::insert_into(recovery_codes::table).values(&rows);
+    super::on_backend!(conn, |c| insert.execute(c)).map(|_| ())
 }
 
 /// Uses a recovery code once; true if it was valid.

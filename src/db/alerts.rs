@@ -190,10 +190,10 @@ pub fn insert_alerts(conn: &mut Conn, rows: &[NewAlert]) -> QueryResult<usize> {
     // One statement per row: SQLite takes no batch with ON CONFLICT; in the caller's
     // transaction each is a cheap prepared insert.
     for row in rows {
-        n += diesel::insert_into(alerts::table)
+        let insert = diesel::insert_into(alerts::table)
             .values(row)
-            .on_conflict_do_nothing()
-            .execute(conn)?;
+            .on_conflict_do_nothing();
+        n += super::on_backend!(conn, |c| insert.execute(c))?;
     }
     Ok(n)
 }
@@ -299,16 +299,15 @@ pub fn claim_period(
     period: &str,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
-    diesel::insert_into(digest_runs::table)
+    let insert = diesel::insert_into(digest_runs::table)
         .values((
             digest_runs::user_id.eq(user),
             digest_runs::kind.eq(kind),
             digest_runs::period.eq(period),
             digest_runs::created_at.eq(now),
         ))
-        .on_conflict_do_nothing()
-        .execute(conn)
-        .map(|n| n == 1)
+        .on_conflict_do_nothing();
+    super::on_backend!(conn, |c| insert.execute(c)).map(|n| n == 1)
 }
 
 /// Members choosing the daily digest of interests: (user, organization, digested until).
@@ -390,10 +389,10 @@ pub fn set_cursor(conn: &mut Conn, id: i32) -> QueryResult<()> {
 
 /// The key of signed links, made once for the whole deployment.
 pub fn link_key(conn: &mut Conn, fresh: &str) -> QueryResult<String> {
-    diesel::insert_into(settings::table)
+    let insert = diesel::insert_into(settings::table)
         .values((settings::name.eq("link_key"), settings::value.eq(fresh)))
-        .on_conflict_do_nothing()
-        .execute(conn)?;
+        .on_conflict_do_nothing();
+    super::on_backend!(conn, |c| insert.execute(c))?;
     settings::table
         .find("link_key")
         .select(settings::value)

@@ -50,7 +50,7 @@ pub struct NeedFilter {
     pub city: Option<String>,
 }
 
-fn filtered(filter: &NeedFilter) -> needs::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+fn filtered(filter: &NeedFilter) -> needs::BoxedQuery<'static, crate::db::MultiBackend> {
     let mut q = needs::table
         .filter(needs::status.eq_any(public_statuses()))
         .into_boxed();
@@ -332,10 +332,10 @@ pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
 /// Inserts many needs (one statement) and records their changes, atomically.
 pub fn insert_needs(conn: &mut Conn, rows: &[NewNeed]) -> QueryResult<usize> {
     conn.transaction(|conn| {
-        let ids: Vec<i32> = diesel::insert_into(needs::table)
+        let insert = diesel::insert_into(needs::table)
             .values(rows)
-            .returning(needs::id)
-            .get_results(conn)?;
+            .returning(needs::id);
+        let ids: Vec<i32> = super::on_backend!(conn, |c| insert.get_results(c))?;
         super::search::record_changes(conn, &ids)?;
         Ok(ids.len())
     })

@@ -204,15 +204,15 @@ pub fn case_agencies(conn: &mut Conn, case: i32) -> QueryResult<Vec<i32>> {
 
 /// Gives a case to an agency (now the one answering it) and moves it to `assigned`.
 pub fn assign(conn: &mut Conn, case: i32, agency: i32, now: NaiveDateTime) -> QueryResult<()> {
-    diesel::insert_into(desk_case_agencies::table)
+    let insert = diesel::insert_into(desk_case_agencies::table)
         .values((
             desk_case_agencies::case_id.eq(case),
             desk_case_agencies::agency_id.eq(agency),
             desk_case_agencies::assigned_at.eq(now),
         ))
         .on_conflict((desk_case_agencies::case_id, desk_case_agencies::agency_id))
-        .do_nothing()
-        .execute(conn)?;
+        .do_nothing();
+    super::on_backend!(conn, |c| insert.execute(c))?;
     diesel::update(desk_cases::table.find(case))
         .set((
             desk_cases::agency_id.eq(Some(agency)),
@@ -360,7 +360,7 @@ pub struct Filter {
     pub overdue: Option<crate::domain::desk::Cutoffs>,
 }
 
-type Boxed<'a> = desk_cases::BoxedQuery<'a, diesel::sqlite::Sqlite>;
+type Boxed<'a> = desk_cases::BoxedQuery<'a, crate::db::MultiBackend>;
 
 /// Open cases past their service levels: unanswered since before the first-response cutoff,
 /// or filed before their category's resolution cutoff.
@@ -368,7 +368,7 @@ fn overdue<'a>(q: Boxed<'a>, cutoffs: &crate::domain::desk::Cutoffs) -> Boxed<'a
     let mut late: Box<
         dyn BoxableExpression<
             desk_cases::table,
-            diesel::sqlite::Sqlite,
+            crate::db::MultiBackend,
             SqlType = diesel::sql_types::Bool,
         >,
     > = Box::new(
@@ -680,16 +680,15 @@ pub fn add_to_agenda(
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     use super::schema::desk_decisions as d;
-    Ok(diesel::insert_into(d::table)
+    let insert = diesel::insert_into(d::table)
         .values((
             d::session_id.eq(session),
             d::case_id.eq(case),
             d::created_at.eq(now),
         ))
         .on_conflict((d::session_id, d::case_id))
-        .do_nothing()
-        .execute(conn)?
-        == 1)
+        .do_nothing();
+    Ok(super::on_backend!(conn, |c| insert.execute(c))? == 1)
 }
 
 pub fn find_decision(conn: &mut Conn, id: i32) -> QueryResult<Option<Decision>> {

@@ -162,7 +162,7 @@ pub fn add_needs(
     let mut added = 0;
     for id in ids {
         next += 1;
-        added += diesel::insert_into(edition_needs::table)
+        let insert = diesel::insert_into(edition_needs::table)
             .values((
                 edition_needs::edition_id.eq(edition),
                 edition_needs::need_id.eq(id),
@@ -170,8 +170,8 @@ pub fn add_needs(
                 edition_needs::position.eq(next),
                 edition_needs::added_at.eq(now),
             ))
-            .on_conflict_do_nothing()
-            .execute(conn)?;
+            .on_conflict_do_nothing();
+        added += super::on_backend!(conn, |c| insert.execute(c))?;
     }
     Ok(added)
 }

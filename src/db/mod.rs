@@ -5,8 +5,9 @@
 //! reaches the pool only through [`Db::run`], which moves the blocking work off the executor.
 //!
 //! The backend is chosen from the URL scheme, never guessed from a bare path (which would silently
-//! create a new SQLite file). `Conn` is the one connection type queries are written against; the
-//! PostgreSQL backend will turn it into a `#[derive(MultiConnection)]` enum without touching callers.
+//! create a new SQLite file). `Conn` is diesel's `MultiConnection` over SQLite and PostgreSQL: the
+//! queries are written once; the few places the two speak different SQL (upserts, id lists,
+//! locking) match on the connection here in `db/` and nowhere else.
 
 pub mod accounts;
 pub mod alerts;
@@ -33,20 +34,30 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool};
+use diesel::pg::PgConnection;
+use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
+use diesel::Connection;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 
 use crate::error::AppError;
 
-pub type Conn = SqliteConnection;
+/// The one connection type every query is written against: diesel runs each query on whichever
+/// backend the URL chose, so there is one set of queries for both.
+#[derive(diesel::MultiConnection)]
+pub enum Conn {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
 
-pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Where the database lives, parsed from its URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
     Sqlite(PathBuf),
+    Postgres(String),
 }
 
 impl DatabaseUrl {
@@ -61,69 +72,139 @@ impl DatabaseUrl {
             return Ok(Self::Sqlite(PathBuf::from(path)));
         }
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            bail!("PostgreSQL is not supported by this build yet; use a sqlite:// URL");
+            return Ok(Self::Postgres(url.to_owned()));
         }
-        bail!("the database URL must start with sqlite:// (got {url:?})")
+        bail!("the database URL must start with sqlite:// or postgres:// (got {url:?})")
+    }
+
+    /// The URL with any password replaced, for messages and logs.
+    pub fn display(&self) -> String {
+        match self {
+            Self::Sqlite(path) => format!("sqlite://{}", path.display()),
+            Self::Postgres(url) => redact_password(url),
+        }
+    }
+
+    fn connect(&self) -> Result<Conn, diesel::ConnectionError> {
+        match self {
+            Self::Sqlite(path) => {
+                let mut conn = SqliteConnection::establish(&path.to_string_lossy())?;
+                // busy_timeout first, so the WAL switch itself waits for a concurrent writer.
+                // An 8 MB page cache per connection; no mmap, whose touched pages would all
+                // count as the server's resident memory (measured in BENCHMARKS.md).
+                conn.batch_execute(
+                    "PRAGMA busy_timeout = 10000;
+                     PRAGMA journal_mode = WAL;
+                     PRAGMA synchronous = NORMAL;
+                     PRAGMA foreign_keys = ON;
+                     PRAGMA cache_size = -8000;
+                     PRAGMA mmap_size = 0;",
+                )
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(Conn::Sqlite(conn))
+            }
+            Self::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                // Timestamps are stored without a zone and always meant as UTC.
+                conn.batch_execute("SET TIME ZONE 'UTC'")
+                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                Ok(Conn::Pg(conn))
+            }
+        }
     }
 }
 
+fn redact_password(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    match rest.split_once('@') {
+        Some((user, host)) if user.contains(':') => {
+            let name = user.split(':').next().unwrap_or_default();
+            format!("{scheme}://{name}:***@{host}")
+        }
+        _ => url.to_owned(),
+    }
+}
+
+/// Opens connections of the backend the URL names, never guessing (diesel's own manager would
+/// try PostgreSQL and then take the URL as a SQLite file name).
 #[derive(Debug)]
-struct SqlitePragmas;
+pub struct Manager {
+    url: DatabaseUrl,
+}
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        // busy_timeout first, so the WAL switch itself waits for a concurrent writer. An 8 MB
-        // page cache per connection; no mmap, whose touched pages would all count as the
-        // server's resident memory (measured in BENCHMARKS.md).
-        conn.batch_execute(
-            "PRAGMA busy_timeout = 10000;
-             PRAGMA journal_mode = WAL;
-             PRAGMA synchronous = NORMAL;
-             PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -8000;
-             PRAGMA mmap_size = 0;",
-        )
-        .map_err(diesel::r2d2::Error::QueryError)
+impl ManageConnection for Manager {
+    type Connection = Conn;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<Conn, Self::Error> {
+        self.url
+            .connect()
+            .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut Conn) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut Conn) -> bool {
+        std::thread::panicking() || conn.is_broken()
     }
 }
+
+/// A pooled connection for blocking code.
+pub type PooledConn = PooledConnection<Manager>;
 
 /// A handle to the connection pool; cheap to clone.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool<ConnectionManager<Conn>>,
+    pool: Pool<Manager>,
+    url: DatabaseUrl,
 }
 
 impl Db {
-    /// Opens the database, creating its directory, and applies pending migrations.
+    /// Opens the database (creating a SQLite file's directory) and applies pending migrations.
     pub fn open(url: &str) -> anyhow::Result<Self> {
-        let DatabaseUrl::Sqlite(path) = DatabaseUrl::parse(url)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+        let url = DatabaseUrl::parse(url)?;
+        if let DatabaseUrl::Sqlite(path) = &url {
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create the directory {}", dir.display()))?;
+            }
         }
-        let manager = ConnectionManager::<Conn>::new(path.to_string_lossy());
+        // One connection first, so a wrong host, password or database name is reported as the
+        // driver words it rather than as a pool timeout.
+        drop(
+            url.connect()
+                .with_context(|| format!("cannot open the database {}", url.display()))?,
+        );
         let pool = Pool::builder()
             .max_size(8)
             .connection_timeout(Duration::from_secs(15))
-            .connection_customizer(Box::new(SqlitePragmas))
-            .build(manager)
-            .with_context(|| format!("cannot open the database {}", path.display()))?;
-        let db = Self { pool };
+            .build(Manager { url: url.clone() })
+            .with_context(|| format!("cannot open the database {}", url.display()))?;
+        let db = Self { pool, url };
         db.migrate()?;
         Ok(db)
+    }
+
+    pub fn url(&self) -> &DatabaseUrl {
+        &self.url
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.url, DatabaseUrl::Postgres(_))
     }
 
     /// Applies pending migrations and returns their names.
     pub fn migrate(&self) -> anyhow::Result<Vec<String>> {
         let mut conn = self.conn()?;
-        let applied = conn
-            .run_pending_migrations(MIGRATIONS)
-            .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
-        Ok(applied.iter().map(|m| m.to_string()).collect())
+        migrate(&mut conn)
     }
 
     /// A pooled connection for blocking code (CLI commands, workers, tests).
-    pub fn conn(&self) -> anyhow::Result<diesel::r2d2::PooledConnection<ConnectionManager<Conn>>> {
+    pub fn conn(&self) -> anyhow::Result<PooledConn> {
         self.pool.get().context("no database connection available")
     }
 
@@ -145,6 +226,58 @@ impl Db {
     }
 }
 
+/// Runs one query built the same way on each backend's own connection: for the statements
+/// diesel's multi-backend does not build (`ON CONFLICT`, multi-row `INSERT`), whose SQL each
+/// backend writes for itself.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::Conn::Pg($c) => $body,
+            $crate::db::Conn::Sqlite($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
+/// A transaction that reads and then writes. SQLite's takes the write lock first (`BEGIN
+/// IMMEDIATE`), so a concurrent writer makes it wait rather than fail on upgrade; PostgreSQL's
+/// row locks need nothing special.
+pub fn write_transaction<T, E>(
+    conn: &mut Conn,
+    f: impl FnOnce(&mut Conn) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    match conn {
+        Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
+        Conn::Pg(_) => Conn::begin_transaction(conn)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Conn::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = Conn::rollback_transaction(conn) {
+                tracing::error!("rollback failed: {rollback}");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Applies the backend's pending migrations on one connection and returns their names.
+pub fn migrate(conn: &mut Conn) -> anyhow::Result<Vec<String>> {
+    let applied = match conn {
+        Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        Conn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
+    }
+    .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
+    Ok(applied.iter().map(|m| m.to_string()).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -157,7 +290,17 @@ mod tests {
         );
         assert!(DatabaseUrl::parse("data/niaz.db").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
-        assert!(DatabaseUrl::parse("postgres://x@y/z").is_err());
+        assert_eq!(
+            DatabaseUrl::parse("postgres://x@y/z").unwrap(),
+            DatabaseUrl::Postgres("postgres://x@y/z".into())
+        );
+        assert!(DatabaseUrl::parse("mysql://x@y/z").is_err());
+        assert_eq!(
+            DatabaseUrl::parse("postgres://niaz:secret@db:5432/niaz")
+                .unwrap()
+                .display(),
+            "postgres://niaz:***@db:5432/niaz"
+        );
     }
 
     /// Both backends' migrations are one list: the same names, each with an up and a down.
@@ -188,8 +331,11 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let db = Db::open(&url).unwrap();
         let mut conn = db.conn().unwrap();
-        conn.revert_all_migrations(MIGRATIONS).unwrap();
-        let again = conn.run_pending_migrations(MIGRATIONS).unwrap();
+        let Conn::Sqlite(conn) = &mut *conn else {
+            unreachable!()
+        };
+        conn.revert_all_migrations(SQLITE_MIGRATIONS).unwrap();
+        let again = conn.run_pending_migrations(SQLITE_MIGRATIONS).unwrap();
         assert!(!again.is_empty());
     }
 }

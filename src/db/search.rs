@@ -20,9 +20,8 @@ pub fn record_changes(conn: &mut Conn, need_ids: &[i32]) -> QueryResult<()> {
         })
         .collect();
     for chunk in rows.chunks(5_000) {
-        diesel::insert_into(search_changes::table)
-            .values(chunk)
-            .execute(conn)?;
+        let insert = diesel::insert_into(search_changes::table).values(chunk);
+        super::on_backend!(conn, |c| insert.execute(c))?;
     }
     Ok(())
 }

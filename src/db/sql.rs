@@ -3,16 +3,19 @@
 use diesel::expression::{
     is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
 };
+use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Text};
 use diesel::sqlite::Sqlite;
+
+use crate::db::MultiBackend;
 use diesel::QueryResult;
 
 /// `needs.id IN (SELECT value FROM json_each(?))` with the ids as one JSON bind.
 ///
 /// diesel never caches a statement with `eq_any` (its SQL changes with the list length), so every
 /// page of search results re-prepared a three-table join. This form has one SQL text, so the
-/// prepared statement is reused. PostgreSQL gets `= ANY($1)` from diesel itself.
+/// prepared statement is reused. PostgreSQL reads the same JSON bind with `jsonb_array_elements_text`.
 #[derive(Debug, Clone, QueryId)]
 pub struct IdIn {
     json: String,
@@ -44,5 +47,23 @@ impl QueryFragment<Sqlite> for IdIn {
         out.push_bind_param::<Text, _>(&self.json)?;
         out.push_sql("))");
         Ok(())
+    }
+}
+
+impl QueryFragment<Pg> for IdIn {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        out.push_identifier("needs")?;
+        out.push_sql(".");
+        out.push_identifier("id")?;
+        out.push_sql(" IN (SELECT CAST(jsonb_array_elements_text(CAST(");
+        out.push_bind_param::<Text, _>(&self.json)?;
+        out.push_sql(" AS jsonb)) AS INTEGER))");
+        Ok(())
+    }
+}
+
+impl QueryFragment<MultiBackend> for IdIn {
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, MultiBackend>) -> QueryResult<()> {
+        MultiBackend::walk_variant_ast(self, out)
     }
 }

@@ -97,7 +97,7 @@ pub struct Filter {
     pub city: Option<String>,
 }
 
-fn public(filter: &Filter) -> supplier_profiles::BoxedQuery<'static, diesel::sqlite::Sqlite> {
+fn public(filter: &Filter) -> supplier_profiles::BoxedQuery<'static, crate::db::MultiBackend> {
     // Public once the account's address is confirmed; deleted accounts never.
     let listed = users::table
         .filter(users::role.eq(Role::Supplier))

@@ -6,9 +6,12 @@ use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
 use diesel::internal::derives::as_expression::Bound;
+use diesel::pg::Pg;
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
 use diesel::sqlite::Sqlite;
+
+use crate::db::MultiBackend;
 
 use crate::domain::StoredText;
 
@@ -60,9 +63,22 @@ macro_rules! stored_text {
             }
         }
 
-        impl ToSql<Nullable<Text>, Sqlite> for $t {
-            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Sqlite>) -> serialize::Result {
-                <Self as ToSql<Text, Sqlite>>::to_sql(self, out)
+        impl ToSql<Text, Pg> for $t {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
+                <str as ToSql<Text, Pg>>::to_sql(self.stored(), out)
+            }
+        }
+
+        impl ToSql<Text, MultiBackend> for $t {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                out.set_value((Text, self));
+                Ok(IsNull::No)
+            }
+        }
+
+        impl ToSql<Nullable<Text>, MultiBackend> for $t {
+            fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, MultiBackend>) -> serialize::Result {
+                <Self as ToSql<Text, MultiBackend>>::to_sql(self, out)
             }
         }
 
@@ -73,7 +89,20 @@ macro_rules! stored_text {
             }
         }
 
-        impl Queryable<Text, Sqlite> for $t {
+        impl FromSql<Text, Pg> for $t {
+            fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                let text = <String as FromSql<Text, Pg>>::from_sql(value)?;
+                read_stored(&text)
+            }
+        }
+
+        impl FromSql<Text, MultiBackend> for $t {
+            fn from_sql(value: <MultiBackend as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                value.from_sql::<Self, Text>()
+            }
+        }
+
+        impl Queryable<Text, MultiBackend> for $t {
             type Row = Self;
             fn build(row: Self) -> deserialize::Result<Self> {
                 Ok(row)

@@ -620,7 +620,7 @@ pub fn send_instant(
         let alerts = by_user.remove(&user_id).unwrap_or_default();
         // Immediate: it reads, then writes; taking the write lock first means a concurrent
         // writer makes it wait instead of failing.
-        queued += conn.immediate_transaction(|conn| -> Result<usize, AppError> {
+        queued += crate::db::write_transaction(conn, |conn| -> Result<usize, AppError> {
             let Some(user) = crate::db::accounts::find_user(conn, user_id)? else {
                 return Ok(0);
             };
@@ -651,7 +651,13 @@ pub fn send_instant(
                     continue;
                 }
                 let search = alert.saved_search_id.and_then(|id| searches.get(&id));
-                let url = unsubscribe_url(links, &config.base_url, user_id, unsubscribe_kind(alert), now);
+                let url = unsubscribe_url(
+                    links,
+                    &config.base_url,
+                    user_id,
+                    unsubscribe_kind(alert),
+                    now,
+                );
                 outbox::enqueue(
                     conn,
                     NewMail {

@@ -39,6 +39,12 @@ pub fn run(db: &Db, data_dir: &Path, to: &Path) -> anyhow::Result<Done> {
             to.display()
         );
     }
+    if db.is_postgres() {
+        anyhow::bail!(
+            "niaz backup snapshots a SQLite database; back up PostgreSQL with pg_dump \
+             (see \"Backups and restore\" in the README)"
+        );
+    }
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
     let target = to.join("niaz.db");
     let path = target

@@ -333,7 +333,7 @@ fn count(db: &niaz::db::Db, sql: &str) -> i64 {
 fn a_digest_is_queued_once_when_the_worker_is_killed_mid_run() {
     use std::process::{Command, Stdio};
     let dir = tempfile::tempdir().unwrap();
-    let config = niaz::config::Config::for_data_dir(dir.path()).unwrap();
+    let config = crate::helpers::config_for(dir.path());
     let db = niaz::db::Db::open(&config.database_url).unwrap();
     let org = OrgBuilder::new("صنایع آزمون").insert(&db);
     let need = NeedBuilder::new(org, "بوش برنجی").insert(&db);
@@ -354,6 +354,7 @@ fn a_digest_is_queued_once_when_the_worker_is_killed_mid_run() {
             ])
             .arg(format!("127.0.0.1:{port}"))
             .env("NIAZ_LOG", "warn")
+            .envs(crate::helpers::database_env(dir.path()))
             .env("NIAZ_DIGEST_TIME", "00:00")
             .stdout(Stdio::null())
             .stderr(Stdio::null())

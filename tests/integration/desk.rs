@@ -717,7 +717,7 @@ async fn the_public_figures_match_the_database_and_name_no_firm() {
     let page = app.get("/desk/figures").await;
     assert_eq!(page.status, 200);
     let mut conn = app.db.conn().unwrap();
-    let count = |q: desk_cases::BoxedQuery<'static, diesel::sqlite::Sqlite>| -> i64 {
+    let count = |q: desk_cases::BoxedQuery<'static, niaz::db::MultiBackend>| -> i64 {
         q.count().get_result(&mut *app.db.conn().unwrap()).unwrap()
     };
     let open = [

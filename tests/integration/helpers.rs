@@ -51,6 +51,57 @@ pub fn enc(text: &str) -> String {
     text.bytes().map(|b| format!("%{b:02X}")).collect()
 }
 
+/// The configuration of a test's server: SQLite in its data directory or, when
+/// `TEST_DATABASE_URL` names a PostgreSQL server, a database of its own there, named after the
+/// data directory (so two opens of one directory share it).
+pub fn config_for(dir: &std::path::Path) -> Config {
+    let mut config = Config::for_data_dir(dir).expect("config");
+    if let Some(server) = test_database_url() {
+        config.database_url = fresh_database(&server, dir);
+    }
+    config
+}
+
+/// The environment a `niaz` command needs to use the same database as [`config_for`].
+pub fn database_env(dir: &std::path::Path) -> Vec<(&'static str, String)> {
+    match test_database_url() {
+        Some(_) => vec![("NIAZ_DATABASE_URL", config_for(dir).database_url)],
+        None => Vec::new(),
+    }
+}
+
+/// The PostgreSQL server the suite runs against, if any.
+pub fn test_database_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+}
+
+/// Creates (once) the database of one test directory and returns its URL.
+fn fresh_database(server: &str, dir: &std::path::Path) -> String {
+    use diesel::connection::SimpleConnection;
+    use diesel::Connection;
+    use std::hash::{Hash, Hasher};
+
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    dir.hash(&mut hasher);
+    let name = format!("niaz_test_{:016x}", hasher.finish());
+    let (base, query) = server.split_once('?').unwrap_or((server, ""));
+    let cut = base
+        .rfind('/')
+        .expect("TEST_DATABASE_URL has a database path");
+    let url = if query.is_empty() {
+        format!("{}/{name}", &base[..cut])
+    } else {
+        format!("{}/{name}?{query}", &base[..cut])
+    };
+    let mut admin = diesel::PgConnection::establish(server).expect("TEST_DATABASE_URL connects");
+    if let Err(e) = admin.batch_execute(&format!("CREATE DATABASE {name}")) {
+        assert!(e.to_string().contains("already exists"), "{e}");
+    }
+    url
+}
+
 /// Starts a server on an empty database.
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
@@ -59,7 +110,7 @@ pub async fn spawn_app() -> TestApp {
 /// Starts a server after adjusting its configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
-    let mut config = Config::for_data_dir(dir.path()).expect("config");
+    let mut config = config_for(dir.path());
     adjust(&mut config);
     let state = AppState::new(config).expect("state");
     let db = state.db.clone();

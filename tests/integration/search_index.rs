@@ -4,7 +4,6 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use niaz::config::Config;
 use niaz::search::query::{search, SearchRequest};
 use niaz::state::AppState;
 
@@ -22,14 +21,14 @@ fn total(state: &AppState, q: &str) -> usize {
 #[test]
 fn changes_reach_the_index_and_survive_a_crash_before_the_index_commit() {
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let state = AppState::new(crate::helpers::config_for(dir.path())).unwrap();
     let firm = OrgBuilder::new("کارخانه").insert(&state.db);
     let id = NeedBuilder::new(firm, "کمپرسور اسکرو").insert(&state.db);
     // Committed to the database, not yet to the index: as if the process died right here.
     assert_eq!(total(&state, "کمپرسور"), 0);
     drop(state);
 
-    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let state = AppState::new(crate::helpers::config_for(dir.path())).unwrap();
     assert_eq!(total(&state, "کمپرسور"), 1, "caught up on start");
 
     // A status change that makes it private removes it; publishing again brings it back.
@@ -49,7 +48,7 @@ fn changes_reach_the_index_and_survive_a_crash_before_the_index_commit() {
 #[test]
 fn missing_corrupt_or_old_indexes_are_rebuilt_on_start() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::for_data_dir(dir.path()).unwrap();
+    let config = crate::helpers::config_for(dir.path());
     let state = AppState::new(config.clone()).unwrap();
     let firm = OrgBuilder::new("کارخانه").insert(&state.db);
     NeedBuilder::new(firm, "توربین بخار").insert(&state.db);
@@ -93,7 +92,7 @@ fn missing_corrupt_or_old_indexes_are_rebuilt_on_start() {
 #[test]
 fn a_rebuild_swaps_in_while_searches_go_on() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::for_data_dir(dir.path()).unwrap();
+    let config = crate::helpers::config_for(dir.path());
     let state = AppState::new(config.clone()).unwrap();
     let mut conn = state.db.conn().unwrap();
     niaz::services::demo::load(&mut conn, Some(600), 7, false).unwrap();
@@ -152,7 +151,7 @@ fn free_port() -> u16 {
 #[test]
 fn the_index_survives_sigkill_at_any_point() {
     let dir = tempfile::tempdir().unwrap();
-    let config = Config::for_data_dir(dir.path()).unwrap();
+    let config = crate::helpers::config_for(dir.path());
     let db = niaz::db::Db::open(&config.database_url).unwrap();
     niaz::services::demo::load(&mut db.conn().unwrap(), Some(3_000), 11, false).unwrap();
     let bin = env!("CARGO_BIN_EXE_niaz");
@@ -167,6 +166,7 @@ fn the_index_survives_sigkill_at_any_point() {
             ])
             .arg(format!("127.0.0.1:{port}"))
             .env("NIAZ_LOG", "warn")
+            .envs(crate::helpers::database_env(dir.path()))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -190,6 +190,7 @@ fn the_index_survives_sigkill_at_any_point() {
         ])
         .arg(format!("127.0.0.1:{port}"))
         .env("NIAZ_LOG", "warn")
+        .envs(crate::helpers::database_env(dir.path()))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -213,7 +214,7 @@ fn a_change_committed_after_a_later_one_still_reaches_the_index() {
     use diesel::prelude::*;
     use niaz::db::schema::{needs, search_changes};
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let state = AppState::new(crate::helpers::config_for(dir.path())).unwrap();
     let firm = OrgBuilder::new("کارخانه").insert(&state.db);
     let a = NeedBuilder::new(firm, "کمپرسور اسکرو").insert(&state.db);
     let b = NeedBuilder::new(firm, "پمپ دنده‌ای").insert(&state.db);
@@ -278,7 +279,7 @@ fn a_rebuild_does_not_pass_over_changes_still_in_flight() {
     use diesel::prelude::*;
     use niaz::db::schema::{needs, search_changes};
     let dir = tempfile::tempdir().unwrap();
-    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let state = AppState::new(crate::helpers::config_for(dir.path())).unwrap();
     let firm = OrgBuilder::new("کارخانه").insert(&state.db);
     let b = NeedBuilder::new(firm, "پمپ دنده‌ای").insert(&state.db);
     let db = state.db.clone();
@@ -309,7 +310,7 @@ fn a_rebuild_does_not_pass_over_changes_still_in_flight() {
         .execute(&mut *conn)
         .unwrap();
     drop(conn);
-    let state = AppState::new(Config::for_data_dir(dir.path()).unwrap()).unwrap();
+    let state = AppState::new(crate::helpers::config_for(dir.path())).unwrap();
     state.search.apply_pending().unwrap();
     assert_eq!(
         total(&state, "ژنراتور"),

@@ -3,7 +3,6 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use niaz::config::Config;
 use niaz::search::query::{search, SearchRequest};
 use niaz::state::AppState;
 
@@ -13,6 +12,7 @@ fn niaz(data: &Path, args: &[&str]) -> Output {
         .arg(data)
         .args(args)
         .env("NIAZ_LOG", "warn")
+        .envs(crate::helpers::database_env(data))
         .output()
         .expect("niaz runs")
 }
@@ -33,7 +33,7 @@ fn example() -> String {
 }
 
 fn hits(data: &Path, q: &str) -> usize {
-    let state = AppState::new(Config::for_data_dir(data).unwrap()).unwrap();
+    let state = AppState::new(crate::helpers::config_for(data)).unwrap();
     let req = SearchRequest {
         q: q.into(),
         limit: 10,
@@ -44,7 +44,7 @@ fn hits(data: &Path, q: &str) -> usize {
 
 /// Every column of every need, in id order, as text.
 fn all_columns(data: &Path) -> Vec<String> {
-    let config = Config::for_data_dir(data).unwrap();
+    let config = crate::helpers::config_for(data);
     let db = niaz::db::Db::open(&config.database_url).unwrap();
     niaz::db::catalogue::all_need_rows(&mut db.conn().unwrap(), None)
         .unwrap()
@@ -54,7 +54,7 @@ fn all_columns(data: &Path) -> Vec<String> {
 }
 
 fn count_needs(data: &Path) -> i64 {
-    let config = Config::for_data_dir(data).unwrap();
+    let config = crate::helpers::config_for(data);
     let db = niaz::db::Db::open(&config.database_url).unwrap();
     niaz::db::catalogue::count_needs(&mut db.conn().unwrap()).unwrap()
 }
@@ -286,6 +286,7 @@ fn niaz_with_input(data: &Path, args: &[&str], input: &str) -> Output {
         .arg(data)
         .args(args)
         .env("NIAZ_LOG", "warn")
+        .envs(crate::helpers::database_env(data))
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -330,7 +331,7 @@ fn scripts_create_buyers_in_their_firm_and_makers() {
         let out = niaz_with_input(dir.path(), &args, password);
         assert!(out.status.success(), "{}", text(&out));
     }
-    let config = Config::for_data_dir(dir.path()).unwrap();
+    let config = crate::helpers::config_for(dir.path());
     let db = niaz::db::Db::open(&config.database_url).unwrap();
     let mut conn = db.conn().unwrap();
     let find = |conn: &mut niaz::db::Conn, e: &str| {

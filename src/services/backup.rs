@@ -28,6 +28,12 @@ pub fn default_dir(data_dir: &Path, now: chrono::NaiveDateTime) -> PathBuf {
 /// snapshotted first, then the uploads copied: a file is written before the row that names it
 /// is committed, so every file the snapshot names is there (unless deleted meanwhile).
 pub fn run(db: &Db, data_dir: &Path, to: &Path) -> anyhow::Result<Done> {
+    if db.is_postgres() {
+        anyhow::bail!(
+            "niaz backup snapshots a SQLite database; back up PostgreSQL with pg_dump \
+             (see \"Backups and restore\" in the README)"
+        );
+    }
     if to.exists()
         && std::fs::read_dir(to)
             .with_context(|| format!("reading {}", to.display()))?
@@ -37,12 +43,6 @@ pub fn run(db: &Db, data_dir: &Path, to: &Path) -> anyhow::Result<Done> {
         anyhow::bail!(
             "{} is not empty: a backup goes into a new directory",
             to.display()
-        );
-    }
-    if db.is_postgres() {
-        anyhow::bail!(
-            "niaz backup snapshots a SQLite database; back up PostgreSQL with pg_dump \
-             (see \"Backups and restore\" in the README)"
         );
     }
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;

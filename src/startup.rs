@@ -107,9 +107,25 @@ impl Application {
 
     /// Runs the server and the outbox worker until the server stops.
     pub async fn run(self) -> std::io::Result<()> {
-        let worker = actix_web::rt::spawn(crate::jobs::outbox_worker(self.state.into_inner()));
+        let state = self.state.into_inner();
+        let worker = actix_web::rt::spawn(crate::jobs::outbox_worker(state.clone()));
         let result = self.server.await;
         worker.abort();
+        // Stopping cleanly: another server takes the periodic work over at once.
+        let holder = state.server_id.clone();
+        let released = state
+            .db
+            .run(move |conn| {
+                Ok(crate::db::jobs::release_lease(
+                    conn,
+                    crate::jobs::WORKER_LEASE,
+                    &holder,
+                )?)
+            })
+            .await;
+        if let Err(e) = released {
+            tracing::warn!("releasing the periodic work lease: {e}");
+        }
         result
     }
 }

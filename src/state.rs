@@ -58,6 +58,8 @@ pub struct AppState {
     pub search_slots: tokio::sync::Semaphore,
     /// Signs links that work without a session (one-click unsubscribe).
     pub links: crate::auth::Signer,
+    /// This server among several sharing one database: the holder named on job leases.
+    pub server_id: String,
 }
 
 impl AppState {
@@ -97,7 +99,20 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
             ),
             links,
+            server_id: server_id(),
             config,
         })
     }
+}
+
+/// Host, process and a random part: unique among the servers sharing a database, and
+/// readable in the lease table.
+fn server_id() -> String {
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .ok()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "niaz".to_owned());
+    let random = &crate::auth::random_token()[..8];
+    format!("{host}-{}-{random}", std::process::id())
 }

@@ -18,6 +18,7 @@ pub mod desk;
 pub mod exhibitions;
 pub mod firms;
 pub mod interests;
+pub mod jobs;
 pub mod lifecycle;
 pub mod models;
 pub mod outbox;

@@ -397,6 +397,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    job_leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     settings (name) {
         name -> Text,
         value -> Text,

@@ -1,5 +1,7 @@
 //! Background work in the server process. The outbox worker sends queued mail with retries and
 //! exponential backoff; after [`MAX_ATTEMPTS`] failures a message is dead and shown to admins.
+//! With several servers on one database every one sends mail, and one at a time, the holder of
+//! the periodic lease, does the rest.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -229,32 +231,55 @@ pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
     })
 }
 
-/// Runs the outbox worker until the server stops: wakes when mail is queued or every two seconds,
-/// then matches newly published needs for alerts and sends mail; checks need expiry, sends due
-/// digests, escalates overdue desk cases and sweeps once a minute.
+/// The lease on periodic work: one server among several does it (see [`outbox_worker`]).
+pub const WORKER_LEASE: &str = "periodic";
+/// How long a lease holds without renewal; the worker renews it every few seconds, so this is
+/// how long a crashed server's work waits before another server takes it over.
+pub const LEASE_SECONDS: i64 = 90;
+
+/// Takes or renews this server's lease on the periodic work at `now`.
+pub async fn take_worker_lease(
+    state: &AppState,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<bool> {
+    let holder = state.server_id.clone();
+    state
+        .db
+        .run(move |conn| {
+            Ok(crate::db::jobs::take_lease(
+                conn,
+                WORKER_LEASE,
+                &holder,
+                now,
+                chrono::Duration::seconds(LEASE_SECONDS),
+            )?)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+/// Runs the background worker until the server stops: wakes when mail is queued or every two
+/// seconds. Every server sends due mail (each message is claimed by one). The server holding the
+/// periodic lease also matches newly published needs for alerts, and once a minute checks need
+/// expiry, sends due digests, asks for follow-ups, escalates overdue desk cases and sweeps.
 pub async fn outbox_worker(state: Arc<AppState>) {
     let mut last_lifecycle: Option<std::time::Instant> = None;
+    let mut leading = false;
     loop {
-        if last_lifecycle.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
-            if let Err(e) = run_lifecycle_once(&state).await {
-                tracing::error!("need expiry: {e:#}");
+        let lead = match take_worker_lease(&state, chrono::Utc::now().naive_utc()).await {
+            Ok(lead) => lead,
+            Err(e) => {
+                tracing::error!("periodic work lease: {e:#}");
+                false
             }
-            if let Err(e) = run_housekeeping_once(&state).await {
-                tracing::error!("housekeeping: {e:#}");
-            }
-            if let Err(e) = run_followups_once(&state).await {
-                tracing::error!("follow-ups: {e:#}");
-            }
-            if let Err(e) = run_digests_once(&state, chrono::Utc::now()).await {
-                tracing::error!("digests: {e:#}");
-            }
-            if let Err(e) = run_desk_once(&state, chrono::Utc::now().naive_utc()).await {
-                tracing::error!("desk escalations: {e:#}");
-            }
-            last_lifecycle = Some(std::time::Instant::now());
+        };
+        if lead != leading {
+            tracing::info!(server = %state.server_id, lead, "periodic work lease changed");
+            leading = lead;
+            last_lifecycle = None;
         }
-        if let Err(e) = run_alerts_once(&state).await {
-            tracing::error!("alerts: {e:#}");
+        if lead {
+            run_periodic(&state, &mut last_lifecycle).await;
         }
         if let Err(e) = run_pending_once(&state).await {
             tracing::error!("outbox worker: {e:#}");
@@ -263,5 +288,29 @@ pub async fn outbox_worker(state: Arc<AppState>) {
             _ = state.outbox.woken() => {}
             _ = tokio::time::sleep(Duration::from_secs(2)) => {}
         }
+    }
+}
+
+async fn run_periodic(state: &AppState, last_lifecycle: &mut Option<std::time::Instant>) {
+    if last_lifecycle.is_none_or(|t| t.elapsed() > Duration::from_secs(60)) {
+        if let Err(e) = run_lifecycle_once(state).await {
+            tracing::error!("need expiry: {e:#}");
+        }
+        if let Err(e) = run_housekeeping_once(state).await {
+            tracing::error!("housekeeping: {e:#}");
+        }
+        if let Err(e) = run_followups_once(state).await {
+            tracing::error!("follow-ups: {e:#}");
+        }
+        if let Err(e) = run_digests_once(state, chrono::Utc::now()).await {
+            tracing::error!("digests: {e:#}");
+        }
+        if let Err(e) = run_desk_once(state, chrono::Utc::now().naive_utc()).await {
+            tracing::error!("desk escalations: {e:#}");
+        }
+        *last_lifecycle = Some(std::time::Instant::now());
+    }
+    if let Err(e) = run_alerts_once(state).await {
+        tracing::error!("alerts: {e:#}");
     }
 }

@@ -21,6 +21,7 @@ mod search;
 mod search_api;
 mod search_index;
 mod security;
+mod servers;
 mod site;
 mod spreadsheet;
 mod suppliers;

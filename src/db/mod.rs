@@ -28,6 +28,7 @@ pub mod schema;
 pub mod search;
 mod sql;
 pub mod suppliers;
+pub mod transfer;
 pub mod types;
 
 use std::path::PathBuf;

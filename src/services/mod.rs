@@ -13,6 +13,7 @@ pub mod exhibitions;
 pub mod firms;
 pub mod import;
 pub mod interests;
+pub mod migrate_data;
 pub mod need_form;
 pub mod posting;
 pub mod reports;

@@ -15,6 +15,7 @@ mod fixtures;
 mod helpers;
 mod interests;
 mod mail;
+mod migrate_data;
 mod posting;
 mod ranking;
 mod search;

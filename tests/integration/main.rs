@@ -18,6 +18,7 @@ mod mail;
 mod migrate_data;
 mod posting;
 mod ranking;
+mod schema;
 mod search;
 mod search_api;
 mod search_index;

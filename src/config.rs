@@ -107,6 +107,11 @@ pub struct ServeArgs {
     #[arg(long, env = "NIAZ_FOLLOWUP_DAYS", default_value_t = 21)]
     pub followup_days: i64,
 
+    /// Seconds a server's lease on the periodic work holds without renewal: how long the work
+    /// waits after its server dies before another takes it over.
+    #[arg(long, env = "NIAZ_WORKER_LEASE_SECONDS", default_value_t = 90)]
+    pub worker_lease_seconds: i64,
+
     /// Time zone of the digests' local time (an IANA name).
     #[arg(long, env = "NIAZ_TIMEZONE", default_value = "Asia/Tehran")]
     pub timezone: String,
@@ -195,6 +200,9 @@ pub struct Config {
     pub interests_per_day: u32,
     /// When both sides of an introduction are asked how it went.
     pub followup_after: chrono::Duration,
+    /// How long the periodic work lease holds without renewal (at least 10 s: it is renewed
+    /// every two).
+    pub worker_lease: chrono::Duration,
     /// When digests are sent.
     pub digests: crate::domain::alerts::Schedule,
     /// Most alert mails per user and day.
@@ -314,6 +322,9 @@ impl Config {
             invites_per_day: serve_or_default.invites_per_day.clamp(1, 10_000),
             interests_per_day: serve_or_default.interests_per_day.clamp(1, 10_000),
             followup_after: chrono::Duration::days(serve_or_default.followup_days.clamp(1, 3650)),
+            worker_lease: chrono::Duration::seconds(
+                serve_or_default.worker_lease_seconds.clamp(10, 3600),
+            ),
             digests,
             alerts_per_day: serve_or_default.alerts_per_day.clamp(1, 1_000),
             alert_min_words: serve_or_default.alert_min_words.clamp(1, 10),

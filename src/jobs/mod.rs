@@ -231,11 +231,9 @@ pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
     })
 }
 
-/// The lease on periodic work: one server among several does it (see [`outbox_worker`]).
+/// The lease on periodic work: one server among several does it (see [`outbox_worker`]); it
+/// holds for `NIAZ_WORKER_LEASE_SECONDS` without renewal.
 pub const WORKER_LEASE: &str = "periodic";
-/// How long a lease holds without renewal; the worker renews it every few seconds, so this is
-/// how long a crashed server's work waits before another server takes it over.
-pub const LEASE_SECONDS: i64 = 90;
 
 /// Takes or renews this server's lease on the periodic work at `now`.
 pub async fn take_worker_lease(
@@ -243,6 +241,7 @@ pub async fn take_worker_lease(
     now: chrono::NaiveDateTime,
 ) -> anyhow::Result<bool> {
     let holder = state.server_id.clone();
+    let ttl = state.config.worker_lease;
     state
         .db
         .run(move |conn| {
@@ -251,7 +250,7 @@ pub async fn take_worker_lease(
                 WORKER_LEASE,
                 &holder,
                 now,
-                chrono::Duration::seconds(LEASE_SECONDS),
+                ttl,
             )?)
         })
         .await

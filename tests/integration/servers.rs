@@ -165,7 +165,7 @@ async fn queued_mail_is_sent_exactly_once_by_servers_racing_for_it() {
 async fn a_dead_servers_lease_and_claimed_mail_go_to_another_server() {
     let app = spawn_app().await;
     let mut conn = app.db.conn().unwrap();
-    let ttl = chrono::Duration::seconds(niaz::jobs::LEASE_SECONDS);
+    let ttl = app.state.config.worker_lease;
     let t0 = Utc::now().naive_utc() + chrono::Duration::days(1);
     let name = "test-lease";
     assert!(jobs::take_lease(&mut conn, name, "server-a", t0, ttl).unwrap());

@@ -9,7 +9,7 @@ use super::Conn;
 /// Adds an attachment and records a change of its need (the index knows which needs have
 /// drawings).
 pub fn insert(conn: &mut Conn, a: &NewAttachment) -> QueryResult<i32> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let id = diesel::insert_into(attachments::table)
             .values(a)
             .returning(attachments::id)
@@ -44,7 +44,7 @@ pub fn count_of_need(conn: &mut Conn, need: i32) -> QueryResult<i64> {
 
 /// Deletes an attachment row; returns it so the caller can remove the files.
 pub fn delete(conn: &mut Conn, id: i32) -> QueryResult<Option<Attachment>> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let found = find(conn, id)?;
         if let Some(a) = &found {
             diesel::delete(attachments::table.find(id)).execute(conn)?;

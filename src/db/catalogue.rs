@@ -233,7 +233,7 @@ pub fn insert_organization(conn: &mut Conn, org: &NewOrganization) -> QueryResul
 
 /// Changes a need's status and records the change for the search index, atomically.
 pub fn set_status(conn: &mut Conn, id: i32, status: NeedStatus) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = chrono::Utc::now().naive_utc();
         diesel::update(needs::table.find(id))
             .set((needs::status.eq(status), needs::updated_at.eq(now)))
@@ -278,7 +278,7 @@ pub fn update_need(
     published_at: Option<chrono::NaiveDateTime>,
     import_ref: Option<&str>,
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(needs::table.find(id))
             .set((
                 content,
@@ -319,7 +319,7 @@ pub fn set_published_now(conn: &mut Conn, id: i32) -> QueryResult<()> {
 
 /// Inserts a need and records the change for the search index, atomically.
 pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let id = diesel::insert_into(needs::table)
             .values(need)
             .returning(needs::id)
@@ -331,7 +331,7 @@ pub fn insert_need(conn: &mut Conn, need: &NewNeed) -> QueryResult<i32> {
 
 /// Inserts many needs (one statement) and records their changes, atomically.
 pub fn insert_needs(conn: &mut Conn, rows: &[NewNeed]) -> QueryResult<usize> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let insert = diesel::insert_into(needs::table)
             .values(rows)
             .returning(needs::id);

@@ -59,7 +59,7 @@ pub fn expired(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Vec<i32>> {
 
 /// Renews a need for another lifetime from now; an expired need is published again.
 pub fn renew(conn: &mut Conn, id: i32, until: NaiveDateTime) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::update(needs::table.find(id))
             .set((
                 needs::expires_at.eq(Some(until)),

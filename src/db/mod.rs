@@ -36,6 +36,7 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use diesel::connection::SimpleConnection;
+#[cfg(feature = "postgres")]
 use diesel::pg::PgConnection;
 use diesel::r2d2::{ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
@@ -48,11 +49,13 @@ use crate::error::AppError;
 /// backend the URL chose, so there is one set of queries for both.
 #[derive(diesel::MultiConnection)]
 pub enum Conn {
+    #[cfg(feature = "postgres")]
     Pg(PgConnection),
     Sqlite(SqliteConnection),
 }
 
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+#[cfg(feature = "postgres")]
 pub const PG_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Where the database lives, parsed from its URL.
@@ -105,6 +108,13 @@ impl DatabaseUrl {
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(Conn::Sqlite(conn))
             }
+            #[cfg(not(feature = "postgres"))]
+            Self::Postgres(_) => Err(diesel::ConnectionError::BadConnection(
+                "this niaz is built without PostgreSQL; build it with `cargo build --release \
+                 --features postgres` (which needs libpq, Debian's libpq-dev)"
+                    .into(),
+            )),
+            #[cfg(feature = "postgres")]
             Self::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
                 // Timestamps are stored without a zone and always meant as UTC.
@@ -234,6 +244,7 @@ impl Db {
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
+            #[cfg(feature = "postgres")]
             $crate::db::Conn::Pg($c) => $body,
             $crate::db::Conn::Sqlite($c) => $body,
         }
@@ -241,9 +252,10 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
-/// A transaction that reads and then writes. SQLite's takes the write lock first (`BEGIN
-/// IMMEDIATE`), so a concurrent writer makes it wait rather than fail on upgrade; PostgreSQL's
-/// row locks need nothing special.
+/// The transaction every write goes through. SQLite's takes the write lock first (`BEGIN
+/// IMMEDIATE`): a deferred one that read and then writes fails at once (`SQLITE_BUSY`, which
+/// the busy timeout does not wait out) when another connection, or another server on the same
+/// file, committed in between. Nested, it is a savepoint; PostgreSQL's needs nothing special.
 pub fn write_transaction<T, E>(
     conn: &mut Conn,
     f: impl FnOnce(&mut Conn) -> Result<T, E>,
@@ -252,9 +264,18 @@ where
     E: From<diesel::result::Error>,
 {
     use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let outermost_sqlite = match conn {
+        Conn::Sqlite(c) => AnsiTransactionManager::transaction_manager_status_mut(c)
+            .transaction_depth()?
+            .is_none(),
+        #[cfg(feature = "postgres")]
+        Conn::Pg(_) => false,
+    };
     match conn {
-        Conn::Sqlite(c) => AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?,
-        Conn::Pg(_) => Conn::begin_transaction(conn)?,
+        Conn::Sqlite(c) if outermost_sqlite => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        _ => Conn::begin_transaction(conn)?,
     }
     match f(conn) {
         Ok(value) => {
@@ -274,6 +295,7 @@ where
 pub fn migrate(conn: &mut Conn) -> anyhow::Result<Vec<String>> {
     let applied = match conn {
         Conn::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS),
+        #[cfg(feature = "postgres")]
         Conn::Pg(c) => c.run_pending_migrations(PG_MIGRATIONS),
     }
     .map_err(|e| anyhow::anyhow!("migration failed: {e}"))?;
@@ -333,7 +355,9 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("t.db").display());
         let db = Db::open(&url).unwrap();
         let mut conn = db.conn().unwrap();
-        let Conn::Sqlite(conn) = &mut *conn else {
+        #[allow(irrefutable_let_patterns)]
+        let Conn::Sqlite(conn) = &mut *conn
+        else {
             unreachable!()
         };
         conn.revert_all_migrations(SQLITE_MIGRATIONS).unwrap();

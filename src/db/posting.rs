@@ -90,7 +90,7 @@ pub fn join(
     currency: &str,
 ) -> QueryResult<()> {
     use super::schema::need_joins as j;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         diesel::delete(j::table.find((need, org))).execute(conn)?;
         diesel::insert_into(j::table)
             .values((

@@ -3,6 +3,7 @@
 use diesel::expression::{
     is_aggregate, AppearsOnTable, Expression, SelectableExpression, ValidGrouping,
 };
+#[cfg(feature = "postgres")]
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::sql_types::{Bool, Text};
@@ -50,6 +51,7 @@ impl QueryFragment<Sqlite> for IdIn {
     }
 }
 
+#[cfg(feature = "postgres")]
 impl QueryFragment<Pg> for IdIn {
     fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
         out.push_identifier("needs")?;

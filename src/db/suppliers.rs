@@ -42,7 +42,7 @@ pub fn save(
     processes: &[Process],
     certifications: &[Certification],
 ) -> QueryResult<()> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = chrono::Utc::now().naive_utc();
         let exists = supplier_profiles::table
             .find(user_id)
@@ -305,7 +305,7 @@ pub fn open_reports(conn: &mut Conn) -> QueryResult<Vec<ReportRow>> {
 /// Suspends a maker (or lifts it) and resolves its reports.
 pub fn suspend(conn: &mut Conn, supplier: i32, suspended: bool) -> QueryResult<bool> {
     use super::schema::supplier_reports as r;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let now = chrono::Utc::now().naive_utc();
         let n = diesel::update(
             users::table
@@ -353,7 +353,7 @@ pub fn add_photo(
     content_type: &str,
 ) -> QueryResult<i32> {
     use super::schema::supplier_photos as p;
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let id = diesel::insert_into(p::table)
             .values((
                 p::user_id.eq(user),

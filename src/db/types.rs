@@ -6,6 +6,7 @@ use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::AsExpression;
 use diesel::internal::derives::as_expression::Bound;
+#[cfg(feature = "postgres")]
 use diesel::pg::Pg;
 use diesel::serialize::{self, IsNull, Output, ToSql};
 use diesel::sql_types::{Nullable, Text};
@@ -63,6 +64,7 @@ macro_rules! stored_text {
             }
         }
 
+        #[cfg(feature = "postgres")]
         impl ToSql<Text, Pg> for $t {
             fn to_sql<'b>(&'b self, out: &mut Output<'b, '_, Pg>) -> serialize::Result {
                 <str as ToSql<Text, Pg>>::to_sql(self.stored(), out)
@@ -89,6 +91,7 @@ macro_rules! stored_text {
             }
         }
 
+        #[cfg(feature = "postgres")]
         impl FromSql<Text, Pg> for $t {
             fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
                 let text = <String as FromSql<Text, Pg>>::from_sql(value)?;

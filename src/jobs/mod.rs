@@ -60,8 +60,7 @@ pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usiz
     let result = state
         .db
         .run(move |conn| {
-            use diesel::Connection;
-            conn.transaction(|conn| {
+            crate::db::write_transaction(conn, |conn| {
                 let now = chrono::Utc::now().naive_utc();
                 crate::db::lifecycle::assign_expiry(conn, lifetime)?;
                 let due = crate::db::lifecycle::due_reminders(conn, now + chrono::Duration::days(REMINDER_DAYS))?;

@@ -4,7 +4,6 @@
 //! Mail is queued in the same transaction as the change that causes it.
 
 use chrono::{Duration, Utc};
-use diesel::Connection;
 use serde_json::json;
 
 use crate::auth::{self, totp};
@@ -346,7 +345,7 @@ impl Accounts<'_> {
         let id = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if q::find_user_by_email(conn, email.as_str())?.is_some() {
                         return Err(AppError::invalid("email", "error.email_taken"));
                     }
@@ -433,7 +432,7 @@ impl Accounts<'_> {
         let base_url = self.config.base_url.clone();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let token = new_token(
                         conn,
                         purpose::VERIFY,
@@ -477,7 +476,7 @@ impl Accounts<'_> {
         let hash = auth::token_hash(token);
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let t = q::take_token(conn, &hash, purpose::VERIFY)?
                         .ok_or(AppError::Conflict("error.token_invalid"))?;
                     let user = t.user_id.ok_or(AppError::Conflict("error.token_invalid"))?;
@@ -521,8 +520,9 @@ impl Accounts<'_> {
             .run(move |conn| {
                 // The outer result is the database's; the inner one the verdict, so a failure is
                 // recorded (the transaction commits) and then reported.
-                let verdict =
-                    conn.transaction(|conn| -> Result<Result<User, AppError>, AppError> {
+                let verdict = crate::db::write_transaction(
+                    conn,
+                    |conn| -> Result<Result<User, AppError>, AppError> {
                         let user = q::find_user(conn, user_id)?.ok_or(AppError::Unauthorized)?;
                         let (_, failures, locked_until) = q::second_factor_guard(conn, user_id)?;
                         if locked_until.is_some_and(|t| t > now()) {
@@ -555,7 +555,8 @@ impl Accounts<'_> {
                         let until = second_factor_lock(failures).map(|d| now() + d);
                         q::record_second_factor_failure(conn, user_id, failures, until)?;
                         Ok(Err(AppError::invalid("code", "error.code_invalid")))
-                    })?;
+                    },
+                )?;
                 verdict
             })
             .await
@@ -571,7 +572,7 @@ impl Accounts<'_> {
         let queued = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let Some(user) = q::find_user_by_email(conn, &email)? else {
                         return Ok(false);
                     };
@@ -613,7 +614,7 @@ impl Accounts<'_> {
         let token_hash = auth::token_hash(token);
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let t = q::take_token(conn, &token_hash, purpose::RESET)?
                         .ok_or(AppError::Conflict("error.token_invalid"))?;
                     let user_id = t.user_id.ok_or(AppError::Conflict("error.token_invalid"))?;
@@ -666,7 +667,7 @@ impl Accounts<'_> {
         );
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::set_password(conn, id, &new_hash)?;
                     q::revoke_tokens(conn, id, purpose::RESET)?;
                     q::delete_user_sessions(conn, id, Some(&keep))?;
@@ -723,7 +724,9 @@ impl Accounts<'_> {
         }
         let id = user.id;
         self.db
-            .run(move |conn| conn.transaction(|conn| Ok(q::anonymize_user(conn, id)?)))
+            .run(move |conn| {
+                crate::db::write_transaction(conn, |conn| Ok(q::anonymize_user(conn, id)?))
+            })
             .await
     }
 
@@ -737,7 +740,7 @@ impl Accounts<'_> {
         let base_url = self.config.base_url.clone();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if q::find_user_by_email(conn, &email)?.is_some() {
                         return Err(AppError::invalid("email", "error.email_taken"));
                     }
@@ -795,7 +798,7 @@ impl Accounts<'_> {
         let token_hash = auth::token_hash(token);
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let t = q::take_token(conn, &token_hash, purpose::INVITE)?
                         .ok_or(AppError::Conflict("error.token_invalid"))?;
                     if q::find_user_by_email(conn, &t.email)?.is_some() {
@@ -847,7 +850,7 @@ impl Accounts<'_> {
         let id = user.id;
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::set_totp(conn, id, Some(&secret), true)?;
                     // The code that turned it on cannot sign in a second time.
                     q::use_totp_step(conn, id, step)?;
@@ -869,7 +872,7 @@ impl Accounts<'_> {
         let id = user.id;
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::set_totp(conn, id, None, false)?;
                     q::replace_recovery_codes(conn, id, &[])?;
                     Ok(())

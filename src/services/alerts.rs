@@ -16,7 +16,6 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, Utc};
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -213,7 +212,7 @@ impl Alerts<'_> {
         let user_id = user.id;
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if q::count_saved_searches(conn, user_id)? >= MAX_SAVED_SEARCHES {
                         return Err(AppError::invalid("name", "error.alerts_too_many"));
                     }
@@ -276,7 +275,7 @@ impl Alerts<'_> {
         let user_id = user.id;
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::drop_pending(conn, user_id, None, Some(id))?;
                     match q::delete_saved_search(conn, user_id, id)? {
                         0 => Err(AppError::NotFound),
@@ -302,7 +301,7 @@ impl Alerts<'_> {
             .then(|| Utc::now().naive_utc());
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::set_preferences(conn, user_id, matches, interest_mail, since)?;
                     if !matches {
                         q::drop_pending(conn, user_id, Some(Reason::Profile), None)?;
@@ -335,7 +334,7 @@ impl Alerts<'_> {
         let (user, kind) = self.read_link(token)?;
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let on = undo;
                     match kind {
                         Unsubscribe::Matches => {
@@ -576,7 +575,7 @@ pub fn match_published(
         )
         .collect();
     rows.sort_by_key(|r| (r.need_id, r.user_id));
-    let new = conn.transaction(|conn| -> Result<usize, AppError> {
+    let new = crate::db::write_transaction(conn, |conn| -> Result<usize, AppError> {
         let n = q::insert_alerts(conn, &rows)?;
         q::set_cursor(conn, last)?;
         Ok(n)
@@ -701,7 +700,7 @@ pub fn send_digests(
         (Frequency::Weekly, "alerts-weekly", &weekly),
     ] {
         for user_id in q::users_pending(conn, delivery)? {
-            let sent = conn.transaction(|conn| -> Result<bool, AppError> {
+            let sent = crate::db::write_transaction(conn, |conn| -> Result<bool, AppError> {
                 // Claim first: the claim is the write that serializes two workers.
                 if !q::claim_period(conn, user_id, kind, period, now.naive_utc())? {
                     return Ok(false);
@@ -725,7 +724,12 @@ pub fn send_digests(
                     .filter_map(|a| {
                         let row = rows.get(&a.need_id).filter(|r| r.0.status.is_open())?;
                         let search = a.saved_search_id.and_then(|id| searches.get(&id));
-                        Some(need_item(row, &config.base_url, a.reason, search.map(String::as_str)))
+                        Some(need_item(
+                            row,
+                            &config.base_url,
+                            a.reason,
+                            search.map(String::as_str),
+                        ))
                     })
                     .collect();
                 let ids: Vec<i32> = alerts.iter().map(|a| a.id).collect();
@@ -762,7 +766,7 @@ pub fn send_digests(
         if q::new_interests(conn, org, since, until)?.is_empty() {
             continue;
         }
-        let sent = conn.transaction(|conn| -> Result<bool, AppError> {
+        let sent = crate::db::write_transaction(conn, |conn| -> Result<bool, AppError> {
             if !q::claim_period(conn, user_id, "interests-daily", &daily, until)? {
                 return Ok(false);
             }

@@ -5,7 +5,6 @@ use std::io::Cursor;
 use std::path::PathBuf;
 
 use chrono::Utc;
-use diesel::Connection;
 use image::{ImageFormat, ImageReader, Limits};
 
 use crate::db::attachments as q;
@@ -176,7 +175,7 @@ impl Attachments<'_> {
         let id = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let id = q::insert(conn, &row)?;
                     if let Some(s) = changed_status {
                         crate::db::catalogue::set_status(conn, need_id, s)?;
@@ -374,7 +373,7 @@ impl Attachments<'_> {
         let removed = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let a = q::find(conn, id)?
                         .filter(|a| a.need_id == need_id)
                         .ok_or(AppError::NotFound)?;

@@ -6,7 +6,6 @@
 //! and action goes through it; anyone else is told the case does not exist.
 
 use chrono::{NaiveDateTime, Utc};
-use diesel::Connection;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -402,7 +401,7 @@ impl Desk<'_> {
         let result = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let number =
                         desk.insert(conn, org, &user, Channel::Online, &text, Side::Firm)?;
                     let case = q::find_by_number(conn, &number)?.ok_or(AppError::NotFound)?;
@@ -478,7 +477,9 @@ impl Desk<'_> {
         let result = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| insert_files(conn, &case, &user, side_of(role), &kept))?;
+                crate::db::write_transaction(conn, |conn| {
+                    insert_files(conn, &case, &user, side_of(role), &kept)
+                })?;
                 Ok(case)
             })
             .await;
@@ -535,7 +536,7 @@ impl Desk<'_> {
                     }
                 };
                 let org = org.unwrap_or_default();
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     desk.insert(conn, org, &user, Channel::Phone, &text, Side::Desk)
                 })
             })
@@ -671,7 +672,7 @@ impl Desk<'_> {
                     return Err(AppError::Invalid(errors));
                 }
                 let t = now();
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let side = side_of(role);
                     q::insert_event(
                         conn,
@@ -740,7 +741,7 @@ impl Desk<'_> {
                     return Err(AppError::invalid("status", "error.case_status_invalid"));
                 }
                 let t = now();
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::set_status(conn, &case, to, t)?;
                     q::responded(conn, case.id, t)?;
                     q::insert_event(
@@ -803,7 +804,7 @@ impl Desk<'_> {
                     return Err(AppError::Invalid(errors));
                 };
                 let t = now();
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::assign(conn, case.id, to.id, t)?;
                     q::insert_event(
                         conn,
@@ -841,7 +842,7 @@ impl Desk<'_> {
                     return Err(AppError::Conflict("error.case_closed_or_not_yours"));
                 }
                 let t = now();
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::take(conn, case.id, user.id, t)?;
                     q::insert_event(
                         conn,
@@ -892,7 +893,7 @@ impl Desk<'_> {
                     return Err(AppError::Invalid(errors));
                 };
                 let t = now();
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::rate(conn, case.id, rating, t)?;
                     q::insert_event(
                         conn,
@@ -931,7 +932,7 @@ impl Desk<'_> {
                 }
                 let t = now();
                 let need = need_from_case(&case, category, t);
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let id = crate::db::catalogue::insert_need(conn, &need)?;
                     q::set_need(conn, case.id, id, t)?;
                     q::insert_event(
@@ -1301,7 +1302,7 @@ impl Desk<'_> {
                 }
                 match (user, target) {
                     (Some(user), Some(target)) if errors.is_empty() => {
-                        conn.transaction(|conn| {
+                        crate::db::write_transaction(conn, |conn| {
                             q::set_member(conn, user.id, target.id)?;
                             crate::db::accounts::set_role(conn, user.id, Role::Agency)
                         })?;
@@ -1317,7 +1318,7 @@ impl Desk<'_> {
     pub async fn remove_member(&self, user: i32) -> Result<(), AppError> {
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if q::remove_member(conn, user)? == 0 {
                         return Err(AppError::NotFound);
                     }
@@ -1349,7 +1350,7 @@ pub fn escalate_overdue(
         ) else {
             continue;
         };
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             if !q::mark_escalated(conn, case.id, now)? {
                 return Ok::<_, AppError>(());
             }

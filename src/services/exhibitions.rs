@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::Utc;
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
@@ -348,7 +347,7 @@ impl Exhibitions<'_> {
         let fields = form.parse().map_err(AppError::Invalid)?;
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if q::slug_taken(conn, &fields.slug, 0)? {
                         return Err(AppError::invalid("slug", "error.slug_taken"));
                     }
@@ -365,7 +364,7 @@ impl Exhibitions<'_> {
         let slug = slug.to_string();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let edition = load_edition(conn, &slug)?;
                     if q::slug_taken(conn, &fields.slug, edition.id)? {
                         return Err(AppError::invalid("slug", "error.slug_taken"));
@@ -431,7 +430,7 @@ impl Exhibitions<'_> {
         let slug = slug.to_string();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let edition = load_edition(conn, &slug)?;
                     let public: Vec<i32> = crate::db::catalogue::load_need_rows(conn, &ids)?
                         .into_iter()
@@ -551,7 +550,7 @@ impl Exhibitions<'_> {
         let n = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let edition = load_edition(conn, &slug)?;
                     let now = Utc::now();
                     let mut queued = 0i64;

@@ -1,7 +1,6 @@
 //! Firms' profiles (city, province, description, website), edited by their members and by
 //! organizers, and the merging of duplicate firms created by separate sign-ups.
 
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 
 use crate::db::firms::{self as q, FirmProfile, Moved};
@@ -114,7 +113,7 @@ impl Firms<'_> {
         let profile = form.parse().map_err(AppError::Invalid)?;
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if q::update_profile(conn, org, &profile)? == 0 {
                         return Err(AppError::NotFound);
                     }
@@ -151,7 +150,7 @@ impl Firms<'_> {
         let moved = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     for id in [from, into] {
                         if crate::db::catalogue::find_organization(conn, id)?.is_none() {
                             return Err(if id == from {

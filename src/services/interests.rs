@@ -7,7 +7,6 @@
 //! moves to "in talks". Until then nothing anywhere shows either side's contacts to the other.
 
 use chrono::{Duration, Utc};
-use diesel::Connection;
 use serde::Serialize;
 use serde_json::json;
 
@@ -245,7 +244,7 @@ impl Interests<'_> {
         let (id, created) = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let (need, _, _) = crate::db::catalogue::find_need(conn, need_id)?
                         .ok_or(AppError::NotFound)?;
                     if !need.status.is_open() {
@@ -353,7 +352,7 @@ impl Interests<'_> {
         let base_url = self.config.base_url.clone();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if !q::decide(
                         conn,
                         interest.id,
@@ -396,7 +395,7 @@ impl Interests<'_> {
         let base_url = self.config.base_url.clone();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     if !q::decide(
                         conn,
                         interest.id,
@@ -594,7 +593,7 @@ impl Interests<'_> {
         let id = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let (need, _, _) = crate::db::catalogue::find_need(conn, need_id)?
                         .ok_or(AppError::NotFound)?;
                     if !need.status.is_open() {
@@ -682,7 +681,7 @@ impl Interests<'_> {
         let introduced = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let buyer = (!view.as_maker).then_some(me.id);
                     q::answer_proposal(conn, id, buyer, accept)?;
                     if !accept {
@@ -718,7 +717,7 @@ pub fn followup_due(conn: &mut Conn, config: &Config) -> Result<usize, AppError>
     let now = Utc::now().naive_utc();
     let due = q::due_followups(conn, now - config.followup_after)?;
     for (intro, need_id, maker_id) in &due {
-        conn.transaction(|conn| -> Result<(), AppError> {
+        crate::db::write_transaction(conn, |conn| -> Result<(), AppError> {
             let (need, _, _) =
                 crate::db::catalogue::find_need(conn, *need_id)?.ok_or(AppError::NotFound)?;
             let mut people = crate::db::posting::members(conn, need.organization_id)?;
@@ -808,7 +807,7 @@ impl Interests<'_> {
         let hash = crate::auth::token_hash(token);
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let (intro, user) = q::followup_token(conn, &hash, true)?
                         .ok_or(AppError::Conflict("error.token_invalid"))?;
                     record(conn, intro, user, outcome)
@@ -831,7 +830,7 @@ impl Interests<'_> {
         let (me, org) = (user.id, user.organization_id);
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let (_, maker, firm) =
                         q::introduction(conn, intro)?.ok_or(AppError::NotFound)?;
                     if maker != me && org != Some(firm) {

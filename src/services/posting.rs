@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 
 use chrono::Utc;
-use diesel::Connection;
 use serde_json::json;
 
 use super::need_form::{self, check_complete};
@@ -277,7 +276,7 @@ impl Posting<'_> {
         let id = self
             .db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let now = Utc::now().naive_utc();
                     match id {
                         None => {
@@ -565,7 +564,7 @@ impl Posting<'_> {
         let now = Utc::now().naive_utc();
         self.db
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     let (need, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
                     if need.status != NeedStatus::PendingReview {
                         return Err(AppError::Conflict("error.not_pending"));

@@ -11,7 +11,6 @@ use std::path::Path;
 
 use anyhow::{anyhow, Context};
 use chrono::Utc;
-use diesel::Connection;
 
 use super::need_form;
 use crate::db::catalogue as q;
@@ -562,7 +561,7 @@ pub fn apply(
     rows: &[ValidRow],
     progress: &dyn Fn(usize),
 ) -> anyhow::Result<Applied> {
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let mut applied = Applied::default();
         let mut orgs: HashMap<String, i32> = HashMap::new();
         for (i, r) in rows.iter().enumerate() {

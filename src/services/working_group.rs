@@ -4,7 +4,6 @@
 //! mailed to the firm; its deadline is followed by the job worker like a service level.
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
-use diesel::Connection;
 use serde::Serialize;
 
 use crate::config::Config;
@@ -214,7 +213,7 @@ impl WorkingGroup<'_> {
                     return Err(AppError::Conflict("error.case_closed_or_not_yours"));
                 }
                 let t = now();
-                conn.transaction(|conn| {
+                crate::db::write_transaction(conn, |conn| {
                     q::decide(conn, item, &text, agency.id, deadline, t)?;
                     q::assign(conn, case.id, agency.id, t)?;
                     q::responded(conn, case.id, t)?;
@@ -267,7 +266,7 @@ pub fn escalate_late_decisions(
     let today: NaiveDate = crate::i18n::local_date(now);
     let mut n = 0;
     for (decision, case) in q::decisions_overdue(conn, today)? {
-        conn.transaction(|conn| {
+        crate::db::write_transaction(conn, |conn| {
             if !q::mark_decision_escalated(conn, decision.id, now)? {
                 return Ok::<_, AppError>(());
             }

@@ -51,7 +51,13 @@ pub async fn switch_language(
 }
 
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    crate::services::catalogue::health(&state.db).await?;
+    // A proxy's health check takes this server out of rotation while its database is away.
+    if let Err(e) = crate::services::catalogue::health(&state.db).await {
+        tracing::error!("health check: {e}");
+        return Ok(HttpResponse::ServiceUnavailable()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(serde_json::json!({"status": "database unavailable"})));
+    }
     Ok(HttpResponse::Ok()
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(serde_json::json!({"status": "ok"})))

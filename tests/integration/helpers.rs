@@ -78,6 +78,13 @@ pub fn test_database_url() -> Option<String> {
 }
 
 /// Creates (once) the database of one test directory and returns its URL.
+#[cfg(not(feature = "postgres"))]
+fn fresh_database(_: &str, _: &std::path::Path) -> String {
+    panic!("TEST_DATABASE_URL is set: run the tests with --features postgres");
+}
+
+/// Creates (once) the database of one test directory and returns its URL.
+#[cfg(feature = "postgres")]
 fn fresh_database(server: &str, dir: &std::path::Path) -> String {
     use diesel::connection::SimpleConnection;
     use diesel::Connection;

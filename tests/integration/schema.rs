@@ -101,6 +101,7 @@ fn migrated(conn: &mut niaz::db::Conn) -> BTreeMap<String, Table> {
              WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' \
              AND m.name <> '__diesel_schema_migrations'"
         }
+        #[cfg(feature = "postgres")]
         niaz::db::Conn::Pg(_) => {
             "SELECT CAST(c.table_name AS TEXT) AS table_name, \
              CAST(c.column_name AS TEXT) AS column_name, \

@@ -154,6 +154,18 @@ async fn health_check_reports_ok() {
     assert_eq!(res.status, 200);
     let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
     assert_eq!(json["status"], "ok");
+
+    // A database that cannot answer takes the server out of a proxy's rotation.
+    {
+        use diesel::connection::SimpleConnection;
+        let mut conn = app.db.conn().unwrap();
+        conn.batch_execute("ALTER TABLE organizations RENAME TO organizations_away")
+            .unwrap();
+    }
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status, 503, "{}", res.body);
+    let json: serde_json::Value = serde_json::from_str(&res.body).unwrap();
+    assert_eq!(json["status"], "database unavailable");
 }
 
 #[actix_web::test]

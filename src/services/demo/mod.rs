@@ -11,7 +11,6 @@ mod exhibitions;
 mod suppliers;
 
 use chrono::{Duration, NaiveDateTime, Utc};
-use diesel::Connection;
 
 use crate::db::catalogue as q;
 use crate::db::models::{NewNeed, NewOrganization};
@@ -233,7 +232,7 @@ pub fn load(
     }
     let now = Utc::now().naive_utc();
     let mut rng = fastrand::Rng::with_seed(seed);
-    conn.transaction(|conn| {
+    crate::db::write_transaction(conn, |conn| {
         let categories = q::all_categories(conn)?;
         let category_id = |slug: &str| {
             categories

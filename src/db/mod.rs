@@ -201,10 +201,6 @@ impl Db {
         Ok(db)
     }
 
-    pub fn url(&self) -> &DatabaseUrl {
-        &self.url
-    }
-
     pub fn is_postgres(&self) -> bool {
         matches!(self.url, DatabaseUrl::Postgres(_))
     }
@@ -325,6 +321,14 @@ mod tests {
                 .display(),
             "postgres://niaz:***@db:5432/niaz"
         );
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[test]
+    fn a_postgres_url_without_the_feature_says_how_to_build() {
+        let err = Db::open("postgres://niaz@127.0.0.1:1/niaz").err().unwrap();
+        let text = format!("{err:#}");
+        assert!(text.contains("--features postgres"), "{text}");
     }
 
     /// Both backends' migrations are one list: the same names, each with an up and a down.

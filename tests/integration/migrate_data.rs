@@ -122,3 +122,21 @@ async fn a_sqlite_deployment_moves_to_postgresql_with_everything() {
         "the id sequence moved past the copied ids"
     );
 }
+
+/// A PostgreSQL URL that cannot be used is refused with the driver's own reason.
+#[test]
+fn connection_errors_name_the_cause() {
+    let Some(server) = test_database_url() else {
+        eprintln!("skipped: TEST_DATABASE_URL names no PostgreSQL server");
+        return;
+    };
+    let open = |url: &str| format!("{:#}", niaz::db::Db::open(url).err().unwrap());
+    let (base, query) = server.split_once('?').unwrap_or((&server, ""));
+    let cut = base.rfind('/').unwrap();
+    let missing = format!("{}/no_such_database?{query}", &base[..cut]);
+    let err = open(&missing);
+    assert!(err.contains("does not exist"), "{err}");
+    let err = open("postgres://niaz:secret@127.0.0.1:1/niaz");
+    assert!(err.contains("refused") || err.contains("connect"), "{err}");
+    assert!(!err.contains("secret"), "the password is not shown: {err}");
+}

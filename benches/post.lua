@@ -6,8 +6,8 @@ local csrf = os.getenv("NIAZ_CSRF")
 local org = os.getenv("NIAZ_ORG")
 local threads = 0
 local counter = 0
-local prefix = "t0"
 
+-- Each thread's requests are marked with its own prefix (a global in the thread's Lua state).
 function setup(thread)
   threads = threads + 1
   thread:set("prefix", "t" .. threads)

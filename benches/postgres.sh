@@ -58,7 +58,9 @@ run_backend() {
     --data-urlencode "email=bench-$name@example.ir" --data-urlencode "password=$PASSWORD" \
     "http://127.0.0.1:$PORT/login"
   local cookie
-  cookie=$(awk '!/^#/ && NF >= 7 {printf "%s%s=%s", sep, $6, $7; sep="; "}' "$jar")
+  # curl marks HttpOnly cookies with a "#HttpOnly_" prefix; other "#" lines are comments.
+  cookie=$(awk '{ if (!sub(/^#HttpOnly_/, "") && /^#/) next }
+                NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar")
   local csrf
   csrf=$(curl -s -H "Cookie: $cookie" "http://127.0.0.1:$PORT/account" |
     grep -o 'name="csrf" value="[0-9a-f]*"' | head -1 | grep -o '[0-9a-f]\{20,\}')

@@ -287,6 +287,15 @@ where
     }
 }
 
+/// Writes a consistent copy of a SQLite database to the file `path` (`VACUUM INTO` reads in one
+/// transaction while other connections keep writing).
+pub fn snapshot_into(conn: &mut Conn, path: &str) -> diesel::QueryResult<()> {
+    use diesel::RunQueryDsl;
+    diesel::sql_query(format!("VACUUM INTO '{}'", path.replace('\'', "''")))
+        .execute(conn)
+        .map(|_| ())
+}
+
 /// Applies the backend's pending migrations on one connection and returns their names.
 pub fn migrate(conn: &mut Conn) -> anyhow::Result<Vec<String>> {
     let applied = match conn {

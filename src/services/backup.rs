@@ -4,10 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context;
-use diesel::RunQueryDsl;
-
 use crate::db::Db;
+use anyhow::Context;
 
 /// What a backup wrote.
 #[derive(Debug, Clone)]
@@ -50,11 +48,7 @@ pub fn run(db: &Db, data_dir: &Path, to: &Path) -> anyhow::Result<Done> {
     let path = target
         .to_str()
         .context("the backup directory's path is not valid text")?;
-    let mut conn = db.conn()?;
-    diesel::sql_query(format!("VACUUM INTO '{}'", path.replace('\'', "''")))
-        .execute(&mut *conn)
-        .context("snapshotting the database")?;
-    drop(conn);
+    crate::db::snapshot_into(&mut *db.conn()?, path).context("snapshotting the database")?;
     let database_bytes = std::fs::metadata(&target)?.len();
     let mut files = 0;
     let uploads = data_dir.join("uploads");

@@ -77,6 +77,17 @@ pub fn test_database_url() -> Option<String> {
         .filter(|u| !u.trim().is_empty())
 }
 
+/// The URL of the database `name` on the server of `url` (its path replaced, parameters kept).
+pub fn database_named(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').unwrap_or((url, ""));
+    let cut = base.rfind('/').expect("the URL has a database path");
+    if query.is_empty() {
+        format!("{}/{name}", &base[..cut])
+    } else {
+        format!("{}/{name}?{query}", &base[..cut])
+    }
+}
+
 /// Creates (once) the database of one test directory and returns its URL.
 #[cfg(not(feature = "postgres"))]
 fn fresh_database(_: &str, _: &std::path::Path) -> String {
@@ -93,15 +104,7 @@ fn fresh_database(server: &str, dir: &std::path::Path) -> String {
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     dir.hash(&mut hasher);
     let name = format!("niaz_test_{:016x}", hasher.finish());
-    let (base, query) = server.split_once('?').unwrap_or((server, ""));
-    let cut = base
-        .rfind('/')
-        .expect("TEST_DATABASE_URL has a database path");
-    let url = if query.is_empty() {
-        format!("{}/{name}", &base[..cut])
-    } else {
-        format!("{}/{name}?{query}", &base[..cut])
-    };
+    let url = database_named(server, &name);
     let mut admin = diesel::PgConnection::establish(server).expect("TEST_DATABASE_URL connects");
     if let Err(e) = admin.batch_execute(&format!("CREATE DATABASE {name}")) {
         assert!(e.to_string().contains("already exists"), "{e}");

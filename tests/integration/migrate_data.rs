@@ -131,10 +131,7 @@ fn connection_errors_name_the_cause() {
         return;
     };
     let open = |url: &str| format!("{:#}", niaz::db::Db::open(url).err().unwrap());
-    let (base, query) = server.split_once('?').unwrap_or((&server, ""));
-    let cut = base.rfind('/').unwrap();
-    let missing = format!("{}/no_such_database?{query}", &base[..cut]);
-    let err = open(&missing);
+    let err = open(&crate::helpers::database_named(&server, "no_such_database"));
     assert!(err.contains("does not exist"), "{err}");
     let err = open("postgres://niaz:secret@127.0.0.1:1/niaz");
     assert!(err.contains("refused") || err.contains("connect"), "{err}");

@@ -15,6 +15,25 @@ async fn second_server(first: &TestApp) -> TestApp {
     spawn_app_with(move |c| c.database_url = url).await
 }
 
+/// Queues one expiry reminder to `to`; returns its outbox id.
+fn queue_mail(conn: &mut niaz::db::Conn, to: &str) -> i32 {
+    outbox::enqueue(
+        conn,
+        outbox::NewMail {
+            to_email: to,
+            to_name: "کارخانه",
+            template: "need_expiring",
+            lang: "fa",
+            context: serde_json::json!({
+                "title": "پروانه پمپ",
+                "date": "۱۴۰۵/۰۹/۱۰",
+                "link": "http://localhost/my/needs",
+            }),
+        },
+    )
+    .unwrap()
+}
+
 /// How many needs a server's public search finds for `q`, waiting up to `within` for one.
 async fn found_within(app: &TestApp, q: &str, within: Duration) -> (u64, Duration) {
     let start = Instant::now();
@@ -122,21 +141,7 @@ async fn queued_mail_is_sent_exactly_once_by_servers_racing_for_it() {
     {
         let mut conn = first.db.conn().unwrap();
         for i in 0..count {
-            outbox::enqueue(
-                &mut conn,
-                outbox::NewMail {
-                    to_email: &format!("maker{i}@example.ir"),
-                    to_name: "سازنده",
-                    template: "need_expiring",
-                    lang: "fa",
-                    context: serde_json::json!({
-                        "title": format!("قطعه {i}"),
-                        "date": "۱۴۰۵/۰۹/۱۰",
-                        "link": "http://localhost/my/needs",
-                    }),
-                },
-            )
-            .unwrap();
+            queue_mail(&mut conn, &format!("maker{i}@example.ir"));
         }
     }
     // Both servers' workers run meanwhile; these rounds race them and each other.
@@ -186,17 +191,7 @@ async fn a_dead_servers_lease_and_claimed_mail_go_to_another_server() {
 
     // A server that claimed a mail and died mid-send: nobody sends it until the claim runs out,
     // then another server does, once.
-    let id = outbox::enqueue(
-        &mut conn,
-        outbox::NewMail {
-            to_email: "firm@example.ir",
-            to_name: "کارخانه",
-            template: "need_expiring",
-            lang: "fa",
-            context: serde_json::json!({"title": "شیر", "date": "۱۴۰۵/۰۹/۱۰", "link": "http://localhost/"}),
-        },
-    )
-    .unwrap();
+    let id = queue_mail(&mut conn, "firm@example.ir");
     let claimed = outbox::claim_due(&mut conn, 50).unwrap();
     assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), vec![id]);
     drop(conn);

@@ -30,7 +30,10 @@ impl Report {
 /// Copies everything from the SQLite database at `from` into the PostgreSQL database at `to`.
 /// `progress` is told each table's name and row count before it is copied.
 pub fn run(from: &str, to: &str, mut progress: impl FnMut(&str, i64)) -> anyhow::Result<Report> {
-    match (DatabaseUrl::parse(from)?, DatabaseUrl::parse(to)?) {
+    match (
+        DatabaseUrl::parse(from).context("--from")?,
+        DatabaseUrl::parse(to).context("--to")?,
+    ) {
         (DatabaseUrl::Sqlite(path), DatabaseUrl::Postgres(_)) => {
             if !path.is_file() {
                 bail!("--from: there is no SQLite database at {}", path.display());

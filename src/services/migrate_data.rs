@@ -166,6 +166,16 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn wrong_urls_and_directions_are_named_before_anything_opens() {
+        let err = |from: &str, to: &str| format!("{:#}", run(from, to, |_, _| {}).unwrap_err());
+        assert!(err("data/niaz.db", "postgres://x/y").starts_with("--from: "));
+        assert!(err("sqlite://data/niaz.db", "mysql://x/y").starts_with("--to: "));
+        assert!(err("postgres://x/y", "sqlite://a.db").contains("moves a sqlite://"));
+        let missing = err("sqlite:///nonexistent/niaz.db", "postgres://x/y");
+        assert!(missing.contains("no SQLite database"), "{missing}");
+    }
+
+    #[test]
     fn values_compare_across_the_two_backends() {
         assert!(same_value(&json!(1), &json!(true)));
         assert!(same_value(&json!(0), &json!(false)));

@@ -1,6 +1,7 @@
 //! Security primitives: password hashing, random tokens, TOTP and rate limits. No HTTP here.
 
 pub mod ratelimit;
+pub mod throttle;
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;

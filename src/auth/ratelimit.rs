@@ -27,7 +27,10 @@ type Keyed<C> =
     RateLimiter<String, DashMapStateStore<String>, C, NoOpMiddleware<<C as Clock>::Instant>>;
 
 pub struct Limits<C: Clock = DefaultClock> {
+    /// Sign-in attempts per client (whatever the account).
     login: Keyed<C>,
+    /// Wrong passwords per account and client (see [`super::throttle`]).
+    pub logins: super::throttle::LoginThrottle,
     signup: Keyed<C>,
     reset: Keyed<C>,
     resend: Keyed<C>,
@@ -67,6 +70,7 @@ impl<C: Clock + Clone> Limits<C> {
         Self {
             // Ten attempts at once, then one every six seconds.
             login: keyed(per_minute(10, 10)),
+            logins: Default::default(),
             signup: keyed(per_minute(5, 5)),
             reset: keyed(per_minute(3, 5)),
             resend: keyed(per_minute(2, 3)),
@@ -105,6 +109,7 @@ impl<C: Clock + Clone> Limits<C> {
 
     /// Forgets the keys whose budget is whole again, and gives the memory back.
     pub fn purge(&self) {
+        self.logins.purge(std::time::Instant::now());
         for l in self.all() {
             l.retain_recent();
             l.shrink_to_fit();

@@ -231,15 +231,58 @@ pub fn insert_organization(conn: &mut Conn, org: &NewOrganization) -> QueryResul
         .get_result(conn)
 }
 
-/// Changes a need's status and records the change for the search index, atomically.
-pub fn set_status(conn: &mut Conn, id: i32, status: NeedStatus) -> QueryResult<()> {
+/// Changes a need's status from `from` to `to` and records the change for the search index,
+/// atomically. Conditional on the status read: false (nothing written) when another writer
+/// changed it in between. Only [`crate::services::need_status`] calls this.
+pub fn set_status(conn: &mut Conn, id: i32, from: NeedStatus, to: NeedStatus) -> QueryResult<bool> {
     crate::db::write_transaction(conn, |conn| {
         let now = chrono::Utc::now().naive_utc();
-        diesel::update(needs::table.find(id))
-            .set((needs::status.eq(status), needs::updated_at.eq(now)))
+        let n = diesel::update(needs::table.find(id).filter(needs::status.eq(from)))
+            .set((needs::status.eq(to), needs::updated_at.eq(now)))
             .execute(conn)?;
-        super::search::record_changes(conn, &[id])
+        if n == 1 {
+            super::search::record_changes(conn, &[id])?;
+        }
+        Ok(n == 1)
     })
+}
+
+/// A need's status, if it exists.
+pub fn status_of(conn: &mut Conn, id: i32) -> QueryResult<Option<NeedStatus>> {
+    needs::table
+        .find(id)
+        .select(needs::status)
+        .first(conn)
+        .optional()
+}
+
+/// Queues a need for the makers' alerts (once: a second call changes nothing).
+pub fn record_news(conn: &mut Conn, id: i32) -> QueryResult<()> {
+    use super::schema::need_news;
+    let insert = diesel::insert_into(need_news::table)
+        .values((
+            need_news::need_id.eq(id),
+            need_news::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .on_conflict_do_nothing();
+    super::on_backend!(conn, |c| insert.execute(c)).map(|_| ())
+}
+
+/// Of `ids`, the needs waiting to be announced.
+pub fn news_among(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<i32>> {
+    use super::schema::need_news;
+    need_news::table
+        .filter(need_news::need_id.eq_any(ids))
+        .select(need_news::need_id)
+        .load(conn)
+}
+
+/// Marks needs announced: they are not news again until they pass review again.
+pub fn clear_news(conn: &mut Conn, ids: &[i32]) -> QueryResult<()> {
+    use super::schema::need_news;
+    diesel::delete(need_news::table.filter(need_news::need_id.eq_any(ids)))
+        .execute(conn)
+        .map(|_| ())
 }
 
 pub fn find_need_id_by_ref(conn: &mut Conn, import_ref: &str) -> QueryResult<Option<i32>> {

@@ -90,13 +90,10 @@ pub fn members(conn: &mut Conn) -> QueryResult<Vec<Member>> {
 
 /// The members of a firm who can be mailed: (name, email, language).
 pub fn firm_contacts(conn: &mut Conn, org: i32) -> QueryResult<Vec<(String, String, String)>> {
-    users::table
-        .filter(users::organization_id.eq(org))
-        .filter(users::deleted_at.is_null())
-        .filter(users::email_verified_at.is_not_null())
-        .order(users::id)
-        .select((users::name, users::email, users::lang))
-        .load(conn)
+    Ok(super::posting::members(conn, org)?
+        .into_iter()
+        .map(|u| (u.name, u.email, u.lang))
+        .collect())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]

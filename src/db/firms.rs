@@ -2,7 +2,7 @@
 
 use diesel::prelude::*;
 
-use super::schema::{email_tokens, need_joins, needs, organizations, users};
+use super::schema::{desk_cases, email_tokens, need_joins, needs, organizations, users};
 use super::Conn;
 
 /// What a firm says of itself.
@@ -24,17 +24,31 @@ pub fn update_profile(conn: &mut Conn, id: i32, profile: &FirmProfile) -> QueryR
         .execute(conn)
 }
 
-/// A firm in the organizers' list: (id, name, city, needs, members).
-pub type FirmRow = (i32, String, String, i64, i64);
+/// An organization in the organizers' list.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FirmRow {
+    pub id: i32,
+    pub name: String,
+    pub city: String,
+    pub kind: crate::domain::organization::OrgKind,
+    pub needs: i64,
+    pub members: i64,
+}
 
-/// Every firm, by name, for the organizers' list.
+/// Every organization, by name, for the organizers' list.
 pub fn all(conn: &mut Conn) -> QueryResult<Vec<FirmRow>> {
-    let firms: Vec<(i32, String, String)> = organizations::table
-        .order((organizations::name, organizations::id))
-        .select((organizations::id, organizations::name, organizations::city))
-        .load(conn)?;
+    let firms: Vec<(i32, String, String, crate::domain::organization::OrgKind)> =
+        organizations::table
+            .order((organizations::name, organizations::id))
+            .select((
+                organizations::id,
+                organizations::name,
+                organizations::city,
+                organizations::kind,
+            ))
+            .load(conn)?;
     let mut out = Vec::with_capacity(firms.len());
-    for (id, name, city) in firms {
+    for (id, name, city, kind) in firms {
         let n: i64 = needs::table
             .filter(needs::organization_id.eq(id))
             .count()
@@ -43,7 +57,14 @@ pub fn all(conn: &mut Conn) -> QueryResult<Vec<FirmRow>> {
             .filter(users::organization_id.eq(id))
             .count()
             .get_result(conn)?;
-        out.push((id, name, city, n, m));
+        out.push(FirmRow {
+            id,
+            name,
+            city,
+            kind,
+            needs: n,
+            members: m,
+        });
     }
     Ok(out)
 }
@@ -53,11 +74,16 @@ pub fn all(conn: &mut Conn) -> QueryResult<Vec<FirmRow>> {
 pub struct Moved {
     pub needs: usize,
     pub members: usize,
+    pub desk_cases: usize,
+    pub invitations: usize,
 }
 
 /// Moves everything of firm `from` to firm `into` and deletes `from`: needs, members, pending
-/// invitations, joined demand (a need both had joined keeps one join). Returns the needs moved.
-/// Call inside a transaction.
+/// invitations, desk cases (with their history, documents and decisions, which hang on the
+/// case), joined demand (a need both had joined keeps one join). Every table that names an
+/// organization is moved here: deleting `from` must cascade to nothing (the database refuses
+/// to delete a firm that still has desk cases). Returns the needs moved. Call inside a
+/// transaction.
 pub fn merge(conn: &mut Conn, from: i32, into: i32) -> QueryResult<(Moved, Vec<i32>)> {
     let moved_needs: Vec<i32> = needs::table
         .filter(needs::organization_id.eq(from))
@@ -69,8 +95,12 @@ pub fn merge(conn: &mut Conn, from: i32, into: i32) -> QueryResult<(Moved, Vec<i
     let m = diesel::update(users::table.filter(users::organization_id.eq(from)))
         .set(users::organization_id.eq(Some(into)))
         .execute(conn)?;
-    diesel::update(email_tokens::table.filter(email_tokens::organization_id.eq(from)))
-        .set(email_tokens::organization_id.eq(Some(into)))
+    let invitations =
+        diesel::update(email_tokens::table.filter(email_tokens::organization_id.eq(from)))
+            .set(email_tokens::organization_id.eq(Some(into)))
+            .execute(conn)?;
+    let desk_cases = diesel::update(desk_cases::table.filter(desk_cases::organization_id.eq(from)))
+        .set(desk_cases::organization_id.eq(into))
         .execute(conn)?;
     // A firm does not join its own need, nor the same need twice.
     let own: Vec<i32> = needs::table
@@ -107,6 +137,8 @@ pub fn merge(conn: &mut Conn, from: i32, into: i32) -> QueryResult<(Moved, Vec<i
         Moved {
             needs: n,
             members: m,
+            desk_cases,
+            invitations,
         },
         moved_needs,
     ))

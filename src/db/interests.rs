@@ -133,12 +133,14 @@ pub fn count_since(conn: &mut Conn, supplier: i32, since: NaiveDateTime) -> Quer
         .get_result(conn)
 }
 
-/// Records an introduction between a need and a maker.
+/// Records an introduction between a need and a maker; `buyer` is the member of the firm who
+/// agreed (the maker is given that person's contacts).
 pub fn introduce(
     conn: &mut Conn,
     need: i32,
     supplier: i32,
     interest: Option<i32>,
+    buyer: Option<i32>,
 ) -> QueryResult<i32> {
     let now = Utc::now().naive_utc();
     diesel::insert_into(introductions::table)
@@ -146,11 +148,22 @@ pub fn introduce(
             introductions::need_id.eq(need),
             introductions::supplier_id.eq(supplier),
             introductions::interest_id.eq(interest),
+            introductions::buyer_id.eq(buyer),
             introductions::introduced_at.eq(now),
             introductions::created_at.eq(now),
         ))
         .returning(introductions::id)
         .get_result(conn)
+}
+
+/// The member of the firm who agreed to an introduction, where it was recorded.
+pub fn agreed_by(conn: &mut Conn, id: i32) -> QueryResult<Option<i32>> {
+    Ok(introductions::table
+        .find(id)
+        .select(introductions::buyer_id)
+        .first::<Option<i32>>(conn)
+        .optional()?
+        .flatten())
 }
 
 /// Whether this maker was introduced to this need (confidential drawings open to it then).

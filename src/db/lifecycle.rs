@@ -57,24 +57,16 @@ pub fn expired(conn: &mut Conn, now: NaiveDateTime) -> QueryResult<Vec<i32>> {
         .load(conn)
 }
 
-/// Renews a need for another lifetime from now; an expired need is published again.
+/// Gives a need another lifetime from now (its status is changed by the caller, through
+/// [`crate::services::need_status`]).
 pub fn renew(conn: &mut Conn, id: i32, until: NaiveDateTime) -> QueryResult<()> {
-    crate::db::write_transaction(conn, |conn| {
-        diesel::update(needs::table.find(id))
-            .set((
-                needs::expires_at.eq(Some(until)),
-                needs::reminder_sent_at.eq(None::<NaiveDateTime>),
-            ))
-            .execute(conn)?;
-        diesel::update(
-            needs::table
-                .find(id)
-                .filter(needs::status.eq(NeedStatus::Expired)),
-        )
-        .set(needs::status.eq(NeedStatus::Published))
+    diesel::update(needs::table.find(id))
+        .set((
+            needs::expires_at.eq(Some(until)),
+            needs::reminder_sent_at.eq(None::<NaiveDateTime>),
+        ))
         .execute(conn)?;
-        super::search::record_changes(conn, &[id])
-    })
+    super::search::record_changes(conn, &[id])
 }
 
 /// Gives a need whose expiry has passed a new one (after it was reviewed again).

@@ -187,6 +187,21 @@ impl User {
     pub fn is_verified(&self) -> bool {
         self.email_verified_at.is_some()
     }
+
+    /// Whether this account is a member of firm `org` (see [`crate::domain::account::is_firm_member`]).
+    pub fn is_member_of(&self, org: i32) -> bool {
+        crate::domain::account::is_firm_member(self.role, self.organization_id, org)
+    }
+
+    /// The firm this account is a member of, if any.
+    pub fn firm(&self) -> Option<i32> {
+        self.organization_id.filter(|&org| self.is_member_of(org))
+    }
+
+    /// Staff, or a member of firm `org`: who may manage the firm's needs and profile.
+    pub fn may_manage_firm(&self, org: i32) -> bool {
+        self.is_staff() || self.is_member_of(org)
+    }
 }
 
 #[derive(Debug, Clone, Insertable)]

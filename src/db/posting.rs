@@ -57,10 +57,18 @@ pub fn decisions_count(conn: &mut Conn, need: i32) -> QueryResult<i64> {
 }
 
 /// Members of an organization who can receive mail.
+/// The firm's reachable members: the one rule of who at a firm hears of its needs, offers,
+/// introductions, expiries and desk cases. Buyers of the organization (a maker whose workshop
+/// shares it is not a member), with a confirmed address, neither deleted nor suspended; the
+/// oldest first.
 pub fn members(conn: &mut Conn, org: i32) -> QueryResult<Vec<User>> {
     users::table
         .filter(users::organization_id.eq(org))
+        .filter(users::role.eq(crate::domain::account::Role::Buyer))
+        .filter(users::email_verified_at.is_not_null())
         .filter(users::deleted_at.is_null())
+        .filter(users::suspended_at.is_null())
+        .order(users::id)
         .select(User::as_select())
         .load(conn)
 }

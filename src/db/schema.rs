@@ -104,7 +104,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     desk_sessions,
     desk_decisions,
     desk_files,
+    need_news,
 );
+
+diesel::table! {
+    need_news (need_id) {
+        need_id -> Integer,
+        created_at -> Timestamp,
+    }
+}
 
 diesel::table! {
     audit_log (id) {
@@ -252,6 +260,8 @@ diesel::table! {
         followup_sent_at -> Nullable<Timestamp>,
         buyer_outcome -> Nullable<Text>,
         maker_outcome -> Nullable<Text>,
+        buyer_id -> Nullable<Integer>,
+        followups_sent -> Integer,
     }
 }
 

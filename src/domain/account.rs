@@ -26,6 +26,13 @@ impl Role {
     }
 }
 
+/// The one rule of firm membership: an account belongs to firm `org` when it is a buyer of that
+/// organization. A maker's own workshop is an organization too, so the role counts as much as
+/// the organization: a maker whose workshop was merged into a firm, or staff, are not members.
+pub fn is_firm_member(role: Role, organization: Option<i32>, org: i32) -> bool {
+    role == Role::Buyer && organization == Some(org)
+}
+
 /// An email address, trimmed and lower-cased. Checked for shape only; the verification mail
 /// proves it works.
 #[derive(Debug, Clone, PartialEq, Eq)]

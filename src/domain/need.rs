@@ -69,6 +69,95 @@ impl NeedStatus {
     }
 }
 
+/// Everything that can happen to a need's status, from any path. [`NeedStatus::apply`] is the
+/// one rule that decides each: introductions, follow-ups, expiry, closing, renewal, review,
+/// edits and imports all pass through it, so none can publish what the organizers never saw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeedEvent {
+    /// Its firm (or staff) saved a change; `submit` asks for it to be published.
+    Edited {
+        significant: bool,
+        by_staff: bool,
+        submit: bool,
+    },
+    /// Its firm (or staff) added or removed a drawing or photo: a significant change.
+    FilesChanged { by_staff: bool },
+    /// Organizers set it from a spreadsheet row's status column (an import is staff's work).
+    Imported(NeedStatus),
+    /// An organizer approved it after review.
+    Approved,
+    /// An organizer sent it back to its firm.
+    Rejected,
+    /// Its firm and a maker were introduced.
+    Introduced,
+    /// Its firm confirmed that the part is now made at home.
+    Localized,
+    /// Its period ran out.
+    Expired,
+    /// Its firm kept it up for another period.
+    Renewed,
+    /// Its firm took it off the catalogue.
+    Closed,
+}
+
+/// What [`NeedStatus::apply`] decided.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Transition {
+    pub from: NeedStatus,
+    pub to: NeedStatus,
+}
+
+impl Transition {
+    pub fn changed(self) -> bool {
+        self.from != self.to
+    }
+
+    /// Whether the need becomes news for makers' alerts: it becomes public now and was not
+    /// public in its present text before (a first publication, or one that passed review again
+    /// after a significant change). A renewal after expiry, an introduction or any change that
+    /// keeps a need public is not news.
+    pub fn is_news(self) -> bool {
+        self.to.is_public() && !self.from.is_public() && self.from != NeedStatus::Expired
+    }
+}
+
+impl NeedStatus {
+    /// The one status-transition rule. `Err` is a refusal to show its user (a message key);
+    /// an event that does not apply to the present status leaves it as it is. Whatever the
+    /// event, a need that is not public becomes public only through review (or staff), and a
+    /// public one leaves the catalogue only through review, expiry or closing.
+    pub fn apply(self, event: NeedEvent) -> Result<Transition, &'static str> {
+        use NeedStatus::*;
+        let to = match event {
+            NeedEvent::Edited {
+                significant,
+                by_staff,
+                submit,
+            } => match self.after_change(significant, by_staff)? {
+                Draft | PendingReview if by_staff && submit => Published,
+                Draft | PendingReview if submit => PendingReview,
+                Draft | PendingReview => Draft,
+                s => s,
+            },
+            NeedEvent::FilesChanged { by_staff } => self.after_change(true, by_staff)?,
+            NeedEvent::Imported(to) => to,
+            NeedEvent::Approved if self == PendingReview => Published,
+            NeedEvent::Rejected if self == PendingReview => Draft,
+            NeedEvent::Approved | NeedEvent::Rejected => return Err("error.not_pending"),
+            NeedEvent::Introduced if self == Published => InTalks,
+            // An outcome never changes what the public may see: only a public, open need
+            // becomes a success story.
+            NeedEvent::Localized if self.is_open() => Localized,
+            NeedEvent::Expired if self.is_open() => Expired,
+            NeedEvent::Renewed if matches!(self, Published | Expired) => Published,
+            NeedEvent::Renewed => return Err("error.not_renewable"),
+            NeedEvent::Closed => Closed,
+            NeedEvent::Introduced | NeedEvent::Localized | NeedEvent::Expired => self,
+        };
+        Ok(Transition { from: self, to })
+    }
+}
+
 crate::domain::closed_set! {
     /// An organizer's decision on a need awaiting review.
     pub enum Decision {
@@ -204,5 +293,109 @@ mod review_rule_tests {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod transition_tests {
+    use super::NeedEvent::{self, *};
+    use super::NeedStatus::{self, *};
+
+    fn events() -> Vec<NeedEvent> {
+        let mut all = vec![
+            Approved,
+            Rejected,
+            Introduced,
+            NeedEvent::Localized,
+            NeedEvent::Expired,
+            Renewed,
+            NeedEvent::Closed,
+        ];
+        for by_staff in [false, true] {
+            all.push(FilesChanged { by_staff });
+        }
+        all.extend(NeedStatus::ALL.map(Imported));
+        for significant in [false, true] {
+            for by_staff in [false, true] {
+                for submit in [false, true] {
+                    all.push(Edited {
+                        significant,
+                        by_staff,
+                        submit,
+                    });
+                }
+            }
+        }
+        all
+    }
+
+    /// Every event on every status: nothing becomes public except by review, by staff, or by
+    /// renewing a need that was public (and so reviewed) before it expired.
+    #[test]
+    fn nothing_becomes_public_without_review() {
+        for from in NeedStatus::ALL {
+            for event in events() {
+                let Ok(t) = from.apply(event) else { continue };
+                if t.to.is_public() && !from.is_public() {
+                    let allowed = matches!(event, Approved | Renewed | Imported(_))
+                        || matches!(event, Edited { by_staff: true, .. });
+                    assert!(allowed, "{from:?} --{event:?}--> {:?}", t.to);
+                    if event == Renewed {
+                        assert_eq!(from, NeedStatus::Expired);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The review bypass of the third audit: a firm that says "localized" about a need in
+    /// review, rejected (a draft), closed or expired changes nothing anyone can see.
+    #[test]
+    fn an_outcome_never_changes_the_visibility_of_a_need() {
+        for from in NeedStatus::ALL {
+            let t = from.apply(NeedEvent::Localized).unwrap();
+            assert_eq!(t.to.is_public(), from.is_public(), "{from:?}");
+            let t = from.apply(Introduced).unwrap();
+            assert_eq!(t.to.is_public(), from.is_public(), "{from:?}");
+        }
+        assert_eq!(
+            Published.apply(NeedEvent::Localized).unwrap().to,
+            NeedStatus::Localized
+        );
+        assert_eq!(
+            InTalks.apply(NeedEvent::Localized).unwrap().to,
+            NeedStatus::Localized
+        );
+        assert_eq!(
+            PendingReview.apply(NeedEvent::Localized).unwrap().to,
+            PendingReview
+        );
+        assert_eq!(Draft.apply(NeedEvent::Localized).unwrap().to, Draft);
+    }
+
+    #[test]
+    fn news_is_a_first_or_reviewed_publication_only() {
+        let approve = PendingReview.apply(Approved).unwrap();
+        assert!(approve.is_news());
+        assert!(!NeedStatus::Expired.apply(Renewed).unwrap().is_news());
+        assert!(!Published.apply(Introduced).unwrap().is_news());
+        assert!(!Published
+            .apply(Edited {
+                significant: false,
+                by_staff: false,
+                submit: true
+            })
+            .unwrap()
+            .is_news());
+        assert!(Draft
+            .apply(Edited {
+                significant: true,
+                by_staff: true,
+                submit: true
+            })
+            .unwrap()
+            .is_news());
+        assert_eq!(Published.apply(Approved), Err("error.not_pending"));
+        assert_eq!(InTalks.apply(Renewed), Err("error.not_renewable"));
     }
 }

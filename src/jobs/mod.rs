@@ -83,7 +83,7 @@ pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usiz
                 }
                 let expired = crate::db::lifecycle::expired(conn, now)?;
                 for id in &expired {
-                    crate::db::catalogue::set_status(conn, *id, crate::domain::need::NeedStatus::Expired)?;
+                    crate::services::need_status::apply(conn, *id, crate::domain::need::NeedEvent::Expired)?;
                 }
                 Ok((due.len(), expired.len()))
             })

@@ -174,10 +174,7 @@ pub fn may_invite(user: &User) -> Result<i32, AppError> {
     if user.email_verified_at.is_none() {
         return Err(AppError::Conflict("error.email_unverified"));
     }
-    match (user.role, user.organization_id) {
-        (Role::Buyer, Some(org)) => Ok(org),
-        _ => Err(AppError::Forbidden),
-    }
+    user.firm().ok_or(AppError::Forbidden)
 }
 
 /// The key being set up, if one was made and is not on yet: (secret, otpauth URL, QR SVG).

@@ -494,7 +494,11 @@ pub fn match_published(
     let mut ids: Vec<i32> = changes.iter().map(|(_, need)| *need).collect();
     ids.sort_unstable();
     ids.dedup();
-    let published: Vec<(i32, NeedStatus, i32)> = q::statuses(conn, &ids)?
+    // Only news is announced: a need first published, or published again after review. A
+    // change that keeps a need public (an edit, an import of the same sheet, an introduction)
+    // is never announced again.
+    let news = crate::db::catalogue::news_among(conn, &ids)?;
+    let published: Vec<(i32, NeedStatus, i32)> = q::statuses(conn, &news)?
         .into_iter()
         .filter(|(_, status, _)| *status == NeedStatus::Published)
         .collect();
@@ -577,6 +581,8 @@ pub fn match_published(
     rows.sort_by_key(|r| (r.need_id, r.user_id));
     let new = crate::db::write_transaction(conn, |conn| -> Result<usize, AppError> {
         let n = q::insert_alerts(conn, &rows)?;
+        // News that is no longer published (withdrawn before it was matched) is not news later.
+        crate::db::catalogue::clear_news(conn, &news)?;
         q::set_cursor(conn, last)?;
         Ok(n)
     })?;

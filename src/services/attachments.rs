@@ -10,6 +10,7 @@ use image::{ImageFormat, ImageReader, Limits};
 use crate::db::attachments as q;
 use crate::db::models::{Attachment, NewAttachment, User};
 use crate::domain::files::{sniff, FileKind, Visibility};
+use crate::domain::need::NeedEvent;
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -160,7 +161,10 @@ impl Attachments<'_> {
             .ok_or_else(|| AppError::invalid("visibility", "error.visibility_invalid"))?;
         let need = super::posting::managed(self.db, user, need_id).await?;
         // A file is a significant change: decided (and a finished need refused) before any work.
-        let status_after = super::posting::status_after_change(user, &need, true)?;
+        let event = NeedEvent::FilesChanged {
+            by_staff: user.is_staff(),
+        };
+        need.status.apply(event).map_err(AppError::Conflict)?;
         let count = self
             .db
             .run(move |conn| Ok(q::count_of_need(conn, need_id)?))
@@ -171,15 +175,12 @@ impl Attachments<'_> {
         let prepared = self.prepare(name, bytes).await?;
         let mut row = self.write(prepared, visibility)?;
         row.need_id = need_id;
-        let changed_status = (status_after != need.status).then_some(status_after);
         let id = self
             .db
             .run(move |conn| {
                 crate::db::write_transaction(conn, |conn| {
                     let id = q::insert(conn, &row)?;
-                    if let Some(s) = changed_status {
-                        crate::db::catalogue::set_status(conn, need_id, s)?;
-                    }
+                    crate::services::need_status::apply(conn, need_id, event)?;
                     Ok(id)
                 })
             })
@@ -314,7 +315,7 @@ impl Attachments<'_> {
             .db
             .run(move |conn| Ok(q::of_need(conn, need_id)?))
             .await?;
-        let insider = viewer.is_some_and(|u| u.is_staff() || u.organization_id == Some(need_org));
+        let insider = viewer.is_some_and(|u| u.may_manage_firm(need_org));
         let introduced = !insider && self.introduced(viewer, need_id).await?;
         let total = all.len();
         let files: Vec<Attachment> = all
@@ -368,8 +369,10 @@ impl Attachments<'_> {
 
     pub async fn remove(&self, user: &User, need_id: i32, id: i32) -> Result<(), AppError> {
         let need = super::posting::managed(self.db, user, need_id).await?;
-        let status_after = super::posting::status_after_change(user, &need, true)?;
-        let changed_status = (status_after != need.status).then_some(status_after);
+        let event = NeedEvent::FilesChanged {
+            by_staff: user.is_staff(),
+        };
+        need.status.apply(event).map_err(AppError::Conflict)?;
         let removed = self
             .db
             .run(move |conn| {
@@ -378,9 +381,7 @@ impl Attachments<'_> {
                         .filter(|a| a.need_id == need_id)
                         .ok_or(AppError::NotFound)?;
                     q::delete(conn, a.id)?;
-                    if let Some(s) = changed_status {
-                        crate::db::catalogue::set_status(conn, need_id, s)?;
-                    }
+                    crate::services::need_status::apply(conn, need_id, event)?;
                     Ok(a)
                 })
             })

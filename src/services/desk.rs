@@ -63,11 +63,10 @@ pub fn role_of(conn: &mut Conn, user: &User) -> Result<Option<DeskRole>, AppErro
     if user.is_staff() {
         return Ok(Some(DeskRole::Staff));
     }
-    Ok(match (user.role, user.organization_id) {
-        (Role::Agency, _) => q::agency_of(conn, user.id)?.map(|agency| DeskRole::Agency { agency }),
-        (Role::Buyer, Some(org)) => Some(DeskRole::Firm { org }),
-        _ => None,
-    })
+    if user.role == Role::Agency {
+        return Ok(q::agency_of(conn, user.id)?.map(|agency| DeskRole::Agency { agency }));
+    }
+    Ok(user.firm().map(|org| DeskRole::Firm { org }))
 }
 
 /// The one rule of who sees a case.

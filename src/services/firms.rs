@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use crate::db::firms::{self as q, FirmProfile, Moved};
 use crate::db::models::{Organization, User};
 use crate::db::Db;
+use crate::domain::organization::OrgKind;
 use crate::domain::text::{char_len, clean};
 use crate::domain::FieldError;
 use crate::error::AppError;
@@ -87,7 +88,7 @@ impl FirmForm {
 
 /// Members of a firm and organizers may edit its profile; nobody else.
 fn may_edit(user: &User, org: i32) -> Result<(), AppError> {
-    if user.is_staff() || (user.is_verified() && user.organization_id == Some(org)) {
+    if user.is_staff() || (user.is_verified() && user.is_member_of(org)) {
         Ok(())
     } else {
         Err(AppError::Forbidden)
@@ -127,19 +128,18 @@ impl Firms<'_> {
         Ok(())
     }
 
-    /// Every firm with its needs and members, for organizers.
-    pub async fn list(
-        &self,
-        user: &User,
-    ) -> Result<Vec<(i32, String, String, i64, i64)>, AppError> {
+    /// Every organization with its kind, needs and members, for organizers.
+    pub async fn list(&self, user: &User) -> Result<Vec<q::FirmRow>, AppError> {
         if !user.is_staff() {
             return Err(AppError::Forbidden);
         }
         self.db.run(|conn| Ok(q::all(conn)?)).await
     }
 
-    /// Merges a duplicate firm into another: its needs and members move over, it is deleted.
-    /// (The audit log records who did it.)
+    /// Merges a firm registered twice into the other: its needs, members, invitations and desk
+    /// cases move over, and it is deleted. Only an industrial firm merges, and only into an
+    /// industrial firm: folding a maker's workshop into a firm would make the maker an insider.
+    /// The audit log records what moved, in the same transaction.
     pub async fn merge(&self, user: &User, from: i32, into: i32) -> Result<Moved, AppError> {
         if !user.is_staff() {
             return Err(AppError::Forbidden);
@@ -147,21 +147,40 @@ impl Firms<'_> {
         if from == into {
             return Err(AppError::invalid("into", "error.merge_same"));
         }
+        let (actor_id, actor) = (user.id, user.email.clone());
         let moved = self
             .db
             .run(move |conn| {
                 crate::db::write_transaction(conn, |conn| {
                     for id in [from, into] {
-                        if crate::db::catalogue::find_organization(conn, id)?.is_none() {
+                        let Some(org) = crate::db::catalogue::find_organization(conn, id)? else {
                             return Err(if id == from {
                                 AppError::NotFound
                             } else {
                                 AppError::invalid("into", "error.firm_unknown")
                             });
+                        };
+                        if org.fields.kind != OrgKind::IndustrialFirm {
+                            return Err(AppError::invalid("into", "error.merge_not_firm"));
                         }
                     }
                     let (moved, ids) = q::merge(conn, from, into)?;
                     crate::db::search::record_changes(conn, &ids)?;
+                    crate::db::audit::record(
+                        conn,
+                        &crate::db::audit::Entry {
+                            id: 0,
+                            actor_id: Some(actor_id),
+                            actor,
+                            action: "merge firms".into(),
+                            target: format!("from={from} into={into}"),
+                            outcome: format!(
+                                "moved needs={} members={} desk_cases={} invitations={}",
+                                moved.needs, moved.members, moved.desk_cases, moved.invitations
+                            ),
+                            created_at: chrono::Utc::now().naive_utc(),
+                        },
+                    )?;
                     Ok(moved)
                 })
             })

@@ -17,7 +17,7 @@ use crate::db::outbox::{self, NewMail};
 use crate::db::{Conn, Db};
 use crate::domain::account::Role;
 use crate::domain::money::{parse_amount, Currency};
-use crate::domain::need::NeedStatus;
+use crate::domain::need::NeedEvent;
 use crate::domain::supplier::{InterestStatus, Outcome, Process};
 use crate::domain::text::char_len;
 use crate::domain::FieldError;
@@ -431,19 +431,24 @@ impl Interests<'_> {
         Ok(need_id)
     }
 
-    /// An offer on a need the user's firm manages.
+    /// An offer on a need of the user's firm, for the firm to decide. Only its members decide
+    /// their offers: staff may read them, but an organizer accepting would hand the maker the
+    /// organizer's contacts as the firm's (organizers broker through proposals instead).
     async fn interest_of_firm(&self, user: &User, interest_id: i32) -> Result<Interest, AppError> {
         let interest = self
             .db
             .run(move |conn| q::find(conn, interest_id)?.ok_or(AppError::NotFound))
             .await?;
-        crate::services::posting::managed(self.db, user, interest.need_id).await?;
+        let need = crate::services::posting::managed(self.db, user, interest.need_id).await?;
+        if !user.is_member_of(need.organization_id) {
+            return Err(AppError::Forbidden);
+        }
         Ok(interest)
     }
 
     /// The introductions the user is a side of, with the other side's contacts.
     pub async fn introductions(&self, user: &User) -> Result<Vec<IntroductionView>, AppError> {
-        let (me, org) = (user.id, user.organization_id);
+        let (me, org) = (user.id, user.firm());
         self.db
             .run(move |conn| {
                 let mut out = Vec::new();
@@ -452,9 +457,20 @@ impl Interests<'_> {
                         .ok_or(AppError::NotFound)?;
                     let as_maker = supplier == me;
                     let (other_name, other_organization, other_email, other_phone) = if as_maker {
-                        // The firm's side: its first member who can be mailed.
-                        let firm = crate::db::posting::members(conn, row.0.organization_id)?;
-                        let contact = firm.first();
+                        // The firm's side: the member who agreed (as the maker's mail said);
+                        // for introductions older than that record, its first reachable member.
+                        let agreed = match q::agreed_by(conn, id)? {
+                            Some(buyer) => crate::db::accounts::find_user(conn, buyer)?
+                                .filter(|u| u.deleted_at.is_none()),
+                            None => None,
+                        };
+                        let contact = match agreed {
+                            Some(u) => Some(u),
+                            None => crate::db::posting::members(conn, row.0.organization_id)?
+                                .into_iter()
+                                .next(),
+                        };
+                        let contact = contact.as_ref();
                         (
                             contact.map(|u| u.name.clone()).unwrap_or_default(),
                             Some(row.1.fields.name.clone()),
@@ -510,12 +526,10 @@ fn introduce(
     if q::introduced(conn, need_id, maker_id)? {
         return Err(AppError::Conflict("error.already_introduced"));
     }
-    q::introduce(conn, need_id, maker_id, interest)?;
+    q::introduce(conn, need_id, maker_id, interest, Some(buyer.id))?;
     let (need, org, _) =
         crate::db::catalogue::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
-    if need.status == NeedStatus::Published {
-        crate::db::catalogue::set_status(conn, need_id, NeedStatus::InTalks)?;
-    }
+    crate::services::need_status::apply(conn, need_id, NeedEvent::Introduced)?;
     let maker = crate::db::accounts::find_user(conn, maker_id)?.ok_or(AppError::NotFound)?;
     let maker_org = match maker.organization_id {
         Some(o) => crate::db::catalogue::find_organization(conn, o)?.map(|o| o.fields.name),
@@ -635,7 +649,7 @@ impl Interests<'_> {
 
     /// A proposal, for one of its two sides (anyone else: not found).
     pub async fn proposal(&self, user: &User, id: i32) -> Result<ProposalView, AppError> {
-        let (me, org) = (user.id, user.organization_id);
+        let (me, org) = (user.id, user.firm());
         self.db
             .run(move |conn| {
                 let p = q::proposal(conn, id)?.ok_or(AppError::NotFound)?;
@@ -827,7 +841,7 @@ impl Interests<'_> {
     ) -> Result<(), AppError> {
         let outcome = Outcome::parse(outcome)
             .ok_or_else(|| AppError::invalid("outcome", "error.outcome_unknown"))?;
-        let (me, org) = (user.id, user.organization_id);
+        let (me, org) = (user.id, user.firm());
         self.db
             .run(move |conn| {
                 crate::db::write_transaction(conn, |conn| {
@@ -852,7 +866,8 @@ fn record(conn: &mut Conn, intro: i32, user: i32, outcome: Outcome) -> Result<()
     let maker_side = user == maker;
     q::set_outcome(conn, intro, maker_side, outcome)?;
     if !maker_side && outcome == Outcome::Localized {
-        crate::db::catalogue::set_status(conn, need_id, NeedStatus::Localized)?;
+        // Through the one rule: a need in review, rejected or closed stays as it is.
+        crate::services::need_status::apply(conn, need_id, NeedEvent::Localized)?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ pub mod import;
 pub mod interests;
 pub mod migrate_data;
 pub mod need_form;
+pub mod need_status;
 pub mod posting;
 pub mod reports;
 pub mod search;

@@ -16,9 +16,9 @@ use crate::db::catalogue as q;
 use crate::db::models::{Need, User};
 use crate::db::outbox::{self, NewMail};
 use crate::db::posting as p;
-use crate::domain::account::Role;
-use crate::domain::need::NeedStatus;
+use crate::domain::need::{NeedEvent, NeedStatus};
 use crate::error::AppError;
+use crate::services::need_status;
 use crate::state::AppState;
 
 /// The handles this service uses: nothing more of the application state.
@@ -51,15 +51,12 @@ fn posting_org(user: &User, chosen: Option<i32>) -> Result<i32, AppError> {
             .or(user.organization_id)
             .ok_or_else(|| AppError::invalid("organization_id", "error.required"));
     }
-    match (user.role, user.organization_id) {
-        (Role::Buyer, Some(org)) => Ok(org),
-        _ => Err(AppError::Forbidden),
-    }
+    user.firm().ok_or(AppError::Forbidden)
 }
 
 /// Whether the user may manage this need: staff, or a member of the need's firm.
 pub fn may_manage(user: &User, need: &Need) -> bool {
-    user.is_staff() || user.organization_id == Some(need.organization_id)
+    user.may_manage_firm(need.organization_id)
 }
 
 /// Whether the user may post new needs: staff, or a buyer belonging to a firm.
@@ -70,21 +67,7 @@ pub fn may_post(user: &User) -> Result<(), AppError> {
     if user.is_staff() {
         return Ok(());
     }
-    match (user.role, user.organization_id) {
-        (Role::Buyer, Some(_)) => Ok(()),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
-/// The status a need takes after a change by this user (see [`NeedStatus::after_change`]).
-pub fn status_after_change(
-    user: &User,
-    need: &Need,
-    significant: bool,
-) -> Result<NeedStatus, AppError> {
-    need.status
-        .after_change(significant, user.is_staff())
-        .map_err(AppError::Conflict)
+    user.firm().map(|_| ()).ok_or(AppError::Forbidden)
 }
 
 /// How much of a part the province needs: the posting firm plus those who joined.
@@ -284,12 +267,9 @@ impl Posting<'_> {
                             if q::find_organization(conn, org)?.is_none() {
                                 return Err(AppError::invalid("organization_id", "error.required"));
                             }
-                            let status = match (submit, staff) {
-                                (false, _) => NeedStatus::Draft,
-                                (true, false) => NeedStatus::PendingReview,
-                                (true, true) => NeedStatus::Published,
-                            };
+                            let status = need_status::initial(submit, staff);
                             let id = q::insert_need(conn, &new_need(fields, org, status, now))?;
+                            need_status::created(conn, id, status)?;
                             for mut row in files {
                                 row.need_id = id;
                                 crate::db::attachments::insert(conn, &row)?;
@@ -302,26 +282,23 @@ impl Posting<'_> {
                                 return Err(AppError::Forbidden);
                             }
                             let significant = fields.public_text() != old.content.public_text();
-                            let status = match status_after_change(&user, &old, significant)? {
-                                NeedStatus::Draft | NeedStatus::PendingReview
-                                    if staff && submit =>
-                                {
-                                    NeedStatus::Published
-                                }
-                                NeedStatus::Draft | NeedStatus::PendingReview if submit => {
-                                    NeedStatus::PendingReview
-                                }
-                                NeedStatus::Draft | NeedStatus::PendingReview => NeedStatus::Draft,
-                                s => s,
-                            };
+                            let t = old
+                                .status
+                                .apply(NeedEvent::Edited {
+                                    significant,
+                                    by_staff: staff,
+                                    submit,
+                                })
+                                .map_err(AppError::Conflict)?;
                             q::update_need(
                                 conn,
                                 id,
                                 &fields,
-                                status,
-                                status.published_at(old.published_at, now),
+                                t.to,
+                                t.to.published_at(old.published_at, now),
                                 old.import_ref.as_deref(),
                             )?;
+                            need_status::written(conn, id, t)?;
                             Ok(id)
                         }
                     }
@@ -401,7 +378,11 @@ impl Posting<'_> {
     pub async fn withdraw(&self, user: &User, id: i32) -> Result<(), AppError> {
         managed(self.db, user, id).await?;
         self.db
-            .run(move |conn| Ok(q::set_status(conn, id, NeedStatus::Closed)?))
+            .run(move |conn| {
+                crate::db::write_transaction(conn, |conn| {
+                    need_status::apply(conn, id, NeedEvent::Closed).map(|_| ())
+                })
+            })
             .await?;
         self.search.notify();
         Ok(())
@@ -414,7 +395,7 @@ impl Posting<'_> {
         user: &User,
         form: &std::collections::BTreeMap<String, String>,
     ) -> Result<Option<crate::services::catalogue::NeedView>, AppError> {
-        let Some(org) = user.organization_id else {
+        let Some(org) = user.firm() else {
             return Ok(None);
         };
         let key = match crate::domain::codes::PartNumber::parse(
@@ -443,8 +424,8 @@ impl Posting<'_> {
         unit_price: &str,
         currency: &str,
     ) -> Result<(), AppError> {
-        let org = match (user.role, user.organization_id) {
-            (Role::Buyer, Some(org)) if user.email_verified_at.is_some() => org,
+        let org = match user.firm() {
+            Some(org) if user.is_verified() => org,
             _ => return Err(AppError::Forbidden),
         };
         let mut errors = Vec::new();
@@ -513,13 +494,15 @@ impl Posting<'_> {
 
     /// Keeps a published (or expired) need up for another full period.
     pub async fn renew(&self, user: &User, id: i32) -> Result<(), AppError> {
-        let need = managed(self.db, user, id).await?;
-        if !matches!(need.status, NeedStatus::Published | NeedStatus::Expired) {
-            return Err(AppError::Conflict("error.not_renewable"));
-        }
+        managed(self.db, user, id).await?;
         let until = Utc::now().naive_utc() + self.config.need_lifetime;
         self.db
-            .run(move |conn| Ok(crate::db::lifecycle::renew(conn, id, until)?))
+            .run(move |conn| {
+                crate::db::write_transaction(conn, |conn| {
+                    need_status::apply(conn, id, NeedEvent::Renewed)?;
+                    Ok(crate::db::lifecycle::renew(conn, id, until)?)
+                })
+            })
             .await?;
         self.search.notify();
         Ok(())
@@ -566,15 +549,12 @@ impl Posting<'_> {
             .run(move |conn| {
                 crate::db::write_transaction(conn, |conn| {
                     let (need, _, _) = q::find_need(conn, id)?.ok_or(AppError::NotFound)?;
-                    if need.status != NeedStatus::PendingReview {
-                        return Err(AppError::Conflict("error.not_pending"));
-                    }
-                    let status = if approve {
-                        NeedStatus::Published
+                    let event = if approve {
+                        NeedEvent::Approved
                     } else {
-                        NeedStatus::Draft
+                        NeedEvent::Rejected
                     };
-                    q::set_status(conn, id, status)?;
+                    need_status::apply(conn, id, event)?;
                     if approve && need.published_at.is_none() {
                         q::set_published_now(conn, id)?;
                     }

@@ -17,7 +17,7 @@ use crate::db::catalogue as q;
 use crate::db::models::{Category, NewNeed, NewOrganization};
 use crate::db::Conn;
 use crate::domain::dates::iso;
-use crate::domain::need::NeedStatus;
+use crate::domain::need::{NeedEvent, NeedStatus};
 use crate::domain::organization::OrgKind;
 use crate::domain::places::canonical_place;
 use crate::domain::text::{char_len, clean, compact_key};
@@ -632,20 +632,27 @@ pub fn apply(
                     if same {
                         applied.unchanged += 1;
                     } else {
-                        let status = need.status;
+                        let t = old
+                            .status
+                            .apply(NeedEvent::Imported(need.status))
+                            .map_err(|key| anyhow::anyhow!("row {}: {key}", i + 1))?;
                         q::update_need(
                             conn,
                             old.id,
                             &need.content,
-                            need.status,
-                            status.published_at(old.published_at, Utc::now().naive_utc()),
+                            t.to,
+                            t.to.published_at(old.published_at, Utc::now().naive_utc()),
                             need.import_ref.as_deref(),
                         )?;
+                        crate::services::need_status::written(conn, old.id, t)
+                            .map_err(|e| anyhow::anyhow!("{e}"))?;
                         applied.updated += 1;
                     }
                 }
                 None => {
-                    q::insert_need(conn, &need)?;
+                    let id = q::insert_need(conn, &need)?;
+                    crate::services::need_status::created(conn, id, need.status)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
                     applied.created += 1;
                 }
             }

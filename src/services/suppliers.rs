@@ -367,7 +367,7 @@ impl Suppliers<'_> {
 
     /// A firm's member reports a maker's conduct to the organizers.
     pub async fn report(&self, user: &User, supplier: i32, reason: &str) -> Result<(), AppError> {
-        if user.role != Role::Buyer || user.organization_id.is_none() {
+        if user.firm().is_none() {
             return Err(AppError::Forbidden);
         }
         let reason = clean(reason);

@@ -12,6 +12,7 @@ use super::form::{flash, redirect, safe_next as checked_next, Posted};
 use super::session::{self, client_ip, Viewer};
 use super::{lang_of, render_status};
 use crate::auth::ratelimit::Action;
+use crate::auth::throttle::Verdict;
 use crate::domain::FieldError;
 use crate::error::AppError;
 use crate::i18n::Lang;
@@ -431,8 +432,20 @@ pub async fn login(
     viewer: Viewer,
     form: Posted<LoginForm>,
 ) -> Page {
-    let email_key = form.email.trim().to_lowercase();
-    limited(&state, &req, Action::Login, Some(&email_key))?;
+    // Per client, whatever the account; per account only through the throttle, which slows
+    // a guessing client and never locks the owner out.
+    limited(&state, &req, Action::Login, None)?;
+    let account = crate::auth::throttle::account_key(&form.email);
+    let client = client_ip(&req, &state);
+    match state
+        .limits
+        .logins
+        .verdict(&account, client, std::time::Instant::now())
+    {
+        Verdict::Wait(_) => return Err(AppError::TooManyRequests),
+        Verdict::Check(delay) if !delay.is_zero() => tokio::time::sleep(delay).await,
+        Verdict::Check(_) => {}
+    }
     let data = LoginPage {
         next: checked_next(form.next.as_deref()),
         done: None,
@@ -442,10 +455,20 @@ pub async fn login(
         },
     };
     let result = async {
-        match svc::Accounts::of(&state)
+        let outcome = svc::Accounts::of(&state)
             .login(&form.email, &form.password)
-            .await?
-        {
+            .await;
+        match &outcome {
+            Ok(_) => state.limits.logins.succeeded(&account, client),
+            Err(AppError::Invalid(_)) => {
+                state
+                    .limits
+                    .logins
+                    .failed(&account, client, std::time::Instant::now())
+            }
+            Err(_) => {}
+        }
+        match outcome? {
             LoginOutcome::Done(user) => {
                 let mut to = safe_next(form.next.as_deref());
                 if user.is_staff()

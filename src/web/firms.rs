@@ -61,10 +61,7 @@ async fn firm_page(
 }
 
 fn own_firm(viewer: &Viewer) -> Result<i32, AppError> {
-    viewer
-        .require_verified()?
-        .organization_id
-        .ok_or(AppError::Forbidden)
+    viewer.require_verified()?.firm().ok_or(AppError::Forbidden)
 }
 
 /// A member's form for its own firm's profile.

@@ -112,7 +112,7 @@ pub fn render_status(
             role: u.role,
             staff: u.is_staff(),
             verified: u.is_verified(),
-            has_org: u.organization_id.is_some(),
+            has_org: u.firm().is_some(),
         });
     let csrf = session.as_ref().map(|s| s.csrf.clone());
     let ctx = context! {

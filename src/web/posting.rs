@@ -39,7 +39,7 @@ pub async fn dashboard(
     query: web::Query<super::form::DoneQuery>,
 ) -> Page {
     let user = viewer.require_verified()?;
-    let org = user.organization_id.ok_or(AppError::Forbidden)?;
+    let org = user.firm().ok_or(AppError::Forbidden)?;
     let page = DashboardPage {
         dashboard: Posting::of(&state).dashboard(org).await?,
         done: flash(query.done.as_deref()),

@@ -130,9 +130,14 @@ async fn a_saved_search_and_a_profile_bring_each_matching_need_once() {
     // Published again after a review, matched again: never announced twice.
     {
         let mut conn = app.db.conn().unwrap();
-        use niaz::domain::need::NeedStatus;
-        niaz::db::catalogue::set_status(&mut conn, bearing, NeedStatus::PendingReview).unwrap();
-        niaz::db::catalogue::set_status(&mut conn, bearing, NeedStatus::Published).unwrap();
+        use niaz::domain::need::NeedEvent;
+        let edit = NeedEvent::Edited {
+            significant: true,
+            by_staff: false,
+            submit: true,
+        };
+        niaz::services::need_status::apply(&mut conn, bearing, edit).unwrap();
+        niaz::services::need_status::apply(&mut conn, bearing, NeedEvent::Approved).unwrap();
     }
     app.sync();
     run_alerts(&app).await;

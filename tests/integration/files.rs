@@ -109,10 +109,10 @@ async fn drawings_are_checked_cleaned_and_served_only_to_those_who_may_see_them(
         .0
         .status;
     assert_eq!(status, niaz::domain::need::NeedStatus::PendingReview);
-    niaz::db::catalogue::set_status(
+    niaz::services::need_status::apply(
         &mut app.db.conn().unwrap(),
         need,
-        niaz::domain::need::NeedStatus::Published,
+        niaz::domain::need::NeedEvent::Approved,
     )
     .unwrap();
 

@@ -42,6 +42,12 @@ impl OrgBuilder {
         self
     }
 
+    /// A maker's workshop rather than an industrial firm.
+    pub fn workshop(mut self) -> Self {
+        self.org.kind = niaz::domain::organization::OrgKind::Workshop;
+        self
+    }
+
     pub fn insert(self, db: &Db) -> i32 {
         q::insert_organization(&mut db.conn().unwrap(), &self.org).unwrap()
     }
@@ -160,8 +166,13 @@ impl NeedBuilder {
         self
     }
 
+    /// Inserts the need as the site would have stored it: a public one just published (and so
+    /// news for the makers' alerts).
     pub fn insert(self, db: &Db) -> i32 {
-        q::insert_need(&mut db.conn().unwrap(), &self.need).unwrap()
+        let mut conn = db.conn().unwrap();
+        let id = q::insert_need(&mut conn, &self.need).unwrap();
+        niaz::services::need_status::created(&mut conn, id, self.need.status).unwrap();
+        id
     }
 }
 
@@ -252,4 +263,137 @@ pub fn desk_png(app: &crate::helpers::TestApp, case: &str, by: i32) -> i32 {
         },
     )
     .unwrap()
+}
+
+/// An account, created verified (as `niaz user create` does), and signed in on demand.
+pub struct UserBuilder {
+    email: String,
+    name: String,
+    role: niaz::domain::account::Role,
+    org: Option<i32>,
+    lang: &'static str,
+    phone: String,
+}
+
+impl UserBuilder {
+    fn new(email: &str, role: niaz::domain::account::Role) -> Self {
+        Self {
+            email: email.into(),
+            name: format!("کاربر {}", email.split('@').next().unwrap_or(email)),
+            role,
+            org: None,
+            lang: "fa",
+            phone: String::new(),
+        }
+    }
+
+    /// A member of firm `org`.
+    pub fn buyer(email: &str, org: i32) -> Self {
+        Self::new(email, niaz::domain::account::Role::Buyer).org(org)
+    }
+
+    pub fn maker(email: &str) -> Self {
+        Self::new(email, niaz::domain::account::Role::Supplier)
+    }
+
+    pub fn organizer(email: &str) -> Self {
+        Self::new(email, niaz::domain::account::Role::Organizer)
+    }
+
+    pub fn admin(email: &str) -> Self {
+        Self::new(email, niaz::domain::account::Role::Admin)
+    }
+
+    pub fn org(mut self, org: i32) -> Self {
+        self.org = Some(org);
+        self
+    }
+
+    pub fn name(mut self, name: &str) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    pub fn phone(mut self, phone: &str) -> Self {
+        self.phone = phone.into();
+        self
+    }
+
+    pub fn insert(&self, app: &crate::helpers::TestApp) -> i32 {
+        use diesel::prelude::*;
+        use niaz::db::schema::users;
+        let mut conn = app.db.conn().unwrap();
+        let id = niaz::services::accounts::create_user_cli(
+            &mut conn,
+            &self.email,
+            &self.name,
+            self.role,
+            crate::access::PASSWORD,
+        )
+        .unwrap();
+        diesel::update(users::table.find(id))
+            .set((
+                users::organization_id.eq(self.org),
+                users::lang.eq(self.lang),
+                users::phone.eq(&self.phone),
+            ))
+            .execute(&mut *conn)
+            .unwrap();
+        id
+    }
+
+    /// Creates the account and signs it in: its browser and its id.
+    pub async fn login(self, app: &crate::helpers::TestApp) -> (crate::helpers::Browser, i32) {
+        let id = self.insert(app);
+        let mut b = app.browser();
+        let res = b
+            .submit(
+                "/login",
+                "/login",
+                &[
+                    ("email", &self.email),
+                    ("password", crate::access::PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, 303, "{} signs in", self.email);
+        (b, id)
+    }
+}
+
+/// A desk case of `org`, optionally assigned to `agency` and moved to `status`.
+pub fn desk_case(
+    app: &crate::helpers::TestApp,
+    org: i32,
+    by: i32,
+    agency: Option<i32>,
+    status: niaz::domain::desk::CaseStatus,
+) -> String {
+    use niaz::domain::desk::{CaseCategory, Channel, Urgency};
+    let mut conn = app.db.conn().unwrap();
+    let now = chrono::Utc::now().naive_utc();
+    let id = niaz::db::desk::insert_case(
+        &mut conn,
+        &niaz::db::desk::NewCase {
+            organization_id: org,
+            filed_by: by,
+            channel: Channel::Online,
+            category: CaseCategory::Customs,
+            urgency: Urgency::Normal,
+            subject: "ترخیص قطعات",
+            description: "محموله در گمرک مانده است",
+            request: "",
+            named_agencies: "",
+            now,
+        },
+    )
+    .unwrap();
+    let number = format!("1405-{id:05}");
+    niaz::db::desk::set_number(&mut conn, id, &number).unwrap();
+    if let Some(a) = agency {
+        niaz::db::desk::assign(&mut conn, id, a, now).unwrap();
+    }
+    let case = niaz::db::desk::find_case(&mut conn, id).unwrap().unwrap();
+    niaz::db::desk::set_status(&mut conn, &case, status, now).unwrap();
+    number
 }

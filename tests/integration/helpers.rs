@@ -199,6 +199,19 @@ impl TestApp {
         }
     }
 
+    /// A browser behind the trusted proxy (the app must trust 127.0.0.1), seen as `client`.
+    pub fn browser_from(&self, client: &str) -> Browser {
+        Browser {
+            base: self.base.clone(),
+            client: awc::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .disable_redirects()
+                .add_default_header(("X-Forwarded-For", client.to_string()))
+                .finish(),
+            cookies: std::collections::BTreeMap::new(),
+        }
+    }
+
     /// Applies pending changes to the search index now, instead of waiting for the indexer.
     pub fn sync(&self) {
         self.search.apply_pending().expect("index catches up");

@@ -27,3 +27,4 @@ mod servers;
 mod site;
 mod spreadsheet;
 mod suppliers;
+mod trust;

@@ -33,10 +33,12 @@ fn changes_reach_the_index_and_survive_a_crash_before_the_index_commit() {
 
     // A status change that makes it private removes it; publishing again brings it back.
     let mut conn = state.db.conn().unwrap();
-    niaz::db::catalogue::set_status(&mut conn, id, niaz::domain::need::NeedStatus::Closed).unwrap();
+    use niaz::domain::need::NeedStatus;
+    niaz::db::catalogue::set_status(&mut conn, id, NeedStatus::Published, NeedStatus::Closed)
+        .unwrap();
     state.search.apply_pending().unwrap();
     assert_eq!(total(&state, "کمپرسور"), 0);
-    niaz::db::catalogue::set_status(&mut conn, id, niaz::domain::need::NeedStatus::Published)
+    niaz::db::catalogue::set_status(&mut conn, id, NeedStatus::Closed, NeedStatus::Published)
         .unwrap();
     state.search.apply_pending().unwrap();
     assert_eq!(total(&state, "کمپرسور"), 1);

@@ -184,7 +184,9 @@ fn build_need(rng: &mut fastrand::Rng, spec: NeedSpec<'_>, now: NaiveDateTime) -
             brand: brand.to_string(),
             hs_code: hs.map(|h| h.as_str().to_string()),
             material: material.to_string(),
-            specs: String::new(),
+            // The text the form edits and the items it parses to, as the form would store them
+            // (an export then imports back unchanged).
+            specs: spec_lines(specs),
             spec_items: serde_json::to_string(&parse_spec_items(specs))
                 .unwrap_or_else(|_| "[]".into()),
             quantity_per_year: Some(quantity),
@@ -397,6 +399,15 @@ fn progress_bar(show: bool, len: u64, message: &'static str) -> indicatif::Progr
     );
     bar.set_message(message);
     bar
+}
+
+/// "key: value; ..." as the form's lines.
+fn spec_lines(specs: &str) -> String {
+    parse_spec_items(specs)
+        .iter()
+        .map(|i| format!("{}: {}", i.key, i.value))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[cfg(test)]

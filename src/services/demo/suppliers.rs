@@ -636,8 +636,13 @@ fn offers(conn: &mut Conn, makers: &[(i32, Vec<Process>)]) -> Result<(), AppErro
                     // One introduction per need and maker.
                     if !crate::db::interests::introduced(conn, *need, *maker)? {
                         crate::db::interests::decide(conn, id, open, state, "")?;
-                        let intro = crate::db::interests::introduce(conn, *need, *maker, Some(id))?;
-                        crate::db::catalogue::set_status(conn, *need, NeedStatus::InTalks)?;
+                        let intro =
+                            crate::db::interests::introduce(conn, *need, *maker, Some(id), None)?;
+                        crate::services::need_status::apply(
+                            conn,
+                            *need,
+                            crate::domain::need::NeedEvent::Introduced,
+                        )?;
                         // Some sides already told how it went.
                         use crate::domain::supplier::Outcome;
                         let told = [

@@ -222,26 +222,34 @@ pub fn pending(conn: &mut Conn, delivery: Frequency, limit: i64) -> QueryResult<
 }
 
 /// Users with announcements of this delivery not yet mailed.
-pub fn users_pending(conn: &mut Conn, delivery: Frequency) -> QueryResult<Vec<i32>> {
+pub fn users_pending(
+    conn: &mut Conn,
+    delivery: Frequency,
+    before: NaiveDateTime,
+) -> QueryResult<Vec<i32>> {
     alerts::table
         .filter(alerts::delivery.eq(delivery))
         .filter(alerts::mailed_at.is_null())
+        .filter(alerts::created_at.lt(before))
         .select(alerts::user_id)
         .distinct()
         .order(alerts::user_id)
         .load(conn)
 }
 
-/// One user's announcements of this delivery not yet mailed.
+/// One user's announcements of this delivery not yet mailed, made before `before` (the time
+/// their digest fell due: later ones wait for the next).
 pub fn pending_of(
     conn: &mut Conn,
     user: i32,
     delivery: Frequency,
+    before: NaiveDateTime,
 ) -> QueryResult<Vec<PendingAlert>> {
     alerts::table
         .filter(alerts::user_id.eq(user))
         .filter(alerts::delivery.eq(delivery))
         .filter(alerts::mailed_at.is_null())
+        .filter(alerts::created_at.lt(before))
         .order(alerts::id)
         .select(PendingAlert::as_select())
         .load(conn)

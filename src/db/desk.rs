@@ -841,3 +841,22 @@ pub fn find_file(conn: &mut Conn, id: i32) -> QueryResult<Option<(CaseFile, Stri
         .first(conn)
         .optional()
 }
+
+/// Cases `user` filed since `since` (the pace of filing online).
+pub fn filed_since(conn: &mut Conn, user: i32, since: NaiveDateTime) -> QueryResult<i64> {
+    desk_cases::table
+        .filter(desk_cases::filed_by.eq(user))
+        .filter(desk_cases::created_at.ge(since))
+        .count()
+        .get_result(conn)
+}
+
+/// Messages `user` wrote on cases since `since`.
+pub fn written_since(conn: &mut Conn, user: i32, since: NaiveDateTime) -> QueryResult<i64> {
+    desk_events::table
+        .filter(desk_events::actor_id.eq(user))
+        .filter(desk_events::kind.eq(EventKind::Reply))
+        .filter(desk_events::created_at.ge(since))
+        .count()
+        .get_result(conn)
+}

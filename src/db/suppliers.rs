@@ -400,3 +400,13 @@ pub fn delete_photo(conn: &mut Conn, id: i32) -> QueryResult<()> {
     use super::schema::supplier_photos as p;
     diesel::delete(p::table.find(id)).execute(conn).map(|_| ())
 }
+
+/// Reports `reporter` sent since `since`.
+pub fn reports_since(conn: &mut Conn, reporter: i32, since: NaiveDateTime) -> QueryResult<i64> {
+    use super::schema::supplier_reports as r;
+    r::table
+        .filter(r::reporter_id.eq(reporter))
+        .filter(r::created_at.ge(since))
+        .count()
+        .get_result(conn)
+}

@@ -134,6 +134,17 @@ impl Schedule {
         day
     }
 
+    /// When the daily digest due at `now` fell due, in UTC: it holds what arrived before then;
+    /// what arrives after waits for the next one.
+    pub fn daily_due(&self, now: DateTime<Utc>) -> NaiveDateTime {
+        self.local_boundary(self.daily_period(now)).naive_utc()
+    }
+
+    /// When the weekly digest due at `now` fell due, in UTC.
+    pub fn weekly_due(&self, now: DateTime<Utc>) -> NaiveDateTime {
+        self.local_boundary(self.weekly_period(now)).naive_utc()
+    }
+
     /// Midnight of `now`'s local date, in UTC: the start of the day the daily cap counts.
     pub fn local_day_start(&self, now: DateTime<Utc>) -> NaiveDateTime {
         let today = now.with_timezone(&self.zone).date_naive();

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod money;
 pub mod need;
 pub mod organization;
+pub mod pace;
 pub mod places;
 pub mod qr;
 pub mod supplier;

@@ -177,6 +177,9 @@ pub struct Builder<'a> {
     f: Fields,
     searcher: &'a Searcher,
     synonyms: Option<std::sync::Arc<super::synonyms::Synonyms>>,
+    /// Synonym entries this query may still add: however the table grows, one query expands
+    /// to at most [`super::synonyms::MAX_EXPANSIONS`] alternatives.
+    expansions: std::cell::Cell<usize>,
 }
 
 impl<'a> Builder<'a> {
@@ -185,6 +188,7 @@ impl<'a> Builder<'a> {
             f: generation.fields,
             searcher,
             synonyms: None,
+            expansions: std::cell::Cell::new(super::synonyms::MAX_EXPANSIONS),
         }
     }
 
@@ -216,6 +220,12 @@ impl<'a> Builder<'a> {
             let Some(alternatives) = synonyms.alternatives(&entry) else {
                 continue;
             };
+            let budget = self.expansions.get();
+            if budget == 0 {
+                return None;
+            }
+            let alternatives = &alternatives[..alternatives.len().min(budget)];
+            self.expansions.set(budget - alternatives.len());
             let typed: Vec<Box<dyn Query>> = items[i..i + len]
                 .iter()
                 .filter_map(|item| match item {
@@ -928,6 +938,45 @@ pub fn percolate(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// However many full groups a query hits, it adds at most `MAX_EXPANSIONS` alternatives.
+    #[test]
+    fn a_query_expands_to_a_bounded_number_of_synonyms() {
+        let (schema, fields) = super::super::schema();
+        let index = tantivy::Index::create_in_ram(schema);
+        super::super::tokenizers::register(&index);
+        let generation = Generation {
+            name: "test".into(),
+            reader: index.reader().unwrap(),
+            index,
+            fields,
+        };
+        let groups: Vec<String> = (0..40)
+            .map(|g| {
+                (0..16)
+                    .map(|i| format!("واژه{g}x{i}"))
+                    .collect::<Vec<_>>()
+                    .join("، ")
+            })
+            .collect();
+        let table = super::super::synonyms::Synonyms::with_extra(&groups.join("\n"), 1).unwrap();
+        let searcher = generation.reader.searcher();
+        let builder =
+            Builder::new(&generation, &searcher).with_synonyms(Some(std::sync::Arc::new(table)));
+        let query: Vec<String> = (0..40).map(|g| format!("واژه{g}x0")).collect();
+        let _ = builder.build(&parse(&query.join(" ")), false);
+        assert_eq!(
+            builder.expansions.get(),
+            0,
+            "the budget is spent, not exceeded"
+        );
+        let fresh = Builder::new(&generation, &searcher);
+        let _ = fresh.build(&parse("واژه1x0"), false);
+        assert_eq!(
+            fresh.expansions.get(),
+            super::super::synonyms::MAX_EXPANSIONS
+        );
+    }
 
     #[test]
     fn parser_never_fails() {

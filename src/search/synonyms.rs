@@ -12,6 +12,10 @@ pub const MAX_WORDS: usize = 4;
 pub const MAX_GROUPS: usize = 500;
 /// Longest entry, in characters.
 const MAX_ENTRY_CHARS: usize = 60;
+/// Most entries in one group (an organizer's group joined to a default one counts whole).
+pub const MAX_GROUP_ENTRIES: usize = 16;
+/// Most synonym entries one query adds, over all its words.
+pub const MAX_EXPANSIONS: usize = 48;
 
 /// Groups of entries, each entry its analyzed words.
 #[derive(Clone, Default)]
@@ -93,14 +97,24 @@ impl Synonyms {
             if bad.is_none() && group.len() < 2 {
                 bad = Some("error.synonyms_one_entry");
             }
-            if let Some(key) = bad {
-                errors.push(LineError { line: n + 1, key });
-                continue;
-            }
             // An entry already in a group joins that group instead of making a second one.
             let existing = group
                 .iter()
                 .find_map(|w| self.index.get(&w.join(" ")).copied());
+            if bad.is_none() {
+                let joined = existing.map_or(0, |g| self.groups[g].len());
+                let new = group
+                    .iter()
+                    .filter(|w| !self.index.contains_key(&w.join(" ")))
+                    .count();
+                if joined + new > MAX_GROUP_ENTRIES {
+                    bad = Some("error.synonyms_group_large");
+                }
+            }
+            if let Some(key) = bad {
+                errors.push(LineError { line: n + 1, key });
+                continue;
+            }
             let at = existing.unwrap_or_else(|| {
                 self.groups.push(Vec::new());
                 self.groups.len() - 1
@@ -135,6 +149,26 @@ impl Synonyms {
 
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod bound_tests {
+    use super::*;
+
+    #[test]
+    fn a_huge_group_is_refused_with_its_line() {
+        let entries: Vec<String> = (0..5_000).map(|i| format!("قطعه{i}")).collect();
+        let text = format!("# a comment\nکوپلینگ، کوپلینک\n{}", entries.join("، "));
+        assert_eq!(
+            Synonyms::check(&text),
+            Err(vec![LineError {
+                line: 3,
+                key: "error.synonyms_group_large"
+            }])
+        );
+        let at_limit: Vec<String> = (0..MAX_GROUP_ENTRIES).map(|i| format!("واژه{i}")).collect();
+        assert!(Synonyms::check(&at_limit.join(",")).is_ok());
     }
 }
 

@@ -90,6 +90,18 @@ fn new_token(
     Ok(token)
 }
 
+/// The verification link; `next` (a path on the site, checked by the caller) is where the new
+/// account lands once confirmed.
+fn verify_link(base_url: &str, token: &str, next: &Option<String>) -> String {
+    match next {
+        Some(n) => format!(
+            "{base_url}/verify?token={token}&next={}",
+            percent_encoding::utf8_percent_encode(n, percent_encoding::NON_ALPHANUMERIC)
+        ),
+        None => format!("{base_url}/verify?token={token}"),
+    }
+}
+
 fn queue(
     conn: &mut Conn,
     to: &str,
@@ -294,8 +306,16 @@ impl Accounts<'_> {
         }))
     }
 
-    /// Creates an account and queues the verification mail. Every problem is reported at once.
-    pub async fn signup(&self, input: SignupInput, lang: Lang) -> Result<i32, AppError> {
+    /// Creates an account and queues the verification mail, whose link (carrying `next`) signs
+    /// the new account in. Every problem is reported at once. An address that already has an
+    /// account is answered the same way (nothing tells the visitor so): its owner is mailed
+    /// instead, with the ways to sign in. Returns the new account's id, if one was made.
+    pub async fn signup(
+        &self,
+        input: SignupInput,
+        lang: Lang,
+        next: Option<String>,
+    ) -> Result<Option<i32>, AppError> {
         let mut errors = Vec::new();
         let role = match Role::parse(&input.role) {
             Some(r @ (Role::Buyer | Role::Supplier)) => Some(r),
@@ -343,8 +363,16 @@ impl Accounts<'_> {
             .db
             .run(move |conn| {
                 crate::db::write_transaction(conn, |conn| {
-                    if q::find_user_by_email(conn, email.as_str())?.is_some() {
-                        return Err(AppError::invalid("email", "error.email_taken"));
+                    if let Some(owner) = q::find_user_by_email(conn, email.as_str())? {
+                        queue(
+                            conn,
+                            &owner.email,
+                            &owner.name,
+                            "account_exists",
+                            &owner.lang,
+                            json!({ "invited_by": "" }),
+                        )?;
+                        return Ok(None);
                     }
                     let org_id = if !organization.is_empty() {
                         let kind = if role == Role::Buyer {
@@ -403,11 +431,11 @@ impl Accounts<'_> {
                         "verify_email",
                         lang.code(),
                         json!({
-                            "link": format!("{base_url}/verify?token={token}"),
+                            "link": verify_link(&base_url, &token, &next),
                             "hours": VERIFY_HOURS,
                         }),
                     )?;
-                    Ok(id)
+                    Ok(Some(id))
                 })
             })
             .await?;
@@ -469,7 +497,9 @@ impl Accounts<'_> {
     }
 
     /// Uses a verification token; returns the verified user's id.
-    pub async fn verify_email(&self, token: &str) -> Result<i32, AppError> {
+    /// Confirms the address of a verification link (once). Returns the account when the link
+    /// may sign it in: not when it has a second step, which a mailed link cannot stand for.
+    pub async fn verify_email(&self, token: &str) -> Result<Option<i32>, AppError> {
         let hash = auth::token_hash(token);
         self.db
             .run(move |conn| {
@@ -478,7 +508,8 @@ impl Accounts<'_> {
                         .ok_or(AppError::Conflict("error.token_invalid"))?;
                     let user = t.user_id.ok_or(AppError::Conflict("error.token_invalid"))?;
                     q::mark_verified(conn, user)?;
-                    Ok(user)
+                    let found = q::find_user(conn, user)?;
+                    Ok(found.filter(|u| !u.totp_enabled).map(|u| u.id))
                 })
             })
             .await
@@ -551,7 +582,15 @@ impl Accounts<'_> {
                         let failures = failures.saturating_add(1);
                         let until = second_factor_lock(failures).map(|d| now() + d);
                         q::record_second_factor_failure(conn, user_id, failures, until)?;
-                        Ok(Err(AppError::invalid("code", "error.code_invalid")))
+                        // The wrong code that engages the lock says so itself: the fifth.
+                        Ok(Err(AppError::invalid(
+                            "code",
+                            if until.is_some() {
+                                "error.code_locked"
+                            } else {
+                                "error.code_invalid"
+                            },
+                        )))
                     },
                 )?;
                 verdict
@@ -738,13 +777,22 @@ impl Accounts<'_> {
         self.db
             .run(move |conn| {
                 crate::db::write_transaction(conn, |conn| {
-                    if q::find_user_by_email(conn, &email)?.is_some() {
-                        return Err(AppError::invalid("email", "error.email_taken"));
-                    }
                     let org = crate::db::catalogue::find_organization(conn, org_id)?
                         .ok_or(AppError::NotFound)?;
                     if !org.verified {
                         return Err(AppError::Conflict("error.invite_not_allowed"));
+                    }
+                    // An address with an account is answered as any other (the inviter learns
+                    // nothing); its owner is told who asked and how to sign in.
+                    if let Some(owner) = q::find_user_by_email(conn, &email)? {
+                        return queue(
+                            conn,
+                            &owner.email,
+                            &owner.name,
+                            "account_exists",
+                            &owner.lang,
+                            json!({ "invited_by": org.name }),
+                        );
                     }
                     let token = new_token(
                         conn,

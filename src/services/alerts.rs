@@ -701,17 +701,21 @@ pub fn send_digests(
     let mut queued = 0;
     let daily = config.digests.daily_period(now).to_string();
     let weekly = config.digests.weekly_period(now).to_string();
-    for (delivery, kind, period) in [
-        (Frequency::Daily, "alerts-daily", &daily),
-        (Frequency::Weekly, "alerts-weekly", &weekly),
+    // Each digest holds what arrived before it fell due (at NIAZ_DIGEST_TIME, and on the
+    // weekly day): what arrives later waits for the next one, however soon the worker runs.
+    let daily_due = config.digests.daily_due(now);
+    let weekly_due = config.digests.weekly_due(now);
+    for (delivery, kind, period, due) in [
+        (Frequency::Daily, "alerts-daily", &daily, daily_due),
+        (Frequency::Weekly, "alerts-weekly", &weekly, weekly_due),
     ] {
-        for user_id in q::users_pending(conn, delivery)? {
+        for user_id in q::users_pending(conn, delivery, due)? {
             let sent = crate::db::write_transaction(conn, |conn| -> Result<bool, AppError> {
                 // Claim first: the claim is the write that serializes two workers.
                 if !q::claim_period(conn, user_id, kind, period, now.naive_utc())? {
                     return Ok(false);
                 }
-                let alerts = q::pending_of(conn, user_id, delivery)?;
+                let alerts = q::pending_of(conn, user_id, delivery, due)?;
                 let Some(user) = crate::db::accounts::find_user(conn, user_id)? else {
                     return Err(AppError::Conflict("nothing"));
                 };
@@ -767,7 +771,8 @@ pub fn send_digests(
             }
         }
     }
-    let until = now.naive_utc();
+    // The buyers' daily digest of offers likewise holds the offers made before it fell due.
+    let until = daily_due;
     for (user_id, org, since) in q::interest_digest_users(conn)? {
         if q::new_interests(conn, org, since, until)?.is_empty() {
             continue;

@@ -5,6 +5,7 @@
 //! agencies it was ever assigned to, and desk staff (organizers and admins). Every case page
 //! and action goes through it; anyone else is told the case does not exist.
 
+use crate::domain::pace;
 use chrono::{NaiveDateTime, Utc};
 use serde::Serialize;
 
@@ -366,6 +367,24 @@ impl Desk<'_> {
             .await
     }
 
+    /// Whether the user may file a case online now: a member of a firm within the pace of
+    /// [`pace::DESK_CASES`]. Called before a filing's body is read, and again by [`Self::file`].
+    pub async fn may_file(&self, user: &User) -> Result<i32, AppError> {
+        let u = user.clone();
+        self.db
+            .run(move |conn| {
+                let Some(DeskRole::Firm { org }) = role_of(conn, &u)? else {
+                    return Err(AppError::Forbidden);
+                };
+                let filed = q::filed_since(conn, u.id, pace::DESK_CASES.since(now()))?;
+                if !pace::DESK_CASES.allows(filed) {
+                    return Err(AppError::TooManyRequests);
+                }
+                Ok(org)
+            })
+            .await
+    }
+
     /// Files a case for the user's firm, with its documents. Returns its number. Every wrong
     /// field and file is reported at once and nothing is kept.
     pub async fn file(
@@ -375,14 +394,8 @@ impl Desk<'_> {
         files: Vec<(String, Vec<u8>)>,
         attachments: &super::attachments::Attachments<'_>,
     ) -> Result<String, AppError> {
-        let u = user.clone();
-        let (role, known) = self
-            .db
-            .run(move |conn| Ok((role_of(conn, &u)?, slugs(conn)?)))
-            .await?;
-        let Some(DeskRole::Firm { org }) = role else {
-            return Err(AppError::Forbidden);
-        };
+        let org = self.may_file(user).await?;
+        let known = self.db.run(slugs).await?;
         let mut errors = Vec::new();
         let text = form
             .parse(&known)
@@ -666,6 +679,10 @@ impl Desk<'_> {
                 let (case, role) = Self::open(conn, &user, &number)?;
                 if !abilities(role, &case, user.id).write {
                     return Err(AppError::Conflict("error.case_closed_or_not_yours"));
+                }
+                let written = q::written_since(conn, user.id, pace::DESK_MESSAGES.since(now()))?;
+                if !pace::DESK_MESSAGES.allows(written) {
+                    return Err(AppError::TooManyRequests);
                 }
                 if !errors.is_empty() {
                     return Err(AppError::Invalid(errors));

@@ -247,6 +247,11 @@ impl Interests<'_> {
                 crate::db::write_transaction(conn, |conn| {
                     let (need, _, _) = crate::db::catalogue::find_need(conn, need_id)?
                         .ok_or(AppError::NotFound)?;
+                    // A need the public cannot see is not found, whatever it is: a 409 would tell
+                    // that a draft's id exists.
+                    if !need.status.is_public() {
+                        return Err(AppError::NotFound);
+                    }
                     if !need.status.is_open() {
                         return Err(AppError::Conflict("error.need_not_open"));
                     }

@@ -446,6 +446,9 @@ impl Posting<'_> {
         self.db
             .run(move |conn| {
                 let (need, _, _) = q::find_need(conn, need_id)?.ok_or(AppError::NotFound)?;
+                if !need.status.is_public() {
+                    return Err(AppError::NotFound);
+                }
                 if !need.status.is_open() || need.organization_id == org {
                     return Err(AppError::Conflict("error.cannot_join"));
                 }

@@ -226,6 +226,21 @@ pub fn parse_profile(
     Ok((fields, processes, certifications))
 }
 
+/// The one rule of who keeps a maker's profile and photos: a maker whose address is confirmed
+/// and who is not suspended. Called before an upload's body is read, and by every change.
+pub fn may_keep_profile(user: &User) -> Result<(), AppError> {
+    if user.role != Role::Supplier {
+        return Err(AppError::Conflict("error.profile_suppliers_only"));
+    }
+    if !user.is_verified() {
+        return Err(AppError::Conflict("error.email_unverified"));
+    }
+    if user.suspended_at.is_some() {
+        return Err(AppError::Conflict("error.suspended"));
+    }
+    Ok(())
+}
+
 impl Suppliers<'_> {
     /// The user's own profile (public or not), if they have one, with its photos.
     pub async fn own_profile(&self, user: &User) -> Result<Option<ProfileView>, AppError> {
@@ -249,9 +264,7 @@ impl Suppliers<'_> {
     /// Adds a photo of past work to the maker's profile: an image, decoded within the limits
     /// and saved again without its metadata, with a thumbnail.
     pub async fn add_photo(&self, user: &User, name: &str, bytes: Vec<u8>) -> Result<(), AppError> {
-        if user.role != Role::Supplier {
-            return Err(AppError::Conflict("error.profile_suppliers_only"));
-        }
+        may_keep_profile(user)?;
         let id = user.id;
         let (exists, count) = self
             .db
@@ -355,9 +368,7 @@ impl Suppliers<'_> {
         user: &User,
         pairs: &[(String, String)],
     ) -> Result<(), AppError> {
-        if user.role != Role::Supplier {
-            return Err(AppError::Conflict("error.profile_suppliers_only"));
-        }
+        may_keep_profile(user)?;
         let (fields, processes, certifications) = parse_profile(pairs)?;
         let id = user.id;
         self.db
@@ -382,6 +393,11 @@ impl Suppliers<'_> {
             .run(move |conn| {
                 if !q::is_public(conn, supplier)? {
                     return Err(AppError::NotFound);
+                }
+                let pace = crate::domain::pace::MAKER_REPORTS;
+                let now = chrono::Utc::now().naive_utc();
+                if !pace.allows(q::reports_since(conn, reporter, pace.since(now))?) {
+                    return Err(AppError::TooManyRequests);
                 }
                 Ok(q::report(conn, supplier, reporter, &reason)?)
             })

@@ -35,6 +35,8 @@ struct FormPage<T> {
 #[derive(Serialize)]
 struct SignupPage {
     values: SignupInput,
+    /// Where the new account lands once its address is confirmed (a checked path).
+    next: Option<String>,
 }
 
 /// Values typed into a form, shown again with its errors.
@@ -53,6 +55,7 @@ struct TokenPage {
     valid: bool,
     email: Option<String>,
     values: Typed,
+    next: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -271,9 +274,14 @@ fn safe_next(next: Option<&str>) -> String {
 
 // Sign-up
 
-pub async fn signup_form(state: web::Data<AppState>, req: HttpRequest, viewer: Viewer) -> Page {
+pub async fn signup_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<NextQuery>,
+) -> Page {
     if viewer.user().is_some() {
-        return Ok(redirect("/account").finish());
+        return Ok(redirect(&safe_next(query.next.as_deref())).finish());
     }
     form_page(
         &state,
@@ -285,6 +293,7 @@ pub async fn signup_form(state: web::Data<AppState>, req: HttpRequest, viewer: V
                 role: "supplier".into(),
                 ..SignupInput::default()
             },
+            next: checked_next(query.next.as_deref()),
         },
         &[],
     )
@@ -295,6 +304,7 @@ pub async fn signup_form(state: web::Data<AppState>, req: HttpRequest, viewer: V
 pub struct SignupForm {
     #[serde(flatten)]
     input: SignupInput,
+    next: Option<String>,
 }
 
 pub async fn signup(
@@ -304,24 +314,21 @@ pub async fn signup(
     form: Posted<SignupForm>,
 ) -> Page {
     let form = form.into_inner();
-    limited(&state, &req, Action::Signup, None)?;
+    let next = checked_next(form.next.as_deref());
+    // Per client, and per address: an address with an account is mailed on each try.
+    let address = crate::auth::throttle::account_key(&form.input.email);
+    limited(&state, &req, Action::Signup, Some(&address))?;
     let values = SignupPage {
         values: form.input.clone(),
+        next: next.clone(),
     };
-    let created = svc::Accounts::of(&state)
-        .signup(form.input, lang_of(&req))
-        .await;
-    let to = "/account?done=welcome";
-    signed_in_or_form(
-        &state,
-        &req,
-        &viewer,
-        created,
-        to,
-        "auth/signup.html",
-        values,
-    )
-    .await
+    // The same answer whether the address was free or not: a new account is signed in by the
+    // link in its confirmation mail, an existing one's owner is told by mail.
+    let result = svc::Accounts::of(&state)
+        .signup(form.input, lang_of(&req), next)
+        .await
+        .map(|_| redirect("/login?done=signup_sent").finish());
+    or_form(result, &state, &req, &viewer, "auth/signup.html", values).await
 }
 
 // Email verification
@@ -363,24 +370,28 @@ async fn token_form(
         valid,
         email: None,
         values: Typed::default(),
+        next: checked_next(query.next.as_deref()),
     };
     form_page(state, req, viewer, template, data, &[]).await
 }
 
 #[derive(Deserialize)]
-pub struct TokenForm {
+pub struct VerifyForm {
     #[serde(default)]
     token: String,
+    next: Option<String>,
 }
 
-pub async fn verify(state: web::Data<AppState>, viewer: Viewer, form: Posted<TokenForm>) -> Page {
-    svc::Accounts::of(&state).verify_email(&form.token).await?;
-    let to = if viewer.user().is_some() {
-        "/account?done=verified"
-    } else {
-        "/login?done=verified"
-    };
-    Ok(redirect(to).finish())
+/// Confirms an address. The link proves the mailbox, so it also signs the account in (unless
+/// it has a second step, which the link cannot replace) and goes on to where sign-up began.
+pub async fn verify(state: web::Data<AppState>, viewer: Viewer, form: Posted<VerifyForm>) -> Page {
+    let user = svc::Accounts::of(&state).verify_email(&form.token).await?;
+    let to =
+        checked_next(form.next.as_deref()).unwrap_or_else(|| "/account?done=verified".to_string());
+    match user {
+        Some(id) => sign_in_and_go(&state, &viewer, Some(id), None, &to).await,
+        None => Ok(redirect("/login?done=verified").finish()),
+    }
 }
 
 pub async fn resend_verification(
@@ -656,6 +667,7 @@ pub async fn reset(
         valid: true,
         email: None,
         values: Typed::default(),
+        next: None,
     };
     let result = async {
         svc::Accounts::of(&state)
@@ -851,6 +863,7 @@ pub async fn invite_form(
         valid: found.is_some(),
         email: found.map(|t| t.email),
         values: Typed::default(),
+        next: None,
     };
     form_page(&state, &req, &viewer, "auth/invite.html", data, &[]).await
 }
@@ -880,6 +893,7 @@ pub async fn accept_invite(
             email: None,
             name: Some(form.name.clone()),
         },
+        next: None,
     };
     let created = svc::Accounts::of(&state)
         .accept_invite(&form.token, &form.name, form.password, lang_of(&req))

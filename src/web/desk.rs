@@ -133,12 +133,7 @@ pub async fn file_with_files(
     check_csrf_query(&req, &viewer)?;
     let user = viewer.require_verified()?;
     let desk = Desk::of(&state);
-    if !matches!(
-        desk.role(user).await?,
-        Some(crate::services::desk::DeskRole::Firm { .. })
-    ) {
-        return Err(AppError::Forbidden);
-    }
+    desk.may_file(user).await?;
     let upload = read_upload(&req, payload, upload_limits(&state)).await;
     let (pairs, files, early) = match upload {
         Ok(u) => (u.pairs, u.files, None),

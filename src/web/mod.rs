@@ -114,7 +114,8 @@ pub fn render_status(
             verified: u.is_verified(),
             has_org: u.firm().is_some(),
         });
-    let csrf = session.as_ref().map(|s| s.csrf.clone());
+    // Masked afresh for every page (see `auth::mask_token`).
+    let csrf = session.as_ref().map(|s| crate::auth::mask_token(&s.csrf));
     let ctx = context! {
         viewer => viewer,
         csrf => csrf,

@@ -282,10 +282,10 @@ pub fn ensure(
     res: &mut HttpResponseBuilder,
 ) -> String {
     if let Some(s) = &viewer.0 {
-        return s.csrf.clone();
+        return auth::mask_token(&s.csrf);
     }
     if let Some(t) = visitor_token(req) {
-        return t;
+        return auth::mask_token(&t);
     }
     let token = auth::random_token();
     res.cookie(
@@ -296,14 +296,15 @@ pub fn ensure(
             .secure(state.config.https())
             .finish(),
     );
-    token
+    auth::mask_token(&token)
 }
 
 /// Whether a form's token is the session's (or, for a visitor, the visitor cookie's).
 pub fn csrf_matches(req: &HttpRequest, viewer: &Viewer, token: &str) -> bool {
-    if token.is_empty() {
+    let Some(token) = auth::unmask_token(token) else {
         return false;
-    }
+    };
+    let token = token.as_str();
     match &viewer.0 {
         Some(s) => auth::same(&s.csrf, token),
         None => visitor_token(req).is_some_and(|v| auth::same(&v, token)),

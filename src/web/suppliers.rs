@@ -167,9 +167,7 @@ pub async fn profile_form(
     query: web::Query<DoneQuery>,
 ) -> Page {
     let user = viewer.require_user()?;
-    if user.role != crate::domain::account::Role::Supplier {
-        return Err(AppError::Conflict("error.profile_suppliers_only"));
-    }
+    crate::services::suppliers::may_keep_profile(user)?;
     let pairs = Suppliers::of(&state)
         .own_profile(user)
         .await?
@@ -264,9 +262,7 @@ pub async fn add_photo(
 ) -> Page {
     super::form::check_csrf_query(&req, &viewer)?;
     let user = viewer.require_user()?;
-    if user.role != crate::domain::account::Role::Supplier {
-        return Err(AppError::Conflict("error.profile_suppliers_only"));
-    }
+    crate::services::suppliers::may_keep_profile(user)?;
     let limits = super::form::UploadLimits {
         max_file_bytes: state.config.max_upload_bytes,
         max_fields: 2,

@@ -112,10 +112,17 @@ async fn sign_up_verify_and_log_in() {
         .unwrap()
         .unwrap();
     assert!(user.email_verified_at.is_some());
+    assert_eq!(
+        res.header("location").as_deref(),
+        Some("/account?done=verified"),
+        "the link signs the new account in"
+    );
+    assert_eq!(other.get("/account").await.status, 200);
+    let fresh = other.get(&link).await;
     let again = other
         .post(
             "/verify",
-            &[("csrf", &csrf_of(&form.body)), ("token", &token)],
+            &[("csrf", &csrf_of(&fresh.body)), ("token", &token)],
         )
         .await;
     assert_eq!(again.status, 409, "single use");
@@ -467,6 +474,12 @@ async fn deleting_an_account_erases_personal_data_but_keeps_needs() {
         .unwrap();
     let org = user.organization_id.unwrap();
     let need = crate::fixtures::NeedBuilder::new(org, "نیاز باقی‌ماندنی").insert(&app.db);
+    b.submit(
+        "/login",
+        "/login",
+        &[("email", "hossein@example.ir"), ("password", PASSWORD)],
+    )
+    .await;
     let wrong = b
         .submit(
             "/account",
@@ -665,4 +678,66 @@ async fn members_invite_colleagues() {
         .unwrap();
     assert_eq!(colleague.organization_id, inviter.organization_id);
     assert!(colleague.email_verified_at.is_some());
+    drop(conn);
+
+    // Inviting an address that has an account says the same; its owner is told instead.
+    let res = b
+        .submit(
+            "/account",
+            "/account/invite",
+            &[("email", "Colleague@Example.ir")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "nothing tells the inviter");
+    let mail = app.drain_mail().await;
+    let told = mail.last().unwrap();
+    assert_eq!(told.to, "colleague@example.ir");
+    assert!(!told.text.contains("/invite?token="), "no invitation");
+    assert!(told.text.contains("ماشین‌سازی نمونه") && told.text.contains("/login"));
+}
+
+/// Audit item 9: sign-up said whether an address had an account. Both answers are the same;
+/// the owner of a taken address is mailed the ways to sign in, and nothing is created.
+#[actix_web::test]
+async fn sign_up_never_tells_whether_an_address_has_an_account() {
+    let app = spawn_app().await;
+    verified_user(&app, "taken@example.ir").await;
+    app.drain_mail().await;
+    let form = |email: &'static str| {
+        [
+            ("role", "supplier"),
+            ("name", "کسی دیگر"),
+            ("email", email),
+            ("password", "گذرواژه بلند کس دیگر"),
+        ]
+    };
+    let mut one = app.browser();
+    let taken = one
+        .submit("/signup", "/signup", &form("Taken@Example.ir"))
+        .await;
+    let mut two = app.browser();
+    let free = two
+        .submit("/signup", "/signup", &form("free@example.ir"))
+        .await;
+    assert_eq!(taken.status, free.status);
+    assert_eq!(taken.header("location"), free.header("location"));
+    assert_eq!(taken.body, free.body);
+    let mail = app.drain_mail().await;
+    let to_owner = mail
+        .iter()
+        .rev()
+        .find(|m| m.to == "taken@example.ir")
+        .unwrap();
+    assert!(to_owner.text.contains("/password/forgot") && !to_owner.text.contains("token="));
+    assert!(mail
+        .iter()
+        .any(|m| m.to == "free@example.ir" && m.text.contains("/verify?token=")));
+    let users: i64 = {
+        use diesel::prelude::*;
+        niaz::db::schema::users::table
+            .count()
+            .get_result(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    assert_eq!(users, 2, "nothing was created for the taken address");
 }

@@ -254,7 +254,14 @@ async fn the_daily_cap_holds_and_the_rest_come_in_one_digest_per_period() {
     let mail = mail_to(&app.drain_mail().await, MAKER);
     assert_eq!(mail.len(), 2, "two a day");
 
+    // The rest wait for the daily digest at its hour, not a minute later.
     let now = chrono::Utc::now();
+    assert_eq!(
+        niaz::jobs::run_digests_once(&app.state, now).await.unwrap(),
+        0,
+        "capped alerts are not sent at once as a digest"
+    );
+    let now = crate::helpers::after_next_digest(&app, now);
     assert_eq!(
         niaz::jobs::run_digests_once(&app.state, now).await.unwrap(),
         1
@@ -283,9 +290,10 @@ async fn the_daily_cap_holds_and_the_rest_come_in_one_digest_per_period() {
     );
 }
 
-/// `n` verified makers, each with one announcement of `need` waiting for the daily digest.
+/// `n` verified makers, each with one announcement of `need` waiting for the daily digest
+/// since the day before yesterday (so it is due at any hour).
 fn makers_waiting_for_a_digest(db: &niaz::db::Db, need: i32, n: usize) {
-    let now = chrono::Utc::now().naive_utc();
+    let now = chrono::Utc::now().naive_utc() - chrono::Duration::days(2);
     let mut conn = db.conn().unwrap();
     conn.transaction(|conn| {
         for i in 0..n {
@@ -466,6 +474,12 @@ async fn a_firm_choosing_the_daily_digest_gets_offers_in_one_mail() {
         "no mail per offer"
     );
     let now = chrono::Utc::now();
+    assert_eq!(
+        niaz::jobs::run_digests_once(&app.state, now).await.unwrap(),
+        0,
+        "the digest waits for its hour"
+    );
+    let now = crate::helpers::after_next_digest(&app, now);
     assert_eq!(
         niaz::jobs::run_digests_once(&app.state, now).await.unwrap(),
         1

@@ -415,3 +415,17 @@ pub fn csrf_of(body: &str) -> String {
         .expect("page has a CSRF token");
     body[start..].chars().take_while(|c| *c != '"').collect()
 }
+
+/// A minute after the first daily digest time (NIAZ_DIGEST_TIME in NIAZ_TIMEZONE) after `now`.
+pub fn after_next_digest(
+    app: &TestApp,
+    now: chrono::DateTime<chrono::Utc>,
+) -> chrono::DateTime<chrono::Utc> {
+    let due = app
+        .state
+        .config
+        .digests
+        .daily_due(now + chrono::Duration::days(1));
+    chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(due, chrono::Utc)
+        + chrono::Duration::minutes(1)
+}

@@ -545,11 +545,17 @@ async fn wrong_codes_lock_the_second_step_with_back_off() {
         )
         .await;
     assert!(res.header("location").unwrap().starts_with("/login/2fa"));
-    for _ in 0..niaz::services::accounts::SECOND_FACTOR_FREE_TRIES {
+    for i in 1..=niaz::services::accounts::SECOND_FACTOR_FREE_TRIES {
         let res = b
             .submit("/login/2fa", "/login/2fa", &[("code", "000001")])
             .await;
         assert_eq!(res.status, 400);
+        // The fifth wrong code engages the lock and says so, as the README does.
+        assert_eq!(
+            res.body.contains("کمی بعد"),
+            i == niaz::services::accounts::SECOND_FACTOR_FREE_TRIES,
+            "wrong code {i}"
+        );
     }
     let good = niaz::auth::totp::current(&secret).unwrap();
     let res = b

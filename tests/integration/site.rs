@@ -230,13 +230,19 @@ async fn https_sites_get_hsts_and_host_prefixed_secure_cookies() {
     let cookie = page.header("set-cookie").unwrap();
     assert!(cookie.starts_with("__Host-niaz-visitor="), "{cookie}");
     assert!(cookie.contains("Secure") && cookie.contains("Path=/") && !cookie.contains("Domain"));
+    niaz::services::accounts::create_user_cli(
+        &mut app.db.conn().unwrap(),
+        "s@example.ir",
+        "سازنده",
+        niaz::domain::account::Role::Supplier,
+        "گذرواژه‌ی بلند آزمون امن",
+    )
+    .unwrap();
     let signed_in = b
         .submit(
-            "/signup",
-            "/signup",
+            "/login",
+            "/login",
             &[
-                ("role", "supplier"),
-                ("name", "سازنده"),
                 ("email", "s@example.ir"),
                 ("password", "گذرواژه‌ی بلند آزمون امن"),
             ],

@@ -116,19 +116,29 @@ async fn unconfirmed_makers_are_not_listed_and_buyers_have_no_maker_profile() {
             ],
         )
         .await;
-    let res = newcomer
+    newcomer
         .submit(
-            "/account/profile",
-            "/account/profile",
-            &[("summary", "جوشکاری"), ("processes", "welding")],
+            "/login",
+            "/login",
+            &[("email", "new@example.ir"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(
-        res.status, 303,
-        "an unconfirmed maker may prepare its profile"
-    );
+    // Profiles and photos (uploads of up to eight large files) wait for a confirmed address.
     let page = newcomer.get("/account/profile").await;
-    assert!(page.body.contains("پس از تأیید ایمیل عمومی می‌شود"));
+    assert_eq!(page.status, 409);
+    let token = crate::helpers::csrf_of(&newcomer.get("/account").await.body);
+    let res = newcomer
+        .post(
+            "/account/profile",
+            &[
+                ("csrf", &token),
+                ("summary", "جوشکاری"),
+                ("processes", "welding"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 409, "an unconfirmed maker keeps no profile");
+    assert!(res.body.contains("ایمیل"), "{}", res.body);
     let listing = app.get("/suppliers?process=welding").await;
     assert!(
         !listing.body.contains("جوشکاری</p>")

@@ -452,3 +452,219 @@ async fn wrong_passwords_from_one_client_never_lock_the_owner_out() {
         .await;
     assert_eq!(res.status, 303, "the owner is not locked out");
 }
+
+/// Audit item 7: one 5,000-entry synonym group made a public search take seconds. Groups are
+/// bounded when saved (the line named), and however a query matches, it adds a bounded number
+/// of alternatives.
+#[actix_web::test]
+async fn synonym_groups_and_the_queries_they_expand_are_bounded() {
+    let app = spawn_app().await;
+    let (mut organizer, _) = UserBuilder::organizer("org@example.ir").login(&app).await;
+    let huge: Vec<String> = (0..3_000).map(|i| format!("p{i}")).collect();
+    let text = format!("کوپلینگ، کوپلینک\n{}", huge.join("، "));
+    let res = organizer
+        .submit("/admin/synonyms", "/admin/synonyms", &[("synonyms", &text)])
+        .await;
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("سطر ۲"), "the line is named");
+    assert!(res.body.contains("۱۶"), "and the limit");
+    assert_eq!(
+        niaz::services::synonyms::extra(&app.db).await.unwrap(),
+        "",
+        "nothing is saved"
+    );
+}
+
+/// Audit item 8: desk cases, desk messages (each mails every representative) and reports of
+/// makers had no per-account limits.
+#[actix_web::test]
+async fn one_account_cannot_flood_the_desk_or_the_organizers() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع آزمون پرونده").insert(&app.db);
+    let (mut buyer, _) = UserBuilder::buyer("buyer@example.ir", firm)
+        .login(&app)
+        .await;
+    let case = [
+        ("category", "customs"),
+        ("urgency", "normal"),
+        ("subject", "ترخیص قطعات یدکی"),
+        ("description", "محموله در گمرک مانده است"),
+    ];
+    let pace = niaz::domain::pace::DESK_CASES;
+    for i in 0..pace.most {
+        let res = post(&mut buyer, "/desk/cases", &case).await;
+        assert_eq!(res.status, 303, "case {i}");
+    }
+    let res = post(&mut buyer, "/desk/cases", &case).await;
+    assert_eq!(res.status, 429, "the eleventh case of the day");
+    assert!(
+        res.body.contains("۰۴۱") || res.body.contains("بعد"),
+        "{}",
+        res.body
+    );
+
+    // Messages on a case: each mails people, so an hour holds a bounded number.
+    let number = {
+        use diesel::prelude::*;
+        use niaz::db::schema::desk_cases;
+        desk_cases::table
+            .select(desk_cases::number)
+            .first::<String>(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    let write = format!("/desk/cases/{number}/write");
+    for i in 0..niaz::domain::pace::DESK_MESSAGES.most {
+        let res = post(&mut buyer, &write, &[("body", "پیگیری دوباره")]).await;
+        assert_eq!(res.status, 303, "message {i}: {}", res.body);
+    }
+    let res = post(&mut buyer, &write, &[("body", "پیگیری دوباره")]).await;
+    assert_eq!(res.status, 429);
+
+    // Reports of a maker.
+    let (mut maker, maker_id) = UserBuilder::maker("maker@example.ir").login(&app).await;
+    let res = post(
+        &mut maker,
+        "/account/profile",
+        &[("summary", "تراشکاری"), ("processes", "cnc_turning")],
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    for i in 0..niaz::domain::pace::MAKER_REPORTS.most {
+        let res = post(
+            &mut buyer,
+            &format!("/suppliers/{maker_id}/report"),
+            &[("reason", "پاسخ نمی‌دهد")],
+        )
+        .await;
+        assert_eq!(res.status, 303, "report {i}");
+    }
+    let res = post(
+        &mut buyer,
+        &format!("/suppliers/{maker_id}/report"),
+        &[("reason", "پاسخ نمی‌دهد")],
+    )
+    .await;
+    assert_eq!(res.status, 429);
+}
+
+/// Audit item 10: a daily digest went out within a minute whenever something was pending (one
+/// maker got two "daily" digests 28 minutes apart; capped alerts came a minute later as a
+/// "digest"). Digests go out at NIAZ_DIGEST_TIME, the weekly on its day, holding what arrived
+/// before; the clock is moved over a day and a week.
+#[actix_web::test]
+async fn digests_go_out_at_their_hour_over_a_day_and_a_week() {
+    use diesel::prelude::*;
+    use niaz::db::schema::alerts;
+    let app = spawn_app().await;
+    niaz::jobs::run_alerts_once(&app.state).await.unwrap();
+    let (mut daily, _) = UserBuilder::maker("daily@example.ir").login(&app).await;
+    let (mut weekly, _) = UserBuilder::maker("weekly@example.ir").login(&app).await;
+    for (b, frequency) in [(&mut daily, "daily"), (&mut weekly, "weekly")] {
+        let res = post(
+            b,
+            "/alerts",
+            &[
+                ("query", "q=%D8%A8%D9%88%D8%B4"),
+                ("name", ""),
+                ("frequency", frequency),
+            ],
+        )
+        .await;
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+    let firm = OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let first = NeedBuilder::new(firm, "بوش برنجی غلتک").insert(&app.db);
+    app.sync();
+    niaz::jobs::run_alerts_once(&app.state).await.unwrap();
+    let digests_to = |app: &TestApp, to: &str| -> i64 {
+        use niaz::db::schema::outbox;
+        outbox::table
+            .filter(outbox::template.eq("alert_digest"))
+            .filter(outbox::to_email.eq(to))
+            .count()
+            .get_result(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    let to_utc = |t: chrono::NaiveDateTime| {
+        chrono::DateTime::<chrono::Utc>::from_naive_utc_and_offset(t, chrono::Utc)
+    };
+    // The first weekly digest time after now (it may fall on the next daily one).
+    let weekly_due = to_utc(
+        app.state
+            .config
+            .digests
+            .weekly_due(chrono::Utc::now() + chrono::Duration::days(7)),
+    ) + chrono::Duration::minutes(1);
+    // Runs the digests at `t`; whenever that is before the weekly digest time, the weekly
+    // subscriber has had none.
+    let at = |t: chrono::DateTime<chrono::Utc>| {
+        let state = app.state.clone();
+        let app = &app;
+        async move {
+            let n = niaz::jobs::run_digests_once(&state, t).await.unwrap();
+            if t < weekly_due {
+                assert_eq!(
+                    digests_to(app, "weekly@example.ir"),
+                    0,
+                    "weekly before its day"
+                );
+            }
+            n
+        }
+    };
+
+    // Not now, nor 28 minutes later: at the next digest time, once.
+    let now = chrono::Utc::now();
+    assert_eq!(at(now).await, 0);
+    assert_eq!(at(now + chrono::Duration::minutes(28)).await, 0);
+    let due = crate::helpers::after_next_digest(&app, now);
+    assert_eq!(at(due - chrono::Duration::minutes(2)).await, 0);
+    at(due).await;
+    assert_eq!(
+        digests_to(&app, "daily@example.ir"),
+        1,
+        "the daily digest, at its hour"
+    );
+    at(due + chrono::Duration::minutes(28)).await;
+    assert_eq!(digests_to(&app, "daily@example.ir"), 1, "once");
+
+    // A need announced after that digest waits for the next day's, not the next minute.
+    let second = NeedBuilder::new(firm, "بوش فولادی پمپ").insert(&app.db);
+    app.sync();
+    niaz::jobs::run_alerts_once(&app.state).await.unwrap();
+    diesel::update(alerts::table.filter(alerts::need_id.eq(second)))
+        .set(alerts::created_at.eq((due + chrono::Duration::hours(2)).naive_utc()))
+        .execute(&mut *app.db.conn().unwrap())
+        .unwrap();
+    at(due + chrono::Duration::hours(3)).await;
+    assert_eq!(digests_to(&app, "daily@example.ir"), 1);
+    let next_day = crate::helpers::after_next_digest(&app, due);
+    at(next_day).await;
+    assert_eq!(
+        digests_to(&app, "daily@example.ir"),
+        2,
+        "the next daily digest"
+    );
+
+    // The weekly digest goes out on its day only, once, whatever ran in between.
+    for day in 0..6 {
+        let t = weekly_due - chrono::Duration::days(1) - chrono::Duration::hours(day * 24);
+        if t > now {
+            at(t).await;
+        }
+    }
+    at(weekly_due).await;
+    at(weekly_due + chrono::Duration::hours(1)).await;
+    assert_eq!(digests_to(&app, "weekly@example.ir"), 1, "on its day, once");
+    let mail = app.drain_mail().await;
+    let week = mail
+        .iter()
+        .rev()
+        .find(|m| m.to == "weekly@example.ir")
+        .unwrap();
+    assert!(
+        week.text.contains(&format!("/needs/{first}")),
+        "{}",
+        week.text
+    );
+}

@@ -574,13 +574,14 @@ fn alerts(
             need_id: *need,
             saved_search_id: None,
             reason: Reason::Profile,
-            // A third mailed yesterday, the rest waiting for the next daily digest.
+            // A third mailed yesterday, the rest waiting for the next daily digest (made
+            // before the last one fell due, so it is due whatever the hour).
             delivery: if k % 3 == 0 {
                 Frequency::Instant
             } else {
                 Frequency::Daily
             },
-            created_at: now - chrono::Duration::hours(20),
+            created_at: now - chrono::Duration::hours(30),
         });
     }
     crate::db::alerts::insert_alerts(conn, &rows)?;
@@ -588,7 +589,7 @@ fn alerts(
         .into_iter()
         .map(|a| a.id)
         .collect();
-    crate::db::alerts::mark_mailed(conn, &mailed, now - chrono::Duration::hours(19))?;
+    crate::db::alerts::mark_mailed(conn, &mailed, now - chrono::Duration::hours(29))?;
     Ok(())
 }
 

@@ -103,9 +103,10 @@ pub struct ServeArgs {
     #[arg(long, env = "NIAZ_INTERESTS_PER_DAY", default_value_t = 10)]
     pub interests_per_day: u32,
 
-    /// Days after an introduction when both sides are asked how it went.
-    #[arg(long, env = "NIAZ_FOLLOWUP_DAYS", default_value_t = 21)]
-    pub followup_days: i64,
+    /// Days after an introduction when both sides are asked how it went: a list, each later
+    /// one asked only while the pair is still at it (neither side said it ended).
+    #[arg(long, env = "NIAZ_FOLLOWUP_DAYS", default_value = "21,45,90")]
+    pub followup_days: String,
 
     /// Seconds a server's lease on the periodic work holds without renewal: how long the work
     /// waits after its server dies before another takes it over.
@@ -199,7 +200,8 @@ pub struct Config {
     /// Most offers per maker and day.
     pub interests_per_day: u32,
     /// When both sides of an introduction are asked how it went.
-    pub followup_after: chrono::Duration,
+    /// When introductions are asked how they went (days after, increasing).
+    pub followups: crate::domain::supplier::FollowupSchedule,
     /// How long the periodic work lease holds without renewal (at least 10 s: it is renewed
     /// every two).
     pub worker_lease: chrono::Duration,
@@ -321,7 +323,15 @@ impl Config {
             ),
             invites_per_day: serve_or_default.invites_per_day.clamp(1, 10_000),
             interests_per_day: serve_or_default.interests_per_day.clamp(1, 10_000),
-            followup_after: chrono::Duration::days(serve_or_default.followup_days.clamp(1, 3650)),
+            followups: crate::domain::supplier::FollowupSchedule::parse(
+                &serve_or_default.followup_days,
+            )
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "NIAZ_FOLLOWUP_DAYS {e} (got {:?})",
+                    serve_or_default.followup_days
+                )
+            })?,
             worker_lease: chrono::Duration::seconds(
                 serve_or_default.worker_lease_seconds.clamp(10, 3600),
             ),

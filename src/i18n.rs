@@ -393,6 +393,11 @@ pub fn local_date(ts: NaiveDateTime) -> NaiveDate {
     (ts + chrono::Duration::minutes(210)).date()
 }
 
+/// The UTC moment a local date begins (the inverse of [`local_date`]).
+pub fn local_day_start(date: NaiveDate) -> NaiveDateTime {
+    date.and_time(chrono::NaiveTime::MIN) - chrono::Duration::minutes(210)
+}
+
 /// A moment as people read it where the hour matters (service levels): "۵ آذر ۱۴۰۵، ۲۳:۱۰"
 /// or "26 Nov 2026, 23:10", in the province's time.
 pub fn format_datetime(ts: NaiveDateTime, lang: Lang) -> String {

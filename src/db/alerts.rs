@@ -334,13 +334,14 @@ pub fn interest_digest_users(
         .load(conn)
 }
 
-/// Offers on a firm's needs made in (since, until]: (need id, need title, offer time).
+/// Offers on a firm's needs made in (since, until]: (need id, need title, its English title,
+/// offer time).
 pub fn new_interests(
     conn: &mut Conn,
     org: i32,
     since: Option<NaiveDateTime>,
     until: NaiveDateTime,
-) -> QueryResult<Vec<(i32, String, NaiveDateTime)>> {
+) -> QueryResult<Vec<(i32, String, String, NaiveDateTime)>> {
     let mut q = interests::table
         .inner_join(needs::table)
         .filter(needs::organization_id.eq(org))
@@ -350,7 +351,12 @@ pub fn new_interests(
         q = q.filter(interests::created_at.gt(since));
     }
     q.order(interests::id)
-        .select((needs::id, needs::title, interests::created_at))
+        .select((
+            needs::id,
+            needs::title,
+            needs::title_en,
+            interests::created_at,
+        ))
         .load(conn)
 }
 

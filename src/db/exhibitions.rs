@@ -216,8 +216,8 @@ pub fn shown_at(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ShownRow>> {
         .load(conn)
 }
 
-/// What an edition produced, from the records: offers and introductions on its needs since
-/// it opened, and its needs now made in the province.
+/// What an edition produced, from the records: offers and introductions on its needs within
+/// its dates, and its needs now made in the province through an introduction made then.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Figures {
     pub needs: i64,
@@ -226,10 +226,19 @@ pub struct Figures {
     pub localized: i64,
 }
 
-pub fn figures(conn: &mut Conn, edition: i32, since: NaiveDateTime) -> QueryResult<Figures> {
+pub fn figures(
+    conn: &mut Conn,
+    edition: i32,
+    (since, until): (NaiveDateTime, NaiveDateTime),
+) -> QueryResult<Figures> {
     let shown = edition_needs::table
         .filter(edition_needs::edition_id.eq(edition))
         .select(edition_needs::need_id);
+    let introduced_then = introductions::table
+        .filter(introductions::need_id.eq_any(shown))
+        .filter(introductions::introduced_at.ge(since))
+        .filter(introductions::introduced_at.lt(until))
+        .select(introductions::need_id);
     Ok(Figures {
         needs: edition_needs::table
             .filter(edition_needs::edition_id.eq(edition))
@@ -238,15 +247,17 @@ pub fn figures(conn: &mut Conn, edition: i32, since: NaiveDateTime) -> QueryResu
         interests: interests::table
             .filter(interests::need_id.eq_any(shown))
             .filter(interests::created_at.ge(since))
+            .filter(interests::created_at.lt(until))
             .count()
             .get_result(conn)?,
         introductions: introductions::table
             .filter(introductions::need_id.eq_any(shown))
             .filter(introductions::introduced_at.ge(since))
+            .filter(introductions::introduced_at.lt(until))
             .count()
             .get_result(conn)?,
         localized: needs::table
-            .filter(needs::id.eq_any(shown))
+            .filter(needs::id.eq_any(introduced_then))
             .filter(needs::status.eq(NeedStatus::Localized))
             .count()
             .get_result(conn)?,

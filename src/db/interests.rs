@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use super::schema::{interests, introductions, needs, users};
 use super::Conn;
 use crate::domain::money::Currency;
-use crate::domain::supplier::InterestStatus;
+use crate::domain::supplier::{InterestStatus, Outcome};
 
 /// An offer as stored.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -209,23 +209,57 @@ pub fn contact(conn: &mut Conn, user: i32) -> QueryResult<Option<(String, String
 }
 
 /// Introductions made before `before` whose sides were not yet asked how it went.
-pub fn due_followups(conn: &mut Conn, before: NaiveDateTime) -> QueryResult<Vec<(i32, i32, i32)>> {
+/// An introduction that may be due for a follow-up.
+#[derive(Debug, Clone, Queryable)]
+pub struct FollowupCandidate {
+    pub id: i32,
+    pub need_id: i32,
+    pub maker_id: i32,
+    pub buyer_says: Option<Outcome>,
+    pub maker_says: Option<Outcome>,
+    pub introduced_at: NaiveDateTime,
+    pub sent: i32,
+}
+
+/// Introductions made before `before` and asked fewer than `most` times, oldest first (at
+/// most 500 a run).
+pub fn followup_candidates(
+    conn: &mut Conn,
+    before: NaiveDateTime,
+    most: i32,
+) -> QueryResult<Vec<FollowupCandidate>> {
     introductions::table
-        .filter(introductions::followup_sent_at.is_null())
+        .filter(introductions::followups_sent.lt(most))
         .filter(introductions::introduced_at.le(before))
+        .order(introductions::id)
+        .limit(500)
         .select((
             introductions::id,
             introductions::need_id,
             introductions::supplier_id,
+            introductions::buyer_outcome,
+            introductions::maker_outcome,
+            introductions::introduced_at,
+            introductions::followups_sent,
         ))
         .load(conn)
 }
 
-pub fn mark_followup_sent(conn: &mut Conn, id: i32) -> QueryResult<()> {
-    diesel::update(introductions::table.find(id))
-        .set(introductions::followup_sent_at.eq(Some(Utc::now().naive_utc())))
-        .execute(conn)
-        .map(|_| ())
+/// Records a follow-up of an introduction asked `sent` times so far, counting it as `to` (the
+/// days passed: an introduction caught up late is asked once, not once per day missed).
+/// Conditional, so that two workers never both ask; false when another did.
+pub fn mark_followup_sent(conn: &mut Conn, id: i32, sent: i32, to: i32) -> QueryResult<bool> {
+    diesel::update(
+        introductions::table
+            .find(id)
+            .filter(introductions::followups_sent.eq(sent)),
+    )
+    .set((
+        introductions::followup_sent_at.eq(Some(Utc::now().naive_utc())),
+        introductions::followups_sent.eq(to),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 pub fn insert_followup_token(
@@ -408,4 +442,21 @@ pub fn firm_record(conn: &mut Conn, org: i32) -> QueryResult<(i64, i64)> {
         .count()
         .get_result(conn)?;
     Ok((localized, introduced))
+}
+
+/// Dates the offers on these needs and their introductions at `at` (the demo's past edition,
+/// whose results happened at the fair).
+pub fn backdate(conn: &mut Conn, needs: &[i32], at: NaiveDateTime) -> QueryResult<()> {
+    diesel::update(interests::table.filter(interests::need_id.eq_any(needs)))
+        .set(interests::created_at.eq(at))
+        .execute(conn)?;
+    // Long since asked how they went.
+    diesel::update(introductions::table.filter(introductions::need_id.eq_any(needs)))
+        .set((
+            introductions::introduced_at.eq(at),
+            introductions::followup_sent_at.eq(Some(at)),
+            introductions::followups_sent.eq(crate::domain::supplier::FollowupSchedule::MAX as i32),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

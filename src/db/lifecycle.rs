@@ -24,10 +24,11 @@ pub fn assign_expiry(conn: &mut Conn, lifetime: Duration) -> QueryResult<usize> 
 
 /// Published needs expiring before `until` whose firm has not been reminded: (id, org, title,
 /// expires_at).
-pub fn due_reminders(
-    conn: &mut Conn,
-    until: NaiveDateTime,
-) -> QueryResult<Vec<(i32, i32, String, NaiveDateTime)>> {
+/// A need whose firm is reminded of its expiry: (id, firm, title, English title, expiry).
+pub type Reminder = (i32, i32, String, String, NaiveDateTime);
+
+/// Published needs whose expiry falls before `until` and whose firm was not yet reminded.
+pub fn due_reminders(conn: &mut Conn, until: NaiveDateTime) -> QueryResult<Vec<Reminder>> {
     needs::table
         .filter(needs::status.eq(NeedStatus::Published))
         .filter(needs::reminder_sent_at.is_null())
@@ -36,6 +37,7 @@ pub fn due_reminders(
             needs::id,
             needs::organization_id,
             needs::title,
+            needs::title_en,
             needs::expires_at.assume_not_null(),
         ))
         .load(conn)

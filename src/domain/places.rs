@@ -43,31 +43,45 @@ pub const CITIES: &[(&str, &str)] = &[
     ("اصفهان", "Isfahan"),
 ];
 
-/// ISO 3166 alpha-2 code, Persian and English name of the countries parts are imported from.
-pub const COUNTRIES: &[(&str, &str, &str)] = &[
-    ("DE", "آلمان", "Germany"),
-    ("CN", "چین", "China"),
-    ("IT", "ایتالیا", "Italy"),
-    ("JP", "ژاپن", "Japan"),
-    ("KR", "کره جنوبی", "South Korea"),
-    ("US", "آمریکا", "United States"),
-    ("TR", "ترکیه", "Turkey"),
-    ("IN", "هند", "India"),
-    ("FR", "فرانسه", "France"),
-    ("GB", "بریتانیا", "United Kingdom"),
-    ("SE", "سوئد", "Sweden"),
-    ("CH", "سوئیس", "Switzerland"),
-    ("RU", "روسیه", "Russia"),
-    ("AE", "امارات", "United Arab Emirates"),
-    ("AT", "اتریش", "Austria"),
-    ("CZ", "چک", "Czechia"),
-    ("ES", "اسپانیا", "Spain"),
-    ("TW", "تایوان", "Taiwan"),
-    ("BY", "بلاروس", "Belarus"),
-    ("FI", "فنلاند", "Finland"),
-    ("DK", "دانمارک", "Denmark"),
-    ("NL", "هلند", "Netherlands"),
-];
+/// A country of ISO 3166-1: its codes, its Persian and English names, and other names people
+/// write for it.
+#[derive(Debug)]
+pub struct Country {
+    pub code: &'static str,
+    pub alpha3: &'static str,
+    pub fa: &'static str,
+    pub en: &'static str,
+    aliases: Vec<&'static str>,
+}
+
+/// Every country (`countries.tsv`, read once).
+pub fn countries() -> &'static [Country] {
+    static TABLE: std::sync::OnceLock<Vec<Country>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        include_str!("countries.tsv")
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+            .map(|l| {
+                let mut f = l.split('\t');
+                let mut next = || f.next().unwrap_or_default();
+                let (code, alpha3, fa, en) = (next(), next(), next(), next());
+                let aliases = next().split(';').filter(|a| !a.is_empty()).collect();
+                Country {
+                    code,
+                    alpha3,
+                    fa,
+                    en,
+                    aliases,
+                }
+            })
+            .collect()
+    })
+}
+
+/// Letters only, folded: "ایالات‌متحده", "ایالات متحده" and "U.S." compare by their letters.
+fn country_key(s: &str) -> String {
+    compact_key(&normalize(s)).to_lowercase()
+}
 
 fn lookup<'a>(table: &'a [(&'a str, &'a str)], name: &str) -> Option<&'a (&'a str, &'a str)> {
     // Compare letters only: "عجب شیر", "عجب‌شیر" and "عجبشیر" are one city.
@@ -93,26 +107,32 @@ pub fn place_en(name: &str) -> String {
         .unwrap_or_else(|| name.to_string())
 }
 
-/// Parses a country typed as a code or a Persian or English name into its ISO code.
+/// Parses a country typed as an ISO code (alpha-2 or alpha-3) or a Persian or English name
+/// (or another name people write, such as «انگلستان» or "Holland") into its alpha-2 code.
 pub fn parse_country(input: &str) -> Option<&'static str> {
     let trimmed = input.trim();
-    let key = normalize(trimmed);
-    COUNTRIES
+    if trimmed.is_empty() {
+        return None;
+    }
+    let key = country_key(trimmed);
+    countries()
         .iter()
-        .find(|(code, fa, en)| {
-            code.eq_ignore_ascii_case(trimmed)
-                || normalize(fa) == key
-                || en.eq_ignore_ascii_case(trimmed)
+        .find(|c| {
+            c.code.eq_ignore_ascii_case(trimmed)
+                || c.alpha3.eq_ignore_ascii_case(trimmed)
+                || country_key(c.fa) == key
+                || country_key(c.en) == key
+                || c.aliases.iter().any(|a| country_key(a) == key)
         })
-        .map(|(code, _, _)| *code)
+        .map(|c| c.code)
 }
 
 /// Name of a country code in the given language (`fa` or `en`); unknown codes are shown as is.
 pub fn country_name(code: &str, lang: &str) -> String {
-    COUNTRIES
+    countries()
         .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, fa, en)| if lang == "fa" { *fa } else { *en })
+        .find(|c| c.code == code)
+        .map(|c| if lang == "fa" { c.fa } else { c.en })
         .unwrap_or(code)
         .to_string()
 }
@@ -131,5 +151,50 @@ mod tests {
         assert_eq!(parse_country("de"), Some("DE"));
         assert_eq!(parse_country("Germany"), Some("DE"));
         assert_eq!(country_name("CN", "fa"), "چین");
+    }
+
+    /// The import refused Belgium, Australia, Chile and Ukraine: every country of ISO 3166 is
+    /// known, by its codes and by the names people write in both languages.
+    #[test]
+    fn every_country_by_code_and_name() {
+        assert!(countries().len() >= 249);
+        for (typed, code) in [
+            ("Belgium", "BE"),
+            ("بلژیک", "BE"),
+            ("استرالیا", "AU"),
+            ("Australia", "AU"),
+            ("chile", "CL"),
+            ("شیلی", "CL"),
+            ("Ukraine", "UA"),
+            ("اوکراين", "UA"),
+            ("UKR", "UA"),
+            ("انگلستان", "GB"),
+            ("England", "GB"),
+            ("آمریکا", "US"),
+            ("امریکا", "US"),
+            ("United States of America", "US"),
+            ("ایالات‌متحده", "US"),
+            ("Holland", "NL"),
+            ("Turkey", "TR"),
+            ("ترکیه", "TR"),
+            ("کره", "KR"),
+            ("Côte d'Ivoire", "CI"),
+            ("be", "BE"),
+        ] {
+            assert_eq!(parse_country(typed), Some(code), "{typed}");
+        }
+        assert_eq!(parse_country("Atlantis"), None);
+        assert_eq!(parse_country(""), None);
+        assert_eq!(country_name("BE", "fa"), "بلژیک");
+        assert_eq!(country_name("UA", "en"), "Ukraine");
+        // Every row is whole and every code is unique.
+        let mut codes: Vec<&str> = countries().iter().map(|c| c.code).collect();
+        assert!(countries().iter().all(|c| c.code.len() == 2
+            && c.alpha3.len() == 3
+            && !c.fa.is_empty()
+            && !c.en.is_empty()));
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), countries().len());
     }
 }

@@ -140,12 +140,13 @@ impl Mailer {
     /// Renders `emails/<template>/{subject.txt, body.txt, body.html}` in the message's language.
     pub fn render(&self, templates: &Templates, msg: &OutboxMessage) -> anyhow::Result<SentMail> {
         let mut ctx: serde_json::Value = serde_json::from_str(&msg.context)?;
+        let lang = crate::i18n::Lang::parse(&msg.lang).unwrap_or_default();
+        titles_in(&mut ctx, lang);
         isolate_user_text(&mut ctx);
         let unsubscribe = ctx
             .get("unsubscribe_url")
             .and_then(|v| v.as_str())
-            .map(str::to_string);
-        let lang = crate::i18n::Lang::parse(&msg.lang).unwrap_or_default();
+            .map(|url| carry_lang(url, &self.base_url, lang, "&"));
         let ctx = minijinja::context! {
             lang => lang.code(),
             dir => lang.dir(),
@@ -166,8 +167,8 @@ impl Mailer {
         Ok(SentMail {
             to: msg.to_email.clone(),
             subject: subject.trim().to_string(),
-            text,
-            html,
+            text: carry_lang(&text, &self.base_url, lang, "&"),
+            html: carry_lang(&html, &self.base_url, lang, "&amp;"),
             unsubscribe,
         })
     }
@@ -228,6 +229,65 @@ impl Mailer {
     }
 }
 
+/// A need's title in the recipient's language: every object of a mail's context that has an
+/// English title shows it to English readers (the Persian one stays where there is none).
+fn titles_in(value: &mut serde_json::Value, lang: crate::i18n::Lang) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if lang == crate::i18n::Lang::En {
+                if let Some(en) = map
+                    .get("title_en")
+                    .and_then(|v| v.as_str())
+                    .filter(|t| !t.trim().is_empty())
+                    .map(str::to_string)
+                {
+                    map.insert("title".into(), en.into());
+                }
+            }
+            map.values_mut().for_each(|v| titles_in(v, lang));
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(|v| titles_in(v, lang)),
+        _ => {}
+    }
+}
+
+/// Every link to the site in a rendered mail carries the recipient's language (`lang=`), so
+/// a page opened from an English mail (a follow-up, an unsubscribe page, a need) is English
+/// whatever the browser's cookie says. `amp` is how `&` is written (`&amp;` in HTML).
+fn carry_lang(text: &str, base_url: &str, lang: crate::i18n::Lang, amp: &str) -> String {
+    if base_url.is_empty() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut rest = text;
+    while let Some(i) = rest.find(base_url) {
+        let (before, from) = rest.split_at(i);
+        out.push_str(before);
+        let end = from
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '<' | '>' | ')' | ']'))
+            .unwrap_or(from.len());
+        let (url, after) = from.split_at(end);
+        // Only a link onto the site: the base URL followed by a path, a query or nothing.
+        let onto_site = matches!(url[base_url.len()..].chars().next(), None | Some('/' | '?'));
+        if onto_site && !url.contains("lang=") {
+            let (address, fragment) = url.split_once('#').map_or((url, ""), |(a, f)| (a, f));
+            out.push_str(address);
+            out.push_str(if address.contains('?') { amp } else { "?" });
+            out.push_str("lang=");
+            out.push_str(lang.code());
+            if !fragment.is_empty() {
+                out.push('#');
+                out.push_str(fragment);
+            }
+        } else {
+            out.push_str(url);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Fields of a mail's context that carry what users wrote (titles, part numbers, names, places,
 /// saved searches).
 const USER_TEXT: &[&str] = &[
@@ -264,5 +324,55 @@ fn isolate_user_text(value: &mut serde_json::Value) {
         }
         serde_json::Value::Array(items) => items.iter_mut().for_each(isolate_user_text),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn every_link_to_the_site_carries_the_language() {
+        let base = "https://niaz.example";
+        let text = "See https://niaz.example/needs/4 and (https://niaz.example/followup?token=ab&outcome=x).\nhttps://other.example/x https://niaz.example.evil/x https://niaz.example/a#top";
+        let out = carry_lang(text, base, Lang::En, "&");
+        assert!(out.contains("https://niaz.example/needs/4?lang=en and"));
+        assert!(out.contains("/followup?token=ab&outcome=x&lang=en)"));
+        assert!(out.contains("https://other.example/x "));
+        assert!(
+            out.contains("https://niaz.example.evil/x "),
+            "another host is left alone"
+        );
+        assert!(out.contains("https://niaz.example/a?lang=en#top"));
+        let html = carry_lang(
+            r#"<a href="https://niaz.example/x?a=1">"#,
+            base,
+            Lang::Fa,
+            "&amp;",
+        );
+        assert_eq!(html, r#"<a href="https://niaz.example/x?a=1&amp;lang=fa">"#);
+        assert_eq!(
+            carry_lang("https://niaz.example/x?lang=en", base, Lang::Fa, "&"),
+            "https://niaz.example/x?lang=en"
+        );
+    }
+
+    #[test]
+    fn english_readers_get_english_titles() {
+        let mut ctx = serde_json::json!({
+            "title": "بلبرینگ", "title_en": "Ball bearing",
+            "needs": [{"title": "پمپ", "title_en": ""}, {"title": "شیر", "title_en": "Valve"}]
+        });
+        titles_in(&mut ctx, Lang::En);
+        assert_eq!(ctx["title"], "Ball bearing");
+        assert_eq!(
+            ctx["needs"][0]["title"], "پمپ",
+            "no English title: the Persian one"
+        );
+        assert_eq!(ctx["needs"][1]["title"], "Valve");
+        let mut fa = serde_json::json!({"title": "بلبرینگ", "title_en": "Ball bearing"});
+        titles_in(&mut fa, Lang::Fa);
+        assert_eq!(fa["title"], "بلبرینگ");
     }
 }

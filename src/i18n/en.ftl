@@ -631,6 +631,7 @@ flash-outcome_recorded = Your answer is recorded.
 error-outcome_unknown = This answer is not in the list
 email-followup_subject = How did the introduction for “{ $title }” go?
 email-followup_text = A few weeks ago Niaz introduced you for making “{ $title }”. Where does it stand? Choose one:
+email-followup_again = Some time ago you told us the talks for “{ $title }” were going on. Where do they stand now? Choose one:
 email-followup_site = You can change the answer later on this page:
 home-introductions = { $n ->
         [one] introduction made

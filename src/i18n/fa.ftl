@@ -596,6 +596,7 @@ flash-outcome_recorded = پاسخ شما ثبت شد.
 error-outcome_unknown = این پاسخ در فهرست نیست
 email-followup_subject = معرفی «{ $title }» چطور پیش رفت؟
 email-followup_text = چند هفته پیش «نیاز» شما را برای ساخت «{ $title }» معرفی کرد. کار به کجا رسید؟ یکی را انتخاب کنید:
+email-followup_again = چندی پیش گفتید گفت‌وگو برای «{ $title }» ادامه دارد. اکنون به کجا رسیده است؟ یکی را انتخاب کنید:
 email-followup_site = پاسخ را بعداً هم در این صفحه می‌توانید تغییر دهید:
 home-introductions = { $n ->
        *[other] معرفی انجام‌شده

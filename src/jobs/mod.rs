@@ -64,7 +64,7 @@ pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usiz
                 let now = chrono::Utc::now().naive_utc();
                 crate::db::lifecycle::assign_expiry(conn, lifetime)?;
                 let due = crate::db::lifecycle::due_reminders(conn, now + chrono::Duration::days(REMINDER_DAYS))?;
-                for (id, org, title, expires) in &due {
+                for (id, org, title, title_en, expires) in &due {
                     for member in crate::db::posting::members(conn, *org)? {
                         let lang = crate::i18n::Lang::parse(&member.lang).unwrap_or_default();
                         outbox::enqueue(conn, outbox::NewMail {
@@ -74,6 +74,7 @@ pub async fn run_lifecycle_once(state: &AppState) -> anyhow::Result<(usize, usiz
                             lang: lang.code(),
                             context: serde_json::json!({
                                 "title": title,
+                                "title_en": title_en,
                                 "date": crate::i18n::format_date(crate::i18n::local_date(*expires), lang),
                                 "link": format!("{base_url}/my/needs"),
                             }),

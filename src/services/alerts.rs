@@ -434,6 +434,7 @@ fn need_item(
     json!({
         "id": need.id,
         "title": need.title,
+    "title_en": need.title_en,
         "title_en": need.title_en,
         "part_number": need.part_number,
         "city": org.city,
@@ -786,9 +787,10 @@ pub fn send_digests(
             };
             let items: Vec<serde_json::Value> = q::new_interests(conn, org, since, until)?
                 .into_iter()
-                .map(|(need, title, _)| {
+                .map(|(need, title, title_en, _)| {
                     json!({
                         "title": title,
+                        "title_en": title_en,
                         "link": format!("{}/my/needs/{need}/interests", config.base_url),
                     })
                 })

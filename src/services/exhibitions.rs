@@ -175,8 +175,17 @@ pub struct EditionPage {
     pub import_value: Vec<(crate::domain::money::Currency, i64)>,
 }
 
-fn since(edition: &Edition) -> chrono::NaiveDateTime {
-    edition.fields.starts_on.and_time(chrono::NaiveTime::MIN)
+/// The time an edition's results count: from the start of its first day to the end of its
+/// last, in the province's time. What happens later belongs to no edition's results (a closed
+/// edition's figures stop), and a need shown in two editions counts in each only for what
+/// happened during it.
+fn window(edition: &Edition) -> (chrono::NaiveDateTime, chrono::NaiveDateTime) {
+    let f = &edition.fields;
+    let end = f.ends_on.max(f.starts_on).succ_opt().unwrap_or(f.ends_on);
+    (
+        crate::i18n::local_day_start(f.starts_on),
+        crate::i18n::local_day_start(end),
+    )
 }
 
 fn load_edition(conn: &mut Conn, slug: &str) -> Result<Edition, AppError> {
@@ -272,7 +281,7 @@ fn page(
         }
     }
     by_part_number.sort_by_key(|(part, _)| part.to_ascii_uppercase());
-    let figures = q::figures(conn, edition.id, since(&edition))?;
+    let figures = q::figures(conn, edition.id, window(&edition))?;
     Ok(EditionPage {
         edition,
         sections,
@@ -337,7 +346,7 @@ impl Exhibitions<'_> {
         self.db
             .run(move |conn| {
                 let edition = load_edition(conn, &slug)?;
-                Ok(q::figures(conn, edition.id, since(&edition))?)
+                Ok(q::figures(conn, edition.id, window(&edition))?)
             })
             .await
     }

@@ -281,6 +281,7 @@ impl Interests<'_> {
                                 lang: &member.lang,
                                 context: json!({
                                     "title": need.title,
+                                "title_en": need.title_en,
                                     "supplier": supplier_name,
                                     "link": format!("{base_url}/my/needs/{need_id}/interests"),
                                     "manage": format!("{base_url}/account/alerts"),
@@ -423,6 +424,7 @@ impl Interests<'_> {
                             lang: &maker.lang,
                             context: json!({
                                 "title": need.title,
+                            "title_en": need.title_en,
                                 "reason": reason,
                                 "link": format!("{base_url}/search"),
                             }),
@@ -551,6 +553,7 @@ fn introduce(
             lang: &maker.lang,
             context: json!({
                 "title": need.title,
+            "title_en": need.title_en,
                 "link": link,
                 "other_name": buyer.name,
                 "other_organization": org.fields.name,
@@ -570,6 +573,7 @@ fn introduce(
                 lang: &member.lang,
                 context: json!({
                     "title": need.title,
+                "title_en": need.title_en,
                     "link": link,
                     "other_name": maker.name,
                     "other_organization": maker_org,
@@ -640,7 +644,8 @@ impl Interests<'_> {
                                 to_name: &person.name,
                                 template: "proposal",
                                 lang: &person.lang,
-                                context: json!({"title": need.title, "link": link}),
+                                context: json!({"title": need.title,
+"title_en": need.title_en, "link": link}),
                             },
                         )?;
                     }
@@ -729,14 +734,33 @@ impl Interests<'_> {
 /// How long a follow-up mail's links work.
 pub const FOLLOWUP_LINK_DAYS: i64 = 30;
 
-/// Asks both sides of every introduction made `followup_after` ago how it went: one mail each,
-/// with a one-click link per answer. Returns how many introductions were followed up. Each is
-/// marked in the same transaction as its mails, so it is asked once.
+/// Asks both sides of every introduction whose next follow-up day has come how it went: one
+/// mail each, with a one-click link per answer. A pair is asked at each day of
+/// `NIAZ_FOLLOWUP_DAYS` while neither side said it ended. Returns how many introductions were
+/// followed up. Each is counted in the same transaction as its mails (conditionally), so it is
+/// asked once per day of the schedule.
 pub fn followup_due(conn: &mut Conn, config: &Config) -> Result<usize, AppError> {
     let now = Utc::now().naive_utc();
-    let due = q::due_followups(conn, now - config.followup_after)?;
-    for (intro, need_id, maker_id) in &due {
-        crate::db::write_transaction(conn, |conn| -> Result<(), AppError> {
+    let schedule = &config.followups;
+    let first = schedule.nth(0).unwrap_or(21);
+    let mut due = Vec::new();
+    for c in q::followup_candidates(
+        conn,
+        now - Duration::days(first),
+        schedule.days().len() as i32,
+    )? {
+        let age = (now - c.introduced_at).num_days();
+        let passed = schedule.days().iter().filter(|d| **d <= age).count() as i32;
+        if passed > c.sent && schedule.asks_again(c.sent as usize, [c.buyer_says, c.maker_says]) {
+            due.push((c.id, c.need_id, c.maker_id, c.sent, passed));
+        }
+    }
+    let mut asked = 0;
+    for (intro, need_id, maker_id, sent, passed) in &due {
+        let did = crate::db::write_transaction(conn, |conn| -> Result<bool, AppError> {
+            if !q::mark_followup_sent(conn, *intro, *sent, *passed)? {
+                return Ok(false); // another worker asked it
+            }
             let (need, _, _) =
                 crate::db::catalogue::find_need(conn, *need_id)?.ok_or(AppError::NotFound)?;
             let mut people = crate::db::posting::members(conn, need.organization_id)?;
@@ -774,17 +798,19 @@ pub fn followup_due(conn: &mut Conn, config: &Config) -> Result<usize, AppError>
                         lang: &person.lang,
                         context: json!({
                             "title": need.title,
+                        "title_en": need.title_en,
                             "links": links,
                             "site": format!("{}/introductions", config.base_url),
+                            "again": *sent > 0,
                         }),
                     },
                 )?;
             }
-            q::mark_followup_sent(conn, *intro)?;
-            Ok(())
+            Ok(true)
         })?;
+        asked += usize::from(did);
     }
-    Ok(due.len())
+    Ok(asked)
 }
 
 /// What a follow-up link shows before it is confirmed.

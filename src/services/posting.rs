@@ -587,6 +587,7 @@ impl Posting<'_> {
                                 context: json!({
                                     "approved": approve,
                                     "title": need.title,
+                                "title_en": need.title_en,
                                     "reason": reason,
                                     "link": format!("{base_url}/needs/{id}"),
                                     "edit_link": format!("{base_url}/my/needs/{id}/edit"),

@@ -153,7 +153,7 @@ fn build(
         let origin = if f.origin.is_empty() {
             i18n::t(lang, "reports.unknown")
         } else {
-            i18n::lookup(lang, &format!("country.{}", f.origin)).unwrap_or_else(|| f.origin.clone())
+            crate::domain::places::country_name(&f.origin, lang.code())
         };
         *by_origin.entry(origin).or_default() += 1;
         *by_firm.entry(f.organization.clone()).or_default() += 1;

@@ -165,7 +165,8 @@ async fn form_page(
     };
     let page = render_status(state, req, template, data, status)?;
     for (name, value) in page.headers() {
-        builder.insert_header((name.clone(), value.clone()));
+        // Appended: the page may set a cookie of its own (the language) beside the visitor one.
+        builder.append_header((name.clone(), value.clone()));
     }
     // A form page holds a CSRF token: never cache it.
     builder.insert_header((header::CACHE_CONTROL, "no-store"));

@@ -259,7 +259,7 @@ fn followup_render(
         actix_web::http::StatusCode::OK,
     )?;
     for (name, value) in page.headers() {
-        builder.insert_header((name.clone(), value.clone()));
+        builder.append_header((name.clone(), value.clone()));
     }
     builder.insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"));
     Ok(builder.body(page.into_body()))

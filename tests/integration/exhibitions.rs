@@ -273,15 +273,20 @@ async fn the_venue_screen_needs_no_session_and_its_figures_are_the_records() {
 
     // Counted straight from the tables.
     let mut conn = app.db.conn().unwrap();
-    let (edition, starts): (i32, chrono::NaiveDate) = niaz::db::schema::editions::table
-        .filter(niaz::db::schema::editions::slug.eq("tabriz-1404"))
-        .select((
-            niaz::db::schema::editions::id,
-            niaz::db::schema::editions::starts_on,
-        ))
-        .first(&mut *conn)
-        .unwrap();
-    let since = starts.and_hms_opt(0, 0, 0).unwrap();
+    let (edition, starts, ends): (i32, chrono::NaiveDate, chrono::NaiveDate) =
+        niaz::db::schema::editions::table
+            .filter(niaz::db::schema::editions::slug.eq("tabriz-1404"))
+            .select((
+                niaz::db::schema::editions::id,
+                niaz::db::schema::editions::starts_on,
+                niaz::db::schema::editions::ends_on,
+            ))
+            .first(&mut *conn)
+            .unwrap();
+    // Within its dates, in the province's time (UTC+03:30).
+    let since = starts.and_hms_opt(0, 0, 0).unwrap() - chrono::Duration::minutes(210);
+    let until =
+        ends.succ_opt().unwrap().and_hms_opt(0, 0, 0).unwrap() - chrono::Duration::minutes(210);
     let shown: Vec<i32> = edition_needs::table
         .filter(edition_needs::edition_id.eq(edition))
         .select(edition_needs::need_id)
@@ -290,17 +295,20 @@ async fn the_venue_screen_needs_no_session_and_its_figures_are_the_records() {
     let offers = interests::table
         .filter(interests::need_id.eq_any(&shown))
         .filter(interests::created_at.ge(since))
+        .filter(interests::created_at.lt(until))
         .count()
         .get_result::<i64>(&mut *conn)
         .unwrap();
-    let intros = introductions::table
+    let introduced: Vec<i32> = introductions::table
         .filter(introductions::need_id.eq_any(&shown))
         .filter(introductions::introduced_at.ge(since))
-        .count()
-        .get_result::<i64>(&mut *conn)
+        .filter(introductions::introduced_at.lt(until))
+        .select(introductions::need_id)
+        .load(&mut *conn)
         .unwrap();
+    let intros = introduced.len() as i64;
     let localized = needs::table
-        .filter(needs::id.eq_any(&shown))
+        .filter(needs::id.eq_any(&introduced))
         .filter(needs::status.eq("localized"))
         .count()
         .get_result::<i64>(&mut *conn)

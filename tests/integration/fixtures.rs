@@ -314,6 +314,12 @@ impl UserBuilder {
         self
     }
 
+    /// Reads the site (and its mail) in English.
+    pub fn english(mut self) -> Self {
+        self.lang = "en";
+        self
+    }
+
     pub fn phone(mut self, phone: &str) -> Self {
         self.phone = phone.into();
         self

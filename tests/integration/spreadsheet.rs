@@ -352,3 +352,63 @@ fn scripts_create_buyers_in_their_firm_and_makers() {
     assert_eq!(m.role, niaz::domain::account::Role::Supplier);
     assert!(m.organization_id.is_none());
 }
+
+/// Audit item 15: the import knew 21 countries, and a sheet naming Belgium, Australia, Chile or
+/// Ukraine was refused whole. Every country is known, by code or by the names people write;
+/// Persian reports name them.
+#[actix_web::test]
+async fn every_country_imports_and_reports_show_its_name() {
+    let app = crate::helpers::spawn_app().await;
+    let csv = format!(
+        "{HEADER}\n\
+         C1,کارخانه الف,تبریز,پمپ آب,P-1,8413,,100,عدد,12.5,EUR,Belgium,,no,published\n\
+         C2,کارخانه الف,تبریز,شیر کشویی,P-2,8481,,10,عدد,40,EUR,استرالیا,,no,published\n\
+         C3,کارخانه الف,تبریز,کوپلینگ لاستیکی,P-3,,,10,عدد,4,USD,chile,,no,published\n\
+         C4,کارخانه الف,تبریز,الکتروموتور,P-4,,,2,عدد,900,USD,UKR,,no,published\n\
+         C5,کارخانه الف,تبریز,بلبرینگ,P-5,,,2,عدد,9,USD,انگلستان,,no,published\n"
+    );
+    let (mut organizer, _) = crate::fixtures::UserBuilder::organizer("org@example.ir")
+        .login(&app)
+        .await;
+    let token = crate::helpers::csrf_of(&organizer.get("/admin/import").await.body);
+    let preview = organizer
+        .post_multipart(
+            "/admin/import",
+            &[("csrf", &token), ("status", "published")],
+            ("countries.csv", csv.as_bytes()),
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    let upload = preview
+        .body
+        .split(r#"name="token" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = organizer
+        .post(
+            "/admin/import/confirm",
+            &[
+                ("csrf", &token),
+                ("token", &upload),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let stored: Vec<String> = niaz::db::catalogue::all_need_rows(&mut app.db.conn().unwrap(), None)
+        .unwrap()
+        .into_iter()
+        .map(|(n, _, _)| n.content.origin_country)
+        .collect();
+    assert_eq!(stored, ["BE", "AU", "CL", "UA", "GB"]);
+    let report = organizer.get("/admin/reports").await;
+    assert_eq!(report.status, 200);
+    for name in ["بلژیک", "استرالیا", "شیلی", "اوکراین", "بریتانیا"]
+    {
+        assert!(report.body.contains(name), "{name} in the report");
+    }
+}

@@ -668,3 +668,378 @@ async fn digests_go_out_at_their_hour_over_a_day_and_a_week() {
         week.text
     );
 }
+
+/// Audit item 9: the form token sat unchanged beside reflected input in compressed pages
+/// (BREACH), and 409 against 404 told that a draft need's id exists.
+#[actix_web::test]
+async fn tokens_differ_in_every_page_and_hidden_needs_are_not_found() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع پنهان").insert(&app.db);
+    let draft = NeedBuilder::new(firm, "پیش‌نویس محرمانه")
+        .status("draft")
+        .insert(&app.db);
+    let (mut maker, _) = UserBuilder::maker("maker@example.ir").login(&app).await;
+    let (one, two) = (
+        csrf_of(&maker.get("/search?q=abc").await.body),
+        csrf_of(&maker.get("/search?q=abc").await.body),
+    );
+    assert_ne!(one, two, "a fresh mask in every response");
+    for token in [&one, &two] {
+        let res = maker
+            .post(
+                "/alerts",
+                &[
+                    ("csrf", token),
+                    ("query", "q=abc"),
+                    ("name", ""),
+                    ("frequency", "daily"),
+                ],
+            )
+            .await;
+        assert_ne!(res.status, 403, "every masked token works");
+    }
+    let forged = format!("{}{}", &one[..64], &two[64..]);
+    let res = maker
+        .post(
+            "/alerts",
+            &[
+                ("csrf", &forged),
+                ("query", "q=x"),
+                ("name", ""),
+                ("frequency", "daily"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 403, "halves of two masks are no token");
+
+    // A draft's id answers exactly as an id that does not exist.
+    for path in [
+        format!("/needs/{draft}/interest"),
+        "/needs/999999/interest".into(),
+    ] {
+        let res = post(&mut maker, &path, &[("message", "می‌سازیم")]).await;
+        assert_eq!(res.status, 404, "{path}");
+    }
+    let (mut other, _) =
+        UserBuilder::buyer("other@example.ir", OrgBuilder::new("دیگر").insert(&app.db))
+            .login(&app)
+            .await;
+    for path in [format!("/needs/{draft}/join"), "/needs/999999/join".into()] {
+        let res = post(&mut other, &path, &[("quantity_per_year", "10")]).await;
+        assert_eq!(res.status, 404, "{path}");
+    }
+}
+
+/// Audit item 11: importing the site's own export reported "101 updated", moved `updated_at`
+/// and mailed 262 alerts about needs published months ago. Against a running demo site: the
+/// export imports back writing nothing, and nobody is mailed.
+#[actix_web::test]
+async fn re_importing_an_unchanged_sheet_writes_nothing_and_mails_nobody() {
+    use diesel::prelude::*;
+    use niaz::db::schema::{needs, outbox};
+    let app = crate::helpers::spawn_demo_app().await;
+    niaz::jobs::run_alerts_once(&app.state).await.unwrap();
+    app.drain_mail().await;
+    let mail_rows = |app: &TestApp| -> i64 {
+        outbox::table
+            .count()
+            .get_result(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    let stamps = |app: &TestApp| -> Vec<(i32, chrono::NaiveDateTime)> {
+        needs::table
+            .order(needs::id)
+            .select((needs::id, needs::updated_at))
+            .load(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    let (before_mail, before_stamps) = (mail_rows(&app), stamps(&app));
+    let rows = niaz::db::catalogue::all_need_rows(&mut app.db.conn().unwrap(), None).unwrap();
+    let sheet = niaz::services::spreadsheet::write_csv(&niaz::services::spreadsheet::export_rows(
+        &rows,
+        niaz::services::spreadsheet::Audience::Staff,
+    ))
+    .unwrap();
+
+    let (mut organizer, _) = UserBuilder::organizer("importer@example.ir")
+        .login(&app)
+        .await;
+    let token = csrf_of(&organizer.get("/admin/import").await.body);
+    let preview = organizer
+        .post_multipart(
+            "/admin/import",
+            &[("csrf", &token), ("status", "published")],
+            ("export.csv", &sheet),
+        )
+        .await;
+    assert_eq!(preview.status, 200, "{}", preview.body);
+    let upload = preview
+        .body
+        .split(r#"name="token" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let res = organizer
+        .post(
+            "/admin/import/confirm",
+            &[
+                ("csrf", &token),
+                ("token", &upload),
+                ("status", "published"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    app.sync();
+    for _ in 0..2 {
+        niaz::jobs::run_alerts_once(&app.state).await.unwrap();
+    }
+    niaz::jobs::run_digests_once(
+        &app.state,
+        crate::helpers::after_next_digest(&app, chrono::Utc::now()),
+    )
+    .await
+    .unwrap();
+    assert_eq!(stamps(&app), before_stamps, "no need was written");
+    let queued: Vec<String> = outbox::table
+        .order(outbox::id)
+        .select(outbox::template)
+        .load::<String>(&mut *app.db.conn().unwrap())
+        .unwrap()
+        .into_iter()
+        .skip(before_mail as usize)
+        .collect();
+    assert!(
+        queued.iter().all(|t| t != "alert"),
+        "no alert about an old need: {queued:?}"
+    );
+    // A need newly published by an import is news, and is announced.
+    let firm = rows[0].1.id;
+    let fresh = NeedBuilder::new(firm, "بلبرینگ غلتکی تازه")
+        .status("draft")
+        .insert(&app.db);
+    niaz::services::need_status::apply(
+        &mut app.db.conn().unwrap(),
+        fresh,
+        niaz::domain::need::NeedEvent::Imported(niaz::domain::need::NeedStatus::Published),
+    )
+    .unwrap();
+    assert!(
+        niaz::db::catalogue::news_among(&mut app.db.conn().unwrap(), &[fresh])
+            .unwrap()
+            .contains(&fresh)
+    );
+}
+
+/// Audit item 12: English readers got Persian part names in alert, introduction and follow-up
+/// mails, and the pages those mails open were Persian.
+#[actix_web::test]
+async fn english_readers_get_english_mail_and_english_pages_from_it() {
+    let app = spawn_app().await;
+    niaz::jobs::run_alerts_once(&app.state).await.unwrap();
+    let firm = OrgBuilder::new("صنایع بلبرینگ").insert(&app.db);
+    let (mut buyer, _) = UserBuilder::buyer("buyer@example.ir", firm)
+        .login(&app)
+        .await;
+    let (mut maker, _) = UserBuilder::maker("maker@example.ir")
+        .english()
+        .login(&app)
+        .await;
+    let res = post(
+        &mut maker,
+        "/alerts",
+        &[("query", "q=6205"), ("name", ""), ("frequency", "instant")],
+    )
+    .await;
+    assert_eq!(res.status, 303);
+    let need = NeedBuilder::new(firm, "بلبرینگ شیار عمیق ۶۲۰۵")
+        .title_en("Deep groove ball bearing 6205")
+        .part_number("6205-2RS")
+        .insert(&app.db);
+    app.sync();
+    niaz::jobs::run_alerts_once(&app.state).await.unwrap();
+    let intro = introduce(&app, &mut buyer, &mut maker, need).await;
+    {
+        use diesel::prelude::*;
+        use niaz::db::schema::introductions;
+        diesel::update(introductions::table.find(intro))
+            .set(
+                introductions::introduced_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::days(22)),
+            )
+            .execute(&mut *app.db.conn().unwrap())
+            .unwrap();
+    }
+    niaz::jobs::run_followups_once(&app.state).await.unwrap();
+    let mail = app.drain_mail().await;
+    let to_maker: Vec<_> = mail.iter().filter(|m| m.to == "maker@example.ir").collect();
+    assert!(to_maker.len() >= 3, "alert, introduction, follow-up");
+    for m in &to_maker {
+        let plain = crate::helpers::plain(&format!("{} {}", m.subject, m.text));
+        assert!(
+            !plain.contains("بلبرینگ شیار"),
+            "a Persian title in English mail: {plain}"
+        );
+        for link in m.text.split_whitespace().filter(|w| w.starts_with("http")) {
+            assert!(link.contains("lang=en"), "{link} in {}", m.subject);
+        }
+    }
+    assert!(
+        to_maker
+            .iter()
+            .any(|m| crate::helpers::plain(&m.text).contains("Deep groove ball bearing")),
+        "{:#?}",
+        to_maker.iter().map(|m| &m.text).collect::<Vec<_>>()
+    );
+    let followup = to_maker
+        .iter()
+        .find(|m| m.text.contains("/followup?token="))
+        .unwrap();
+    let link = followup
+        .text
+        .split_whitespace()
+        .find(|w| w.contains("/followup?token="))
+        .unwrap();
+    let path = &link[link.find("/followup").unwrap()..];
+    // A browser that last chose Persian still opens the English page from English mail.
+    let mut reader = app.browser();
+    reader.cookies.insert("lang".into(), "fa".into());
+    let page = reader.get(path).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains(r#"lang="en""#),
+        "the follow-up page is English"
+    );
+    // And its form works on that URL (the visitor's token is set beside the language).
+    let t = csrf_of(&page.body);
+    let token = path
+        .split("token=")
+        .nth(1)
+        .unwrap()
+        .split('&')
+        .next()
+        .unwrap();
+    let done = reader
+        .post(
+            "/followup",
+            &[("csrf", &t), ("token", token), ("outcome", "negotiating")],
+        )
+        .await;
+    assert_eq!(done.status, 200, "{}", done.body);
+}
+
+fn age_introduction(app: &TestApp, intro: i32, days: i64) {
+    use diesel::prelude::*;
+    use niaz::db::schema::introductions;
+    diesel::update(introductions::table.find(intro))
+        .set(
+            introductions::introduced_at
+                .eq(chrono::Utc::now().naive_utc() - chrono::Duration::days(days)),
+        )
+        .execute(&mut *app.db.conn().unwrap())
+        .unwrap();
+}
+
+/// Audit item 14: only one follow-up was ever sent. A pair still negotiating is asked again
+/// at each day of NIAZ_FOLLOWUP_DAYS (21, 45, 90), and never again once one side said it
+/// ended; a pair caught up late is asked once, not once per day missed.
+#[actix_web::test]
+async fn introductions_still_negotiating_are_asked_again_until_they_end() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("صنایع پیگیری").insert(&app.db);
+    let need = NeedBuilder::new(firm, "چرخ‌دنده مارپیچ").insert(&app.db);
+    let late = NeedBuilder::new(firm, "شفت خروجی گیربکس").insert(&app.db);
+    let (mut buyer, _) = UserBuilder::buyer("buyer@example.ir", firm)
+        .login(&app)
+        .await;
+    let (mut maker, _) = UserBuilder::maker("maker@example.ir").login(&app).await;
+    let intro = introduce(&app, &mut buyer, &mut maker, need).await;
+    let caught_up = introduce(&app, &mut buyer, &mut maker, late).await;
+    let run = || niaz::jobs::run_followups_once(&app.state);
+
+    age_introduction(&app, intro, 22);
+    assert_eq!(run().await.unwrap(), 1, "the first follow-up at 21 days");
+    assert_eq!(run().await.unwrap(), 0, "once");
+    post(
+        &mut maker,
+        &format!("/introductions/{intro}/outcome"),
+        &[("outcome", "negotiating")],
+    )
+    .await;
+    age_introduction(&app, intro, 46);
+    assert_eq!(
+        run().await.unwrap(),
+        1,
+        "still negotiating: asked again at 45 days"
+    );
+    app.drain_mail().await;
+    post(
+        &mut buyer,
+        &format!("/introductions/{intro}/outcome"),
+        &[("outcome", "no_deal")],
+    )
+    .await;
+    age_introduction(&app, intro, 91);
+    assert_eq!(
+        run().await.unwrap(),
+        0,
+        "it ended: nobody is asked at 90 days"
+    );
+
+    // Ninety-one days old and never asked: asked once, then done.
+    age_introduction(&app, caught_up, 91);
+    assert_eq!(run().await.unwrap(), 1);
+    assert_eq!(run().await.unwrap(), 0, "not once per day missed");
+    let mail = app.drain_mail().await;
+    let again = mail
+        .iter()
+        .rev()
+        .find(|m| m.to == "maker@example.ir" && m.text.contains("/followup?token="))
+        .unwrap();
+    assert!(again.text.contains("شفت خروجی گیربکس"));
+}
+
+/// Audit item 13: a closed edition's offers kept rising, and a need shown in two editions
+/// counted in both. Results count what happened within the edition's dates.
+#[actix_web::test]
+async fn edition_results_count_what_happened_within_its_dates() {
+    let app = crate::helpers::spawn_demo_app().await;
+    async fn figures(app: &TestApp) -> serde_json::Value {
+        app.get_json("/exhibitions/tabriz-1404/figures.json")
+            .await
+            .1
+    }
+    let before = figures(&app).await;
+    assert!(before["interests"].as_i64().unwrap() > 0, "{before}");
+    // A maker offers today on a need the closed edition showed (and the open one too).
+    let shown: Vec<i32> = {
+        use diesel::prelude::*;
+        use niaz::db::schema::{edition_needs, editions};
+        edition_needs::table
+            .inner_join(editions::table)
+            .filter(editions::slug.eq("tabriz-1404"))
+            .select(edition_needs::need_id)
+            .load(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    let open_need = shown
+        .iter()
+        .copied()
+        .find(|id| status_of(&app, *id).is_open())
+        .expect("an open need in the closed edition");
+    let (mut maker, _) = UserBuilder::maker("late-maker@example.ir")
+        .login(&app)
+        .await;
+    let res = post(
+        &mut maker,
+        &format!("/needs/{open_need}/interest"),
+        &[("message", "بعد از نمایشگاه هم می‌سازیم")],
+    )
+    .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    let after = figures(&app).await;
+    assert_eq!(after, before, "a closed edition's results have ended");
+}

@@ -74,6 +74,34 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> Result<(), AppError> {
             chosen.dedup();
         }
         q::add_needs(conn, id, &chosen, now)?;
+        if fields.status == EditionStatus::Closed {
+            // Its results are what happened during it: the offers and introductions on its
+            // needs were made at the fair, on its second day; its localized parts came of
+            // introductions made there (the firm confirmed the part localized later).
+            let makers: Vec<i32> = crate::db::suppliers::all_public(conn)?
+                .into_iter()
+                .map(|p| p.user_id)
+                .collect();
+            let localized = public
+                .iter()
+                .filter(|(id, s)| *s == NeedStatus::Localized && chosen.contains(id));
+            for (k, (need, _)) in localized.enumerate() {
+                let Some(&maker) = makers.get(k % makers.len().max(1)) else {
+                    break;
+                };
+                if !crate::db::interests::introduced(conn, *need, maker)? {
+                    let intro = crate::db::interests::introduce(conn, *need, maker, None, None)?;
+                    crate::db::interests::set_outcome(
+                        conn,
+                        intro,
+                        false,
+                        crate::domain::supplier::Outcome::Localized,
+                    )?;
+                }
+            }
+            let at = (fields.starts_on + Duration::days(1)).and_hms_opt(10, 0, 0);
+            crate::db::interests::backdate(conn, &chosen, at.unwrap_or(now))?;
+        }
         for (i, need) in chosen.iter().enumerate() {
             let section = section_ids[i % section_ids.len()];
             let booth = format!(

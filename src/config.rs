@@ -47,6 +47,16 @@ pub struct ServeArgs {
     )]
     pub mail_from: String,
 
+    /// Seconds a request body may stall, and may take before it must arrive at 512 bytes a
+    /// second at least; slower bodies are cut off.
+    #[arg(long, env = "NIAZ_BODY_GRACE_SECONDS", default_value_t = 20)]
+    pub body_grace_seconds: u64,
+
+    /// Seconds an SMTP server may take to answer a command, the final reply to a whole message
+    /// included (RFC 5321 allows it ten minutes; giving up sooner would send the mail again).
+    #[arg(long, env = "NIAZ_SMTP_TIMEOUT_SECONDS", default_value_t = 600)]
+    pub smtp_timeout_seconds: u64,
+
     /// Address of a reverse proxy whose X-Forwarded-For header is trusted for client addresses
     /// (rate limits). Without it the socket address is used.
     #[arg(long, env = "NIAZ_TRUSTED_PROXY")]
@@ -167,6 +177,9 @@ impl ServeArgs {
 /// The validated configuration of one process.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// A serving server builds a missing search index in the background and answers at once
+    /// (searches say "being rebuilt" meanwhile); the command line waits for it.
+    pub index_in_background: bool,
     pub data_dir: PathBuf,
     pub database_url: String,
     pub addr: String,
@@ -176,6 +189,10 @@ pub struct Config {
     pub search_cache: usize,
     pub mail: crate::email::MailConfig,
     pub mail_from: String,
+    /// How long an SMTP server may take to answer (see `NIAZ_SMTP_TIMEOUT_SECONDS`).
+    pub smtp_timeout: std::time::Duration,
+    /// How long a request body may stall (see `NIAZ_BODY_GRACE_SECONDS`).
+    pub body_grace: std::time::Duration,
     pub trusted_proxy: Option<std::net::IpAddr>,
     /// A session ends after this long without a request...
     pub session_idle: chrono::Duration,
@@ -283,6 +300,7 @@ impl Config {
             })?,
         };
         Ok(Self {
+            index_in_background: false,
             data_dir: data.data_dir.clone(),
             database_url,
             addr,
@@ -292,6 +310,12 @@ impl Config {
                 Some(url) => crate::email::MailConfig::Smtp(url),
                 None => crate::email::MailConfig::File(data.data_dir.join("mail")),
             },
+            body_grace: std::time::Duration::from_secs(
+                serve.map_or(20, |s| s.body_grace_seconds).clamp(1, 600),
+            ),
+            smtp_timeout: std::time::Duration::from_secs(
+                serve.map_or(600, |s| s.smtp_timeout_seconds).clamp(1, 3600),
+            ),
             mail_from: serve.map_or_else(
                 || "Niaz <no-reply@niaz.local>".to_string(),
                 |s| s.mail_from.clone(),

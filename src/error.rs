@@ -29,6 +29,10 @@ pub enum AppError {
     /// A request body over its limit, refused before it is read in full.
     #[error("request body too large")]
     TooLarge,
+    /// The site cannot do this right now (a write lock held too long, a full disk, search being
+    /// rebuilt): 503 with `Retry-After`; the key says what, in the user's language.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -49,6 +53,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::TooManyRequests => "too_many_requests",
             AppError::TooLarge => "too_large",
+            AppError::Unavailable(_) => "unavailable",
             AppError::Internal(_) => "internal",
         }
     }
@@ -63,16 +68,60 @@ impl AppError {
             AppError::Conflict(key) => key,
             AppError::TooManyRequests => "error.too_many_requests",
             AppError::TooLarge => "error.too_large",
+            AppError::Unavailable(key) => key,
             AppError::Internal(_) => "error.internal",
         }
     }
 }
 
+/// Why a write could not be made, when it is the database's state rather than the request's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unwritable {
+    /// The write lock was not had in time.
+    Busy,
+    /// No room left on disk.
+    Full,
+}
+
+/// Recognizes a busy or full database in an error, on either backend.
+pub fn unwritable(e: &diesel::result::Error) -> Option<Unwritable> {
+    let diesel::result::Error::DatabaseError(_, info) = e else {
+        return None;
+    };
+    let message = info.message().to_ascii_lowercase();
+    if message.contains("database is locked")
+        || message.contains("database is busy")
+        || message.contains("lock timeout")
+        || message.contains("could not obtain lock")
+    {
+        Some(Unwritable::Busy)
+    } else if message.contains("disk is full")
+        || message.contains("no space left")
+        || message.contains("disk full")
+    {
+        Some(Unwritable::Full)
+    } else {
+        None
+    }
+}
+
 impl From<diesel::result::Error> for AppError {
+    /// A database too busy to take a write, or out of disk, is "try again shortly" (503 with
+    /// `Retry-After`), never a generic 500; the log says which.
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
-            other => AppError::Internal(anyhow::Error::new(other).context("database query")),
+            other => match unwritable(&other) {
+                Some(Unwritable::Busy) => {
+                    tracing::warn!("a write waited too long for the database: {other}");
+                    AppError::Unavailable("error.busy")
+                }
+                Some(Unwritable::Full) => {
+                    tracing::error!("the database cannot write, its disk is full: {other}");
+                    AppError::Unavailable("error.disk_full")
+                }
+                None => AppError::Internal(anyhow::Error::new(other).context("database query")),
+            },
         }
     }
 }
@@ -87,6 +136,7 @@ impl ResponseError for AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -96,6 +146,12 @@ impl ResponseError for AppError {
     fn error_response(&self) -> HttpResponse {
         if let AppError::Internal(e) = self {
             tracing::error!(error = format!("{e:#}"), "internal error");
+        }
+        if let AppError::Unavailable(why) = self {
+            tracing::warn!(why, "answered 503");
+            return HttpResponse::build(self.status_code())
+                .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
+                .finish();
         }
         HttpResponse::build(self.status_code()).finish()
     }

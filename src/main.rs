@@ -148,7 +148,8 @@ fn run() -> anyhow::Result<()> {
 
     match cli.command {
         Command::Serve(serve) => {
-            let config = Config::new(&cli.data, Some(&serve))?;
+            let mut config = Config::new(&cli.data, Some(&serve))?;
+            config.index_in_background = true;
             let db = Db::open(&config.database_url)?;
             if serve.demo {
                 load_demo(&db, None, 1405)?;

@@ -217,6 +217,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/admin/organizations/{id}/verify",
             web::post().to(admin::verify_organization),
         )
+        .route(
+            "/admin/mail/retry-all",
+            web::post().to(admin::retry_all_mail),
+        )
         .route("/admin/mail/{id}/retry", web::post().to(admin::retry_mail))
         .route(
             "/admin/suppliers/{id}/suspend",
@@ -286,6 +290,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::get().to(api::suppliers::show),
         )
         .route("/healthz", web::get().to(pages::healthz))
+        .route("/readyz", web::get().to(pages::readyz))
         .route("/assets/{path:.*}", web::get().to(pages::asset));
 }
 

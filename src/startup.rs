@@ -84,6 +84,7 @@ impl Application {
                 .wrap(security_headers(https))
                 .wrap(Compress::default())
                 .wrap(from_fn(log_requests))
+                .wrap(from_fn(crate::web::slow_body::pace_bodies))
                 .configure(crate::routes::configure)
                 .default_service(web::to(crate::web::pages::not_found))
         })
@@ -108,9 +109,34 @@ impl Application {
     /// Runs the server and the outbox worker until the server stops.
     pub async fn run(self) -> std::io::Result<()> {
         let state = self.state.into_inner();
-        let worker = actix_web::rt::spawn(crate::jobs::outbox_worker(state.clone()));
+        let mut worker = actix_web::rt::spawn(crate::jobs::outbox_worker(state.clone()));
         let result = self.server.await;
-        worker.abort();
+        // Stopping cleanly: the worker finishes the mail it is handing over (a few seconds at
+        // most), and what it claimed and did not send is given back at once for any server.
+        state.outbox.stop();
+        let stopped = tokio::time::timeout(std::time::Duration::from_secs(10), &mut worker).await;
+        let in_flight = if stopped.is_ok() {
+            None
+        } else {
+            worker.abort();
+            // Handed over or not, nobody knows: it stays claimed and is sent again only once
+            // its claim runs out (the at-least-once window).
+            state.outbox.in_flight()
+        };
+        let holder = state.server_id.clone();
+        let given_back = state
+            .db
+            .run(move |conn| {
+                Ok(crate::db::outbox::release_claims(
+                    conn, &holder, in_flight, None,
+                )?)
+            })
+            .await;
+        match given_back {
+            Ok(n) if n > 0 => tracing::info!("gave back {n} claimed mails for sending"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!("giving back claimed mail: {e}"),
+        }
         // Stopping cleanly: another server takes the periodic work over at once.
         let holder = state.server_id.clone();
         let released = state

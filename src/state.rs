@@ -14,19 +14,45 @@ use crate::search::SearchIndex;
 use crate::templates::Templates;
 
 /// Wakes the outbox worker when mail was queued, so it is sent at once instead of at the next
-/// poll. Cloning shares the same signal.
+/// poll; and tells it to stop between two mails when the server stops. Cloning shares both.
 #[derive(Debug, Clone, Default)]
-pub struct Outbox(Arc<tokio::sync::Notify>);
+pub struct Outbox {
+    wake: Arc<tokio::sync::Notify>,
+    stopping: Arc<std::sync::atomic::AtomicBool>,
+    /// The mail being handed to the SMTP server right now, if any.
+    in_flight: Arc<std::sync::Mutex<Option<i32>>>,
+}
 
 impl Outbox {
     /// Mail was queued (in a committed transaction): send it soon.
     pub fn wake(&self) {
-        self.0.notify_one();
+        self.wake.notify_one();
     }
 
     /// Waits until [`Outbox::wake`] is called.
     pub async fn woken(&self) {
-        self.0.notified().await;
+        self.wake.notified().await;
+    }
+
+    /// The server is stopping: send nothing more after the mail in flight.
+    pub fn stop(&self) {
+        self.stopping
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        self.wake();
+    }
+
+    pub fn is_stopping(&self) -> bool {
+        self.stopping.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    pub fn set_in_flight(&self, id: Option<i32>) {
+        if let Ok(mut slot) = self.in_flight.lock() {
+            *slot = id;
+        }
+    }
+
+    pub fn in_flight(&self) -> Option<i32> {
+        self.in_flight.lock().ok().and_then(|s| *s)
     }
 }
 
@@ -58,8 +84,11 @@ pub struct AppState {
     pub search_slots: tokio::sync::Semaphore,
     /// Signs links that work without a session (one-click unsubscribe).
     pub links: crate::auth::Signer,
-    /// This server among several sharing one database: the holder named on job leases.
+    /// This server among several sharing one database: the holder named on job leases and
+    /// mail claims, the same after a restart.
     pub server_id: String,
+    /// When this process started (claims older than that are a previous run's).
+    pub started_at: chrono::NaiveDateTime,
 }
 
 impl AppState {
@@ -70,8 +99,12 @@ impl AppState {
 
     pub fn with_db(config: Config, db: Db) -> anyhow::Result<Self> {
         let templates = Templates::load(&Assets::load())?;
-        let search =
-            SearchIndex::open_with_cache(&config.data_dir, db.clone(), config.search_cache)?;
+        let search = SearchIndex::open_with_cache(
+            &config.data_dir,
+            db.clone(),
+            config.search_cache,
+            config.index_in_background,
+        )?;
         crate::services::synonyms::load(&mut *db.conn()?, &search)?;
         let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
         let links = crate::auth::Signer::from_hex(&crate::db::alerts::link_key(
@@ -81,9 +114,10 @@ impl AppState {
         crate::services::alerts::start_matcher(&mut *db.conn()?)
             .map_err(|e| anyhow::anyhow!("starting the alerts matcher: {e}"))?;
         let mailer = Mailer::new(
-            Transport::from_config(&config.mail)?,
+            Transport::from_config(&config.mail, config.smtp_timeout)?,
             &config.mail_from,
             &config.base_url,
+            config.smtp_timeout,
         )?;
         Ok(Self {
             db,
@@ -99,20 +133,32 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, |n| n.get()) * 2,
             ),
             links,
-            server_id: server_id(),
+            server_id: server_id(&config.data_dir),
+            started_at: chrono::Utc::now().naive_utc(),
             config,
         })
     }
 }
 
-/// Host, process and a random part: unique among the servers sharing a database, and
-/// readable in the lease table.
-fn server_id() -> String {
+/// Host and a random part, kept in `<data-dir>/server-id` so that the same server is the same
+/// holder after a restart (it takes its own mail claims back at once): unique among the servers
+/// sharing a database, each with its own data directory, and readable in the lease table.
+fn server_id(data_dir: &std::path::Path) -> String {
+    let file = data_dir.join("server-id");
+    if let Ok(id) = std::fs::read_to_string(&file) {
+        let id = id.trim();
+        if !id.is_empty() && id.len() <= 100 {
+            return id.to_owned();
+        }
+    }
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .ok()
         .map(|h| h.trim().to_owned())
         .filter(|h| !h.is_empty())
         .unwrap_or_else(|| "niaz".to_owned());
-    let random = &crate::auth::random_token()[..8];
-    format!("{host}-{}-{random}", std::process::id())
+    let id = format!("{host}-{}", &crate::auth::random_token()[..8]);
+    if let Err(e) = std::fs::create_dir_all(data_dir).and_then(|()| std::fs::write(&file, &id)) {
+        tracing::warn!("cannot keep the server id in {}: {e}", file.display());
+    }
+    id
 }

@@ -135,6 +135,8 @@ impl Templates {
                 _ => fa.to_string(),
             }
         });
+        // A fresh one-time key for a form that creates something (see `web::form::once`).
+        env.add_function("submission_key", crate::auth::random_token);
         let urls = assets.urls();
         env.add_function("asset", move |path: &str| -> Result<String, Error> {
             urls.get(path)

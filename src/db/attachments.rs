@@ -62,3 +62,30 @@ pub fn needs_with_attachments(conn: &mut Conn, needs: &[i32]) -> QueryResult<Vec
         .distinct()
         .load(conn)
 }
+
+/// Every file name under `uploads/` a row names: needs' drawings and thumbnails, makers'
+/// photos, desk documents. Anything else there is debris of a write that failed.
+pub fn stored_names(conn: &mut Conn) -> QueryResult<std::collections::HashSet<String>> {
+    use super::schema::{desk_files, supplier_photos};
+    let mut names = std::collections::HashSet::new();
+    for (stored, thumb) in attachments::table
+        .select((attachments::stored_name, attachments::thumb_name))
+        .load::<(String, Option<String>)>(conn)?
+    {
+        names.insert(stored);
+        names.extend(thumb);
+    }
+    for (stored, thumb) in supplier_photos::table
+        .select((supplier_photos::stored_name, supplier_photos::thumb_name))
+        .load::<(String, String)>(conn)?
+    {
+        names.insert(stored);
+        names.insert(thumb);
+    }
+    names.extend(
+        desk_files::table
+            .select(desk_files::stored_name)
+            .load::<String>(conn)?,
+    );
+    Ok(names)
+}

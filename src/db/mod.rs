@@ -17,6 +17,7 @@ pub mod catalogue;
 pub mod desk;
 pub mod exhibitions;
 pub mod firms;
+pub mod health;
 pub mod interests;
 pub mod jobs;
 pub mod lifecycle;
@@ -27,6 +28,7 @@ pub mod reports;
 pub mod schema;
 pub mod search;
 mod sql;
+pub mod submissions;
 pub mod suppliers;
 pub mod transfer;
 pub mod types;
@@ -97,14 +99,14 @@ impl DatabaseUrl {
                 // busy_timeout first, so the WAL switch itself waits for a concurrent writer.
                 // An 8 MB page cache per connection; no mmap, whose touched pages would all
                 // count as the server's resident memory (measured in BENCHMARKS.md).
-                conn.batch_execute(
-                    "PRAGMA busy_timeout = 10000;
+                conn.batch_execute(&format!(
+                    "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS};
                      PRAGMA journal_mode = WAL;
                      PRAGMA synchronous = NORMAL;
                      PRAGMA foreign_keys = ON;
                      PRAGMA cache_size = -8000;
-                     PRAGMA mmap_size = 0;",
-                )
+                     PRAGMA mmap_size = 0;"
+                ))
                 .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(Conn::Sqlite(conn))
             }
@@ -117,9 +119,13 @@ impl DatabaseUrl {
             #[cfg(feature = "postgres")]
             Self::Postgres(url) => {
                 let mut conn = PgConnection::establish(url)?;
-                // Timestamps are stored without a zone and always meant as UTC.
-                conn.batch_execute("SET TIME ZONE 'UTC'")
-                    .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
+                // Timestamps are stored without a zone and always meant as UTC. A lock held by
+                // another writer is waited for as long as SQLite's busy timeout, then the
+                // request is answered "try again" (503) rather than left hanging.
+                conn.batch_execute(&format!(
+                    "SET TIME ZONE 'UTC'; SET lock_timeout = '{BUSY_TIMEOUT_MS}ms'"
+                ))
+                .map_err(diesel::ConnectionError::CouldntSetupConfiguration)?;
                 Ok(Conn::Pg(conn))
             }
         }
@@ -233,6 +239,10 @@ impl Db {
         .map_err(|e| AppError::Internal(anyhow::anyhow!("blocking task failed: {e}")))?
     }
 }
+
+/// How long a SQLite write waits for another writer's lock before it gives up (answered 503
+/// "try again" to the user).
+pub const BUSY_TIMEOUT_MS: u32 = 10_000;
 
 /// Runs one query built the same way on each backend's own connection: for the statements
 /// diesel's multi-backend does not build (`ON CONFLICT`, multi-row `INSERT`), whose SQL each

@@ -38,10 +38,15 @@ pub fn enqueue_at(conn: &mut Conn, mail: NewMail<'_>, at: NaiveDateTime) -> Quer
         .get_result(conn)
 }
 
-/// Claims up to `limit` messages that are due: each is leased for five minutes by setting its
-/// status to `sending`, so two workers never send the same message. A lease that ran out (the
-/// sender died mid-send) makes the message due again.
-pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>> {
+/// Claims up to `limit` messages that are due for server `holder`: each is leased for `lease`
+/// (longer than a send may take) by setting its status to `sending`, so two workers never send
+/// the same message. A lease that ran out (the sender died mid-send) makes the message due again.
+pub fn claim_due(
+    conn: &mut Conn,
+    limit: i64,
+    holder: &str,
+    lease: Duration,
+) -> QueryResult<Vec<OutboxMessage>> {
     let now = Utc::now().naive_utc();
     let candidates: Vec<OutboxMessage> = outbox::table
         .filter(outbox::status.eq_any([MailStatus::Pending, MailStatus::Sending]))
@@ -50,7 +55,7 @@ pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>>
         .limit(limit)
         .select(OutboxMessage::as_select())
         .load(conn)?;
-    let lease = now + Duration::minutes(5);
+    let lease = now + lease;
     let mut claimed = Vec::new();
     for msg in candidates {
         let n = diesel::update(
@@ -62,6 +67,7 @@ pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>>
         .set((
             outbox::status.eq(MailStatus::Sending),
             outbox::next_attempt_at.eq(lease),
+            outbox::claimed_by.eq(Some(holder)),
         ))
         .execute(conn)?;
         if n == 1 {
@@ -69,6 +75,61 @@ pub fn claim_due(conn: &mut Conn, limit: i64) -> QueryResult<Vec<OutboxMessage>>
         }
     }
     Ok(claimed)
+}
+
+/// Gives back what server `holder` claimed and is not sending now (`except`): due at once, for
+/// this or another server. Called on a clean stop, and when a server starts again (then only
+/// claims whose lease ends before `leases_before`, made by the process that ran before).
+pub fn release_claims(
+    conn: &mut Conn,
+    holder: &str,
+    except: Option<i32>,
+    leases_before: Option<NaiveDateTime>,
+) -> QueryResult<usize> {
+    let mut q = diesel::update(
+        outbox::table
+            .filter(outbox::status.eq(MailStatus::Sending))
+            .filter(outbox::claimed_by.eq(holder)),
+    )
+    .into_boxed();
+    if let Some(t) = leases_before {
+        q = q.filter(outbox::next_attempt_at.lt(t));
+    }
+    if let Some(id) = except {
+        q = q.filter(outbox::id.ne(id));
+    }
+    q.set((
+        outbox::status.eq(MailStatus::Pending),
+        outbox::next_attempt_at.eq(Utc::now().naive_utc()),
+        outbox::claimed_by.eq(None::<String>),
+    ))
+    .execute(conn)
+}
+
+/// Mail failing now, newest attempt first: tried and not delivered, waiting for its next try.
+pub fn failing(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {
+    outbox::table
+        .filter(outbox::status.eq_any([MailStatus::Pending, MailStatus::Sending]))
+        .filter(outbox::attempts.gt(0))
+        .order(outbox::next_attempt_at)
+        .limit(200)
+        .select(OutboxMessage::as_select())
+        .load(conn)
+}
+
+/// Puts every dead and failing message back in the queue, due now. Returns how many.
+pub fn retry_all(conn: &mut Conn) -> QueryResult<usize> {
+    diesel::update(
+        outbox::table
+            .filter(outbox::status.eq_any([MailStatus::Dead, MailStatus::Pending]))
+            .filter(outbox::attempts.gt(0)),
+    )
+    .set((
+        outbox::status.eq(MailStatus::Pending),
+        outbox::attempts.eq(0),
+        outbox::next_attempt_at.eq(Utc::now().naive_utc()),
+    ))
+    .execute(conn)
 }
 
 pub fn mark_sent(conn: &mut Conn, id: i32) -> QueryResult<()> {
@@ -101,6 +162,15 @@ pub fn mark_failed(conn: &mut Conn, msg: &OutboxMessage, error: &str, max: i32) 
         ))
         .execute(conn)
         .map(|_| ())
+}
+
+/// Mail failing now: tried at least once and not delivered (pending again, or being retried).
+pub fn failing_count(conn: &mut Conn) -> QueryResult<i64> {
+    outbox::table
+        .filter(outbox::status.eq_any([MailStatus::Pending, MailStatus::Sending]))
+        .filter(outbox::attempts.gt(0))
+        .count()
+        .get_result(conn)
 }
 
 pub fn dead(conn: &mut Conn) -> QueryResult<Vec<OutboxMessage>> {

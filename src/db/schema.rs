@@ -105,6 +105,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     desk_decisions,
     desk_files,
     need_news,
+    submissions,
 );
 
 diesel::table! {
@@ -403,6 +404,16 @@ diesel::table! {
         last_error -> Text,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        claimed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    submissions (key) {
+        key -> Text,
+        owner -> Text,
+        location -> Nullable<Text>,
+        created_at -> Timestamp,
     }
 }
 

@@ -78,7 +78,9 @@ pub enum MailConfig {
 }
 
 impl Transport {
-    pub fn from_config(config: &MailConfig) -> anyhow::Result<Self> {
+    /// The transport a configuration names; an SMTP server may take `timeout` to answer any
+    /// command, the final reply to a message included.
+    pub fn from_config(config: &MailConfig, timeout: Duration) -> anyhow::Result<Self> {
         Ok(match config {
             MailConfig::Smtp(url) => {
                 // Credentials never travel in clear: STARTTLS is required unless the URL says
@@ -93,7 +95,7 @@ impl Transport {
                 }
                 let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(&url)
                     .map_err(|e| anyhow!("NIAZ_SMTP_URL is not a valid SMTP URL: {e}"))?
-                    .timeout(Some(Duration::from_secs(20)))
+                    .timeout(Some(timeout))
                     .build();
                 Transport::Smtp(transport)
             }
@@ -118,18 +120,24 @@ impl Transport {
 
 pub struct Mailer {
     pub transport: Transport,
+    /// The bound of one whole send (see [`Mailer::send_timeout`]).
+    pub send_timeout: Duration,
     pub from: Mailbox,
     pub base_url: String,
 }
 
-/// Upper bound for one send, stalled servers included (lettre's own timeout covers single
-/// reads and writes, not a server that trickles).
-pub const SEND_TIMEOUT: Duration = Duration::from_secs(30);
-
 impl Mailer {
-    pub fn new(transport: Transport, from: &str, base_url: &str) -> anyhow::Result<Self> {
+    /// `smtp_timeout` bounds each SMTP command (the final reply to a message included); a whole
+    /// send gets that and a minute more, which also stops a server that trickles.
+    pub fn new(
+        transport: Transport,
+        from: &str,
+        base_url: &str,
+        smtp_timeout: Duration,
+    ) -> anyhow::Result<Self> {
         Ok(Self {
             transport,
+            send_timeout: smtp_timeout + Duration::from_secs(60),
             from: from
                 .parse()
                 .map_err(|e| anyhow!("NIAZ_MAIL_FROM is not a mailbox ({from:?}): {e}"))?,
@@ -204,15 +212,22 @@ impl Mailer {
         )?)
     }
 
-    /// Renders and sends one outbox message, within [`SEND_TIMEOUT`].
+    /// How long a claimed mail stays claimed: longer than any send, so that no other server
+    /// sends it again while this one still waits for the SMTP server's answer.
+    pub fn claim_lease(&self) -> Duration {
+        self.send_timeout + Duration::from_secs(120)
+    }
+
+    /// Renders and sends one outbox message, within [`Mailer::send_timeout`].
     pub async fn send(&self, templates: &Templates, msg: &OutboxMessage) -> anyhow::Result<()> {
         let mail = self.render(templates, msg)?;
         let message = self.message(&mail, &msg.to_name)?;
         match &self.transport {
             Transport::Smtp(smtp) => {
-                tokio::time::timeout(SEND_TIMEOUT, smtp.send(message))
+                let limit = self.send_timeout;
+                tokio::time::timeout(limit, smtp.send(message))
                     .await
-                    .map_err(|_| anyhow!("the SMTP server did not answer within {SEND_TIMEOUT:?}"))?
+                    .map_err(|_| anyhow!("the SMTP server did not answer within {limit:?}"))?
                     .map_err(|e| anyhow!("SMTP: {e}"))?;
             }
             Transport::File(dir) => {

@@ -13,14 +13,26 @@ pub const MAX_ATTEMPTS: i32 = 8;
 
 /// Sends every message that is due now. Returns (sent, failed). Tests call this directly.
 pub async fn run_pending_once(state: &AppState) -> anyhow::Result<(usize, usize)> {
+    if state.outbox.is_stopping() {
+        return Ok((0, 0));
+    }
+    let holder = state.server_id.clone();
+    let lease = chrono::Duration::from_std(state.mailer.claim_lease())
+        .unwrap_or(chrono::Duration::minutes(15));
     let due = state
         .db
-        .run(|conn| Ok(outbox::claim_due(conn, 50)?))
+        .run(move |conn| Ok(outbox::claim_due(conn, 50, &holder, lease)?))
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let (mut sent, mut failed) = (0, 0);
     for msg in due {
-        match state.mailer.send(&state.templates, &msg).await {
+        if state.outbox.is_stopping() {
+            break; // the rest is given back by the stop (see `startup`)
+        }
+        state.outbox.set_in_flight(Some(msg.id));
+        let outcome = state.mailer.send(&state.templates, &msg).await;
+        state.outbox.set_in_flight(None);
+        match outcome {
             Ok(()) => {
                 let id = msg.id;
                 state
@@ -183,7 +195,16 @@ pub struct Swept {
     pub mails: usize,
     pub tokens: usize,
     pub import_files: usize,
+    /// Uploaded files no row names (a write that failed after the file was stored).
+    pub stray_uploads: usize,
+    /// Index generations left by a rebuild that was killed, or replaced while a search held
+    /// them.
+    pub index_debris: usize,
 }
+
+/// How old a stray file must be before housekeeping removes it: an upload being saved right
+/// now has its file before its row.
+pub const DEBRIS_AGE: Duration = Duration::from_secs(3600);
 
 /// How long an uploaded spreadsheet waits for its confirmation.
 pub const IMPORT_FILE_HOURS: u64 = 24;
@@ -194,7 +215,7 @@ pub const IMPORT_FILE_HOURS: u64 = 24;
 pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
     let idle = state.config.session_idle;
     let retention = state.config.mail_retention;
-    let (sessions, mails, tokens) = state
+    let (sessions, mails, tokens, named, _keys) = state
         .db
         .run(move |conn| {
             let now = chrono::Utc::now().naive_utc();
@@ -202,6 +223,8 @@ pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
                 crate::db::accounts::delete_expired_sessions(conn, idle)?,
                 outbox::purge_old(conn, now - retention)?,
                 crate::db::accounts::delete_old_tokens(conn, now - retention)?,
+                crate::db::attachments::stored_names(conn)?,
+                crate::db::submissions::purge(conn, now - chrono::Duration::days(1))?,
             ))
         })
         .await
@@ -222,12 +245,30 @@ pub async fn run_housekeeping_once(state: &AppState) -> anyhow::Result<Swept> {
             }
         }
     }
+    let mut stray_uploads = 0;
+    if let Ok(entries) = std::fs::read_dir(state.config.data_dir.join("uploads")) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > DEBRIS_AGE);
+            if old && !named.contains(&name) && std::fs::remove_file(entry.path()).is_ok() {
+                stray_uploads += 1;
+            }
+        }
+    }
+    let index_debris = state.search.remove_debris(DEBRIS_AGE);
     state.limits.purge();
     Ok(Swept {
         sessions,
         mails,
         tokens,
         import_files,
+        stray_uploads,
+        index_debris,
     })
 }
 
@@ -264,7 +305,22 @@ pub async fn take_worker_lease(
 pub async fn outbox_worker(state: Arc<AppState>) {
     let mut last_lifecycle: Option<std::time::Instant> = None;
     let mut leading = false;
-    loop {
+    // What this server claimed before it last stopped (killed mid-send) is due at once: the
+    // claims of an earlier process, whose leases end before one taken now would.
+    let holder = state.server_id.clone();
+    let lease = chrono::Duration::from_std(state.mailer.claim_lease())
+        .unwrap_or(chrono::Duration::minutes(15));
+    let before = state.started_at + lease;
+    match state
+        .db
+        .run(move |conn| Ok(outbox::release_claims(conn, &holder, None, Some(before))?))
+        .await
+    {
+        Ok(n) if n > 0 => tracing::info!("took back {n} mails this server had claimed"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!("taking back this server's mail claims: {e}"),
+    }
+    while !state.outbox.is_stopping() {
         let lead = match take_worker_lease(&state, chrono::Utc::now().naive_utc()).await {
             Ok(lead) => lead,
             Err(e) => {

@@ -8,17 +8,26 @@
 //! (see [`crate::db::search`]). One indexer per index applies those rows in order and stores the
 //! last applied id as the tantivy commit payload, so after a crash it resumes exactly where the
 //! index left off. The worker thread wakes on [`SearchIndex::notify`] or once a second.
+//!
+//! Healing: the index position never passes a change that is not in a committed segment (an
+//! indexing error rolls the writer back and the changes are applied again); a generation that
+//! fails its checksums, panics or reports corruption in a search, keeps failing to index, or
+//! holds another number of needs than the database is rebuilt in the background while search
+//! answers from what still works, or 503. Files are read into memory, never mapped
+//! ([`directory`]), so a file damaged under a running server cannot kill it.
 
 pub mod analyzer;
+pub mod directory;
 pub mod query;
 pub mod suppliers;
 pub mod synonyms;
 pub mod tokenizers;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{channel, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock, Weak};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::{anyhow, Context};
 use tantivy::schema::{
@@ -186,11 +195,17 @@ pub struct Generation {
 }
 
 impl Generation {
+    /// Opens a generation and checks it whole: its fields, every segment's files readable and
+    /// their checksums right.
     fn open(dir: &Path, name: &str) -> anyhow::Result<Self> {
-        let index = Index::open_in_dir(dir.join(name))?;
+        let index = Index::open(directory::ReadIntoMemory::open(&dir.join(name))?)?;
         let (expected, fields) = schema();
         if index.schema() != expected {
             return Err(anyhow!("its fields differ from this version's"));
+        }
+        let damaged = index.validate_checksum()?;
+        if !damaged.is_empty() {
+            return Err(anyhow!("damaged files: {damaged:?}"));
         }
         tokenizers::register(&index);
         let reader = index
@@ -199,6 +214,33 @@ impl Generation {
             .try_into()?;
         Ok(Self {
             name: name.to_string(),
+            index,
+            reader,
+            fields,
+        })
+    }
+
+    /// An empty generation standing in while the real one is rebuilt (searches answer 503).
+    fn placeholder(dir: &Path) -> anyhow::Result<Self> {
+        let name = format!(
+            "gen-{}",
+            chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default()
+        );
+        let path = dir.join(&name);
+        std::fs::create_dir_all(&path)?;
+        let (schema, fields) = schema();
+        let index = Index::create(
+            directory::ReadIntoMemory::open(&path)?,
+            schema,
+            tantivy::IndexSettings::default(),
+        )?;
+        tokenizers::register(&index);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            name,
             index,
             reader,
             fields,
@@ -288,8 +330,27 @@ pub fn rebuild(
     );
     let path = dir.join(&name);
     std::fs::create_dir_all(&path)?;
+    let built = build_into(&path, &dir, &name, db, progress);
+    if built.is_err() {
+        // A half-built generation (a full disk, a database error) is debris: gone at once.
+        let _ = std::fs::remove_dir_all(&path);
+    }
+    built.map(|n| (name, n))
+}
+
+fn build_into(
+    path: &Path,
+    dir: &Path,
+    name: &str,
+    db: &Db,
+    progress: &dyn Fn(u64, u64),
+) -> anyhow::Result<u64> {
     let (schema, fields) = schema();
-    let index = Index::create_in_dir(&path, schema)?;
+    let index = Index::create(
+        directory::ReadIntoMemory::open(path)?,
+        schema,
+        tantivy::IndexSettings::default(),
+    )?;
     tokenizers::register(&index);
     let mut writer: IndexWriter = index.writer(WRITER_MEMORY)?;
     let parents = parent_info(db)?;
@@ -320,8 +381,8 @@ pub fn rebuild(
         writer.merge(&segments).wait()?;
     }
     writer.wait_merging_threads()?;
-    write_current(&dir, &name)?;
-    Ok((name, done))
+    write_current(dir, name)?;
+    Ok(done)
 }
 
 /// Brings the index up to date with the database from a command-line process: applies the
@@ -336,8 +397,9 @@ pub fn sync_from_cli(data_dir: &Path, db: &Db) -> anyhow::Result<()> {
             let deadline = std::time::Instant::now() + Duration::from_secs(120);
             loop {
                 if let Some((name, _)) = read_current(&dir) {
-                    let applied = Index::open_in_dir(dir.join(&name))
+                    let applied = directory::ReadIntoMemory::open(&dir.join(&name))
                         .ok()
+                        .and_then(|d| Index::open(d).ok())
                         .and_then(|i| i.load_metas().ok())
                         .and_then(|m| m.payload)
                         .and_then(|p| p.parse::<i32>().ok())
@@ -390,6 +452,68 @@ pub struct SearchIndex {
     /// Changes applied above the committed position, because a change before them was not
     /// visible yet (see [`SearchIndex::apply_pending`]): id and when it was recorded.
     ahead: Mutex<std::collections::BTreeMap<i32, chrono::NaiveDateTime>>,
+    /// The live generation is to be rebuilt (damaged, inconsistent or a stand-in).
+    damaged: AtomicBool,
+    /// The live generation is an empty stand-in: searches answer "being rebuilt".
+    placeholder: AtomicBool,
+    /// Indexing rounds failed in a row (a full disk, a damaged file).
+    failures: AtomicU32,
+    /// When healing last tried a rebuild and when it last compared counts.
+    last_rebuild: Mutex<Option<Instant>>,
+    last_check: Mutex<Option<Instant>>,
+}
+
+/// Why a search could not be answered.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// The index is being rebuilt (missing, damaged or inconsistent): try again shortly.
+    #[error("the search index is being rebuilt")]
+    Rebuilding,
+    #[error(transparent)]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+impl From<SearchError> for crate::error::AppError {
+    fn from(e: SearchError) -> Self {
+        match e {
+            SearchError::Rebuilding => {
+                crate::error::AppError::Unavailable("error.search_rebuilding")
+            }
+            SearchError::Tantivy(e) => {
+                crate::error::AppError::Internal(anyhow::Error::new(e).context("search failed"))
+            }
+        }
+    }
+}
+
+/// How the index is doing, for the health check.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Health {
+    /// Searches are answered from a whole generation.
+    pub ready: bool,
+    /// A rebuild is due or running.
+    pub rebuilding: bool,
+    /// Changes recorded in the database and not yet searchable.
+    pub behind: i64,
+    /// Indexing rounds failed in a row.
+    pub failures: u32,
+}
+
+/// Indexing rounds failed in a row before the generation is rebuilt.
+const FAILURES_BEFORE_REBUILD: u32 = 3;
+/// How often healing compares the index with the database, and retries a failed rebuild.
+const CHECK_EVERY: Duration = Duration::from_secs(300);
+const REBUILD_RETRY: Duration = Duration::from_secs(30);
+
+/// Errors that mean the files of a generation cannot be trusted.
+fn is_corruption(e: &tantivy::TantivyError) -> bool {
+    matches!(
+        e,
+        tantivy::TantivyError::DataCorruption(_)
+            | tantivy::TantivyError::IoError(_)
+            | tantivy::TantivyError::OpenReadError(_)
+            | tantivy::TantivyError::OpenDirectoryError(_)
+    )
 }
 
 /// How long a missing change id is waited for before it is taken for a transaction that rolled
@@ -422,16 +546,20 @@ pub fn advance(
 
 impl SearchIndex {
     /// Opens the current generation, rebuilding it first when it is missing, unreadable or of
-    /// another schema version, then applies pending changes.
+    /// another schema version, then applies pending changes (the command line's way).
     pub fn open(data_dir: &Path, db: Db) -> anyhow::Result<Arc<Self>> {
-        Self::open_with_cache(data_dir, db, 0)
+        Self::open_with_cache(data_dir, db, 0, false)
     }
 
-    /// Like [`SearchIndex::open`], keeping up to `cache_capacity` recent results.
+    /// Like [`SearchIndex::open`], keeping up to `cache_capacity` recent results. With
+    /// `in_background` (a serving server) nothing waits: a missing or unusable generation is
+    /// replaced by an empty stand-in at once and rebuilt by the indexer thread, and pending
+    /// changes are applied there too, so the server answers from its first second.
     pub fn open_with_cache(
         data_dir: &Path,
         db: Db,
         cache_capacity: usize,
+        in_background: bool,
     ) -> anyhow::Result<Arc<Self>> {
         let dir = data_dir.join("index");
         std::fs::create_dir_all(&dir)?;
@@ -452,16 +580,19 @@ impl SearchIndex {
                 }
             },
         };
-        let generation = match generation {
-            Some(g) => g,
+        let (generation, placeholder) = match generation {
+            Some(g) => (g, false),
+            None if in_background => (Generation::placeholder(&dir)?, true),
             None => {
                 let started = std::time::Instant::now();
                 let (name, n) = rebuild(data_dir, &db, &|_, _| {})?;
                 tracing::info!("indexed {n} needs in {:?}", started.elapsed());
-                Generation::open(&dir, &name)?
+                (Generation::open(&dir, &name)?, false)
             }
         };
-        remove_old_generations(&dir, &generation.name);
+        if !placeholder {
+            remove_old_generations(&dir, &generation.name);
+        }
         let writer = generation
             .index
             .writer(WRITER_MEMORY)
@@ -479,8 +610,15 @@ impl SearchIndex {
                 synonyms::Synonyms::with_extra("", 0).expect("the default synonyms parse"),
             )),
             ahead: Mutex::default(),
+            damaged: AtomicBool::new(placeholder),
+            placeholder: AtomicBool::new(placeholder),
+            failures: AtomicU32::new(0),
+            last_rebuild: Mutex::new(None),
+            last_check: Mutex::new(None),
         });
-        index.apply_pending()?;
+        if !in_background {
+            index.apply_pending()?;
+        }
         Ok(index)
     }
 
@@ -492,17 +630,90 @@ impl SearchIndex {
             .unwrap_or_else(|p| p.into_inner().clone())
     }
 
+    /// Marks the live generation for a rebuild, which the indexer thread starts at once.
+    pub fn mark_damaged(&self, why: &str) {
+        if !self.damaged.swap(true, Ordering::SeqCst) {
+            tracing::error!(
+                "search index {} is damaged ({why}); rebuilding it",
+                self.generation().name
+            );
+        }
+        self.notify();
+    }
+
+    /// How the index is doing: whole, rebuilding, and how far behind the database.
+    pub fn health(&self) -> anyhow::Result<Health> {
+        let generation = self.generation();
+        let last = q::last_change_id(&mut *self.db.conn()?)?;
+        let applied = generation.applied().unwrap_or(0);
+        let placeholder = self.placeholder.load(Ordering::SeqCst);
+        Ok(Health {
+            ready: !placeholder,
+            rebuilding: self.damaged.load(Ordering::SeqCst),
+            behind: i64::from((last - applied).max(0)),
+            failures: self.failures.load(Ordering::SeqCst),
+        })
+    }
+
     /// Applies every change recorded after the index's position and commits. Returns how many
     /// changes were applied. Safe to call from any thread; the writer is held meanwhile.
+    ///
+    /// The position never passes a change that is not in a committed segment: when a round
+    /// fails (a full disk, a damaged file), the writer is rolled back to its last commit (or
+    /// replaced) and the same changes are applied again next time.
     pub fn apply_pending(&self) -> anyhow::Result<usize> {
+        if self.placeholder.load(Ordering::SeqCst) {
+            return Ok(0); // the rebuild takes everything
+        }
         let mut guard = self
             .writer
             .lock()
             .map_err(|_| anyhow!("writer lock poisoned"))?;
+        let generation = self.generation();
+        if guard.is_none() {
+            match generation.index.writer(WRITER_MEMORY) {
+                Ok(w) => *guard = Some(w),
+                Err(e) => {
+                    drop(guard);
+                    self.failed(&anyhow::Error::new(e).context("taking the index writer"));
+                    return Err(anyhow!("the index writer cannot be had"));
+                }
+            }
+        }
         let Some(writer) = guard.as_mut() else {
             return Ok(0);
         };
-        let generation = self.generation();
+        let result = self.apply_rounds(writer, &generation);
+        match &result {
+            Ok(_) => {
+                self.failures.store(0, Ordering::SeqCst);
+            }
+            Err(e) => {
+                // Nothing uncommitted survives: the next round starts from the last commit.
+                if writer.rollback().is_err() {
+                    *guard = None;
+                }
+                drop(guard);
+                self.failed(e);
+            }
+        }
+        result
+    }
+
+    /// Counts a failed indexing round; enough in a row mark the generation for a rebuild.
+    fn failed(&self, e: &anyhow::Error) {
+        let failures = self.failures.fetch_add(1, Ordering::SeqCst) + 1;
+        tracing::error!("indexing failed ({failures} in a row): {e:#}");
+        if failures >= FAILURES_BEFORE_REBUILD {
+            self.mark_damaged("indexing keeps failing");
+        }
+    }
+
+    fn apply_rounds(
+        &self,
+        writer: &mut IndexWriter,
+        generation: &Generation,
+    ) -> anyhow::Result<usize> {
         let fields = generation.fields;
         let mut last = generation.applied()?;
         let mut applied = 0;
@@ -540,11 +751,15 @@ impl SearchIndex {
                 .filter(|r| r.0.status.is_public())
                 .collect();
             add_rows(&mut conn, writer, &fields, &parents, &rows)?;
-            ahead.extend(fresh.iter().map(|(id, _, at)| (*id, *at)));
-            let position = advance(last, &mut ahead, chrono::Utc::now().naive_utc());
+            // The position these changes would allow, decided on a copy: `ahead` learns of
+            // them only once they are in a committed segment.
+            let mut next = ahead.clone();
+            next.extend(fresh.iter().map(|(id, _, at)| (*id, *at)));
+            let position = advance(last, &mut next, chrono::Utc::now().naive_utc());
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&position.to_string());
             prepared.commit()?;
+            *ahead = next;
             last = position;
             applied += fresh.len();
         }
@@ -560,6 +775,34 @@ impl SearchIndex {
             self.clear_cache();
         }
         Ok(applied)
+    }
+
+    /// Compares the live generation with the database once it has caught up: the number of
+    /// needs it holds must be the number of public needs. A difference (changes lost to a fault)
+    /// marks it for a rebuild. Returns whether they agree (or nothing could be compared yet).
+    pub fn check_consistency(&self) -> anyhow::Result<bool> {
+        if self.damaged.load(Ordering::SeqCst) {
+            return Ok(true);
+        }
+        let generation = self.generation();
+        let mut conn = self.db.conn()?;
+        let last = q::last_change_id(&mut conn)?;
+        let caught_up = generation.applied()? >= last
+            && self.ahead.lock().map(|a| a.is_empty()).unwrap_or(false);
+        if !caught_up {
+            return Ok(true);
+        }
+        generation.reader.reload()?;
+        let in_index = generation.reader.searcher().num_docs();
+        let in_db = q::count_public_needs(&mut conn)? as u64;
+        // A change committed between the two reads would show as a difference: look again.
+        if in_index != in_db && q::last_change_id(&mut conn)? == last {
+            self.mark_damaged(&format!(
+                "it holds {in_index} needs where the database has {in_db} public ones"
+            ));
+            return Ok(false);
+        }
+        Ok(true)
     }
 
     /// The synonym table queries use now.
@@ -586,8 +829,13 @@ impl SearchIndex {
         }
     }
 
-    /// Searches the live generation, answering repeated searches from the cache.
-    pub fn search(&self, req: &query::SearchRequest) -> tantivy::Result<query::SearchOutcome> {
+    /// Searches the live generation, answering repeated searches from the cache. A search that
+    /// panics inside tantivy or meets damaged files marks the generation for a rebuild and is
+    /// answered "being rebuilt"; so is every search while the live generation is a stand-in.
+    pub fn search(&self, req: &query::SearchRequest) -> Result<query::SearchOutcome, SearchError> {
+        if self.placeholder.load(Ordering::SeqCst) {
+            return Err(SearchError::Rebuilding);
+        }
         let with_synonyms;
         let req = if req.synonyms.is_none() {
             with_synonyms = query::SearchRequest {
@@ -600,27 +848,42 @@ impl SearchIndex {
         };
         let generation = self.generation();
         let searcher = generation.reader.searcher();
-        if self.cache_capacity == 0 {
-            return query::search_with(&searcher, &generation, req);
-        }
         let key = format!(
             "{}/{}/{req:?}",
             generation.name,
             searcher.generation().generation_id()
         );
-        let cached = self
-            .cache
-            .lock()
-            .ok()
-            .and_then(|mut c| c.as_mut().and_then(|c| c.get(&key).cloned()));
-        if let Some(hit) = cached {
-            return Ok(hit);
+        if self.cache_capacity > 0 {
+            let cached = self
+                .cache
+                .lock()
+                .ok()
+                .and_then(|mut c| c.as_mut().and_then(|c| c.get(&key).cloned()));
+            if let Some(hit) = cached {
+                return Ok(hit);
+            }
         }
-        let outcome = query::search_with(&searcher, &generation, req)?;
-        if let Ok(mut cache) = self.cache.lock() {
-            // The least recently used result makes room: popular searches stay.
-            if let Some(c) = cache.as_mut() {
-                c.put(key, outcome.clone());
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            query::search_with(&searcher, &generation, req)
+        }));
+        let outcome = match outcome {
+            Ok(Ok(o)) => o,
+            Ok(Err(e)) if is_corruption(&e) => {
+                self.mark_damaged(&format!("a search failed: {e}"));
+                return Err(SearchError::Rebuilding);
+            }
+            Ok(Err(e)) => return Err(e.into()),
+            Err(_) => {
+                self.mark_damaged("a search panicked");
+                return Err(SearchError::Rebuilding);
+            }
+        };
+        if self.cache_capacity > 0 {
+            if let Ok(mut cache) = self.cache.lock() {
+                // The least recently used result makes room: popular searches stay.
+                if let Some(c) = cache.as_mut() {
+                    c.put(key, outcome.clone());
+                }
             }
         }
         Ok(outcome)
@@ -635,7 +898,7 @@ impl SearchIndex {
         }
     }
 
-    /// Switches to a generation that `niaz reindex` made current, if any.
+    /// Switches to a generation that `niaz reindex` (or healing) made current, if any.
     fn follow_current(&self) -> anyhow::Result<bool> {
         let Some((name, version)) = read_current(&self.dir) else {
             return Ok(false);
@@ -661,10 +924,69 @@ impl SearchIndex {
             .write()
             .map_err(|_| anyhow!("index lock poisoned"))? = Arc::new(generation);
         drop(guard);
+        self.placeholder.store(false, Ordering::SeqCst);
+        self.damaged.store(false, Ordering::SeqCst);
+        self.failures.store(0, Ordering::SeqCst);
         self.clear_cache();
         remove_old_generations(&self.dir, &name);
         tracing::info!("switched to the rebuilt search index {name}");
         Ok(true)
+    }
+
+    /// Rebuilds a damaged or stand-in generation into a fresh one and switches to it (not more
+    /// often than every [`REBUILD_RETRY`] while it keeps failing, e.g. on a full disk).
+    fn heal(&self) -> anyhow::Result<()> {
+        if !self.damaged.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        {
+            let mut last = self.last_rebuild.lock().map_err(|_| anyhow!("poisoned"))?;
+            if last.is_some_and(|t| t.elapsed() < REBUILD_RETRY) {
+                return Ok(());
+            }
+            *last = Some(Instant::now());
+        }
+        let started = Instant::now();
+        let (name, n) = rebuild(&self.data_dir, &self.db, &|_, _| {})?;
+        tracing::info!(
+            "rebuilt the search index: {n} needs in {:?}",
+            started.elapsed()
+        );
+        if self.generation().name != name {
+            self.follow_current()?;
+        }
+        Ok(())
+    }
+
+    /// One round of the indexer thread: heal, follow a rebuild, apply changes, and now and
+    /// then compare with the database.
+    pub fn work_once(&self) {
+        if let Err(e) = self.heal() {
+            tracing::error!("rebuilding the search index failed, will retry: {e:#}");
+        }
+        if let Err(e) = self.follow_current() {
+            tracing::error!("cannot switch to the rebuilt index: {e:#}");
+            self.mark_damaged("the rebuilt generation cannot be opened");
+        }
+        if let Err(e) = self.apply_pending() {
+            tracing::debug!("indexing will retry: {e:#}");
+        }
+        let due = self
+            .last_check
+            .lock()
+            .map(|mut t| {
+                let due = t.is_none_or(|t| t.elapsed() >= CHECK_EVERY);
+                if due {
+                    *t = Some(Instant::now());
+                }
+                due
+            })
+            .unwrap_or(false);
+        if due {
+            if let Err(e) = self.check_consistency() {
+                tracing::warn!("comparing the index with the database failed: {e:#}");
+            }
+        }
     }
 
     /// Starts the indexer thread. It stops when the index is dropped.
@@ -677,17 +999,17 @@ impl SearchIndex {
         std::thread::Builder::new()
             .name("niaz-indexer".into())
             .spawn(move || {
-                while !matches!(
-                    rx.recv_timeout(Duration::from_secs(1)),
-                    Err(RecvTimeoutError::Disconnected)
-                ) {
+                // The first round runs at once: a stand-in is rebuilt, a backlog applied.
+                let mut first = true;
+                while first
+                    || !matches!(
+                        rx.recv_timeout(Duration::from_secs(1)),
+                        Err(RecvTimeoutError::Disconnected)
+                    )
+                {
+                    first = false;
                     let Some(index) = weak.upgrade() else { break };
-                    if let Err(e) = index.follow_current() {
-                        tracing::error!("cannot switch to the rebuilt index: {e:#}");
-                    }
-                    if let Err(e) = index.apply_pending() {
-                        tracing::error!("indexing failed, will retry: {e:#}");
-                    }
+                    index.work_once();
                 }
             })
             .expect("spawn indexer thread");
@@ -695,6 +1017,33 @@ impl SearchIndex {
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
+    }
+
+    /// Generations other than the live one, older than `age`: debris of a rebuild killed
+    /// midway (one under way is younger). Removed by housekeeping; returns how many.
+    pub fn remove_debris(&self, age: Duration) -> usize {
+        let live = self.generation().name.clone();
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        let mut removed = 0;
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().to_string();
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|a| a >= age);
+            if name.starts_with("gen-")
+                && name != live
+                && old
+                && std::fs::remove_dir_all(entry.path()).is_ok()
+            {
+                removed += 1;
+            }
+        }
+        removed
     }
 }
 

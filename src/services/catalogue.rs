@@ -198,15 +198,6 @@ pub async fn categories(db: &Db) -> Result<Vec<CategoryCount>, AppError> {
     .await
 }
 
-/// Whether the database answers (for `/healthz`).
-pub async fn health(db: &Db) -> Result<(), AppError> {
-    db.run(|conn| {
-        q::count_organizations(conn)?;
-        Ok(())
-    })
-    .await
-}
-
 pub async fn home(db: &Db) -> Result<HomeView, AppError> {
     db.run(|conn| {
         let Stats {

@@ -11,6 +11,7 @@ pub mod desk;
 pub mod desk_figures;
 pub mod exhibitions;
 pub mod firms;
+pub mod health;
 pub mod import;
 pub mod interests;
 pub mod migrate_data;

@@ -524,9 +524,7 @@ impl Search<'_> {
         let index = self.search.clone();
         self.db
             .run(move |conn| {
-                let outcome = index
-                    .search(&request)
-                    .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
+                let outcome = index.search(&request)?;
                 Ok(crate::db::catalogue::load_need_rows(conn, &outcome.ids)?
                     .into_iter()
                     .filter(|(n, _, _)| n.status.is_public())
@@ -565,9 +563,7 @@ impl Search<'_> {
         // The index is searched without a database connection; one is taken only to load the
         // page's needs, and given back before their snippets are made.
         super::off_thread(move || -> Result<SearchView, AppError> {
-            let outcome = index
-                .search(&request)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("search failed: {e}")))?;
+            let outcome = index.search(&request)?;
             let (rows, partial_rows) = {
                 let mut conn = db.conn().map_err(AppError::Internal)?;
                 let rows = crate::db::catalogue::load_need_rows(&mut conn, &outcome.ids)?;

@@ -54,10 +54,27 @@ pub struct PendingOrganization {
 #[derive(Debug, Clone, Serialize)]
 pub struct DeadMail {
     pub id: i32,
+    pub to: String,
     pub template: String,
     pub attempts: i32,
     pub error: String,
     pub created_at: chrono::NaiveDateTime,
+    /// When it is tried next (failing mail); dead mail is not tried again unless retried.
+    pub next_attempt_at: chrono::NaiveDateTime,
+}
+
+impl From<crate::db::models::OutboxMessage> for DeadMail {
+    fn from(m: crate::db::models::OutboxMessage) -> Self {
+        Self {
+            id: m.id,
+            to: m.to_email,
+            template: m.template,
+            attempts: m.attempts,
+            error: m.last_error,
+            created_at: m.created_at,
+            next_attempt_at: m.next_attempt_at,
+        }
+    }
 }
 
 /// The staff page: what organizers see, and for admins users, dead mail and settings.
@@ -69,6 +86,8 @@ pub struct Dashboard {
     pub users: Vec<UserRow>,
     pub organizations: Vec<PendingOrganization>,
     pub dead_mail: Vec<DeadMail>,
+    /// Mail failing now: tried, not delivered, waiting for its next attempt.
+    pub failing_mail: Vec<DeadMail>,
     pub require_2fa: bool,
 }
 
@@ -141,19 +160,19 @@ impl Staff<'_> {
                         city: o.fields.city,
                     })
                     .collect();
-                let dead_mail = if is_admin {
-                    outbox::dead(conn)?
-                        .into_iter()
-                        .map(|m| DeadMail {
-                            id: m.id,
-                            template: m.template,
-                            attempts: m.attempts,
-                            error: m.last_error,
-                            created_at: m.created_at,
-                        })
-                        .collect()
+                let (dead_mail, failing_mail) = if is_admin {
+                    (
+                        outbox::dead(conn)?
+                            .into_iter()
+                            .map(DeadMail::from)
+                            .collect(),
+                        outbox::failing(conn)?
+                            .into_iter()
+                            .map(DeadMail::from)
+                            .collect(),
+                    )
                 } else {
-                    Vec::new()
+                    (Vec::new(), Vec::new())
                 };
                 let require_2fa =
                     accounts::setting(conn, REQUIRE_STAFF_2FA)?.as_deref() == Some("true");
@@ -176,6 +195,7 @@ impl Staff<'_> {
                     users,
                     organizations,
                     dead_mail,
+                    failing_mail,
                     require_2fa,
                 })
             })
@@ -237,6 +257,16 @@ impl Staff<'_> {
         }
         self.outbox.wake();
         Ok(())
+    }
+
+    /// Puts every dead and failing mail back in the queue, due now. Returns how many.
+    pub async fn retry_all_mail(&self) -> Result<usize, AppError> {
+        let n = self
+            .db
+            .run(|conn| Ok(crate::db::outbox::retry_all(conn)?))
+            .await?;
+        self.outbox.wake();
+        Ok(n)
     }
 
     /// Whether staff must use two-step sign-in.

@@ -81,6 +81,16 @@ pub async fn retry_mail(
     Ok(see_other("/admin?done=retried"))
 }
 
+pub async fn retry_all_mail(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    _form: Posted<super::form::Empty>,
+) -> Page {
+    viewer.require_role(&[Role::Admin])?;
+    Staff::of(&state).retry_all_mail().await?;
+    Ok(see_other("/admin?done=retried"))
+}
+
 #[derive(Deserialize)]
 pub struct SettingsForm {
     require_2fa: Option<String>,

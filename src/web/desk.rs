@@ -96,11 +96,19 @@ pub async fn file(
     form: Posted<Pairs>,
 ) -> Page {
     let user = viewer.require_verified()?;
-    let attachments = Attachments::of(&state);
-    let result = Desk::of(&state)
-        .file(user, CaseForm::from_pairs(&form), Vec::new(), &attachments)
-        .await;
-    filed(&state, &req, &viewer, &form, result).await
+    super::form::once(
+        &state,
+        &viewer,
+        Some(value(&form, "submission")),
+        || async {
+            let attachments = Attachments::of(&state);
+            let result = Desk::of(&state)
+                .file(user, CaseForm::from_pairs(&form), Vec::new(), &attachments)
+                .await;
+            filed(&state, &req, &viewer, &form, result).await
+        },
+    )
+    .await
 }
 
 async fn filed(
@@ -143,11 +151,15 @@ pub async fn file_with_files(
     if let Some(errors) = early {
         return home_page(&state, &req, &viewer, None, &errors, None).await;
     }
-    let attachments = Attachments::of(&state);
-    let result = desk
-        .file(user, CaseForm::from_pairs(&pairs), files, &attachments)
-        .await;
-    filed(&state, &req, &viewer, &pairs, result).await
+    let key = value(&pairs, "submission").to_string();
+    super::form::once(&state, &viewer, Some(&key), || async {
+        let attachments = Attachments::of(&state);
+        let result = desk
+            .file(user, CaseForm::from_pairs(&pairs), files, &attachments)
+            .await;
+        filed(&state, &req, &viewer, &pairs, result).await
+    })
+    .await
 }
 
 fn upload_limits(state: &AppState) -> UploadLimits {
@@ -333,17 +345,25 @@ pub async fn write(
     form: Posted<Pairs>,
 ) -> Page {
     let user = viewer.require_verified()?;
-    let result = Desk::of(&state)
-        .write(user, &number, value(&form, "body"))
-        .await;
-    after(
+    super::form::once(
         &state,
-        &req,
         &viewer,
-        &number,
-        &form,
-        result,
-        "case_written",
+        Some(value(&form, "submission")),
+        || async {
+            let result = Desk::of(&state)
+                .write(user, &number, value(&form, "body"))
+                .await;
+            after(
+                &state,
+                &req,
+                &viewer,
+                &number,
+                &form,
+                result,
+                "case_written",
+            )
+            .await
+        },
     )
     .await
 }

@@ -109,5 +109,12 @@ pub async fn render_errors(
                 .body(message)
         })
     };
+    let mut response = response;
+    // "Try again in a moment" keeps saying when.
+    if let Some(after) = res.headers().get(header::RETRY_AFTER) {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, after.clone());
+    }
     Ok(ServiceResponse::new(http_req, response))
 }

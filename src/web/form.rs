@@ -283,3 +283,66 @@ pub async fn read_upload(
     }
     Ok(upload)
 }
+
+/// Runs a form's action once per submission key (the hidden `submission` field every creating
+/// form carries, fresh in each page). A post retried after its client saw an error, when the
+/// server had saved it, leads to what was saved instead of saving it twice; a refused one (its
+/// errors shown) frees the key. Without a key (an old page) the action simply runs.
+pub async fn once<F, Fut>(
+    state: &crate::state::AppState,
+    viewer: &Viewer,
+    key: Option<&str>,
+    act: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<HttpResponse, AppError>>,
+{
+    let key = key
+        .map(str::trim)
+        .filter(|k| k.len() == 64 && k.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(str::to_string);
+    let Some(key) = key else {
+        return act().await;
+    };
+    let owner = match viewer.user() {
+        Some(u) => format!("user:{}", u.id),
+        None => "visitor".to_string(),
+    };
+    let (k, o) = (key.clone(), owner.clone());
+    let seen = state
+        .db
+        .run(move |conn| Ok(crate::db::submissions::take(conn, &k, &o)?))
+        .await?;
+    match seen {
+        crate::db::submissions::Seen::Done(location) => {
+            return Ok(see_other(&location));
+        }
+        crate::db::submissions::Seen::Pending => {
+            return Err(AppError::Conflict("error.submission_pending"));
+        }
+        crate::db::submissions::Seen::New => {}
+    }
+    let result = act().await;
+    let location = result
+        .as_ref()
+        .ok()
+        .filter(|r| r.status().is_redirection())
+        .and_then(|r| r.headers().get(header::LOCATION))
+        .and_then(|l| l.to_str().ok())
+        .map(str::to_string);
+    let recorded = state
+        .db
+        .run(move |conn| {
+            match &location {
+                Some(l) => crate::db::submissions::done(conn, &key, l)?,
+                None => crate::db::submissions::forget(conn, &key)?,
+            }
+            Ok(())
+        })
+        .await;
+    if let Err(e) = recorded {
+        tracing::warn!("recording a submission key: {e}");
+    }
+    result
+}

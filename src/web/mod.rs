@@ -17,6 +17,7 @@ pub mod pages;
 pub mod posting;
 pub mod search;
 pub mod session;
+pub mod slow_body;
 pub mod suppliers;
 
 use actix_web::http::header;

@@ -50,17 +50,34 @@ pub async fn switch_language(
         .finish())
 }
 
+/// Liveness: 503 when the server cannot do its job (the database cannot answer or take a
+/// write: a lock held too long, a full disk), else 200; the body says what else is wrong
+/// (search rebuilding or behind, mail failing), in every case.
 pub async fn healthz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
-    // A proxy's health check takes this server out of rotation while its database is away.
-    if let Err(e) = crate::services::catalogue::health(&state.db).await {
-        tracing::error!("health check: {e}");
-        return Ok(HttpResponse::ServiceUnavailable()
-            .insert_header((header::CACHE_CONTROL, "no-store"))
-            .json(serde_json::json!({"status": "database unavailable"})));
-    }
-    Ok(HttpResponse::Ok()
+    let report = crate::services::health::report(&state).await?;
+    let mut res = if report.is_down() {
+        tracing::error!(status = report.status, "health check");
+        HttpResponse::ServiceUnavailable()
+    } else {
+        HttpResponse::Ok()
+    };
+    Ok(res
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(serde_json::json!({"status": "ok"})))
+        .json(report))
+}
+
+/// Readiness, for balancers in front of several servers: 200 only when everything is whole
+/// (search included), else 503 with the same report.
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
+    let report = crate::services::health::report(&state).await?;
+    let mut res = if report.is_ok() {
+        HttpResponse::Ok()
+    } else {
+        HttpResponse::ServiceUnavailable()
+    };
+    Ok(res
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(report))
 }
 
 pub async fn asset(req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, AppError> {

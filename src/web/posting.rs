@@ -253,10 +253,26 @@ pub async fn create_with_files(
         Err(e) => return Err(e),
     };
     let form: Cells = upload.fields.into_iter().collect();
-    let service = Posting::of(&state);
+    let key = form.get("submission").cloned();
+    super::form::once(&state, &viewer, key.as_deref(), || {
+        create_from_upload(&state, &req, &viewer, form, upload.files)
+    })
+    .await
+}
+
+/// The multipart need form, read: checked, its files prepared, saved.
+async fn create_from_upload(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    form: Cells,
+    files: Vec<(String, Vec<u8>)>,
+) -> Page {
+    let user = viewer.require_verified()?;
+    let service = Posting::of(state);
     if form.get("confirm_new").map(String::as_str) != Some("1") {
         if let Some(existing) = service.same_part(user, &form).await? {
-            let errors = if upload.files.is_empty() {
+            let errors = if files.is_empty() {
                 Vec::new()
             } else {
                 vec![FieldError::new("file", "error.files_again")]
@@ -266,20 +282,20 @@ pub async fn create_with_files(
                 same_part: Some(existing),
                 ..FormExtras::default()
             };
-            return form_page(&state, &req, &viewer, None, &form, extras).await;
+            return form_page(state, req, viewer, None, &form, extras).await;
         }
     }
     let submit = form.get("action").map(String::as_str) == Some("submit");
     let visibility = crate::domain::files::Visibility::parse(
         form.get("visibility").map_or("public", String::as_str),
     );
-    let attachments = crate::services::attachments::Attachments::of(&state);
+    let attachments = crate::services::attachments::Attachments::of(state);
     let (_, mut errors) = service.check(&form, submit)?;
     if visibility.is_none() {
         errors.push(FieldError::new("visibility", "error.visibility_invalid"));
     }
     let mut prepared = Vec::new();
-    for (name, bytes) in upload.files {
+    for (name, bytes) in files {
         match attachments.prepare(&name, bytes).await {
             Ok(p) => prepared.push(p),
             Err(AppError::Invalid(file_errors)) => {
@@ -300,7 +316,7 @@ pub async fn create_with_files(
             errors: &errors,
             ..FormExtras::default()
         };
-        return form_page(&state, &req, &viewer, None, &form, extras).await;
+        return form_page(state, req, viewer, None, &form, extras).await;
     }
     let visibility = visibility.unwrap_or(crate::domain::files::Visibility::Public);
     let rows = prepared
@@ -322,7 +338,7 @@ pub async fn create_with_files(
                 errors: &errors,
                 ..FormExtras::default()
             };
-            form_page(&state, &req, &viewer, None, &form, extras).await
+            form_page(state, req, viewer, None, &form, extras).await
         }
     }
 }
@@ -333,7 +349,12 @@ pub async fn create(
     viewer: Viewer,
     form: Posted<Cells>,
 ) -> Page {
-    submit_form(&state, &req, &viewer, None, form.into_inner()).await
+    let form = form.into_inner();
+    let key = form.get("submission").cloned();
+    super::form::once(&state, &viewer, key.as_deref(), || {
+        submit_form(&state, &req, &viewer, None, form)
+    })
+    .await
 }
 
 pub async fn edit_form(

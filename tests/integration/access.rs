@@ -554,6 +554,7 @@ fn table(s: &Site) -> Vec<Row> {
         get(format!("/api/v1/needs/{d}"), [404; 8]),
         get("/api/v1/suggest?q=%D9%86%DB%8C%D8%A7%D8%B2", ALL_200),
         get("/healthz", ALL_200),
+        get("/readyz", ALL_200),
         get("/assets/css/site.css", ALL_200),
         post("/lang", &[("lang", "en"), ("next", "/")], [303; 8]),
         post("/signup", &[], [400; 8]),
@@ -877,6 +878,12 @@ fn table(s: &Site) -> Vec<Row> {
             "/admin/mail/999/retry",
             &[],
             [401, 409, 403, 403, 403, 403, 403, 404],
+        )
+        .staff_2fa(403, 409),
+        post(
+            "/admin/mail/retry-all",
+            &[],
+            [401, 409, 403, 403, 403, 403, 403, 303],
         )
         .staff_2fa(403, 409),
         post(

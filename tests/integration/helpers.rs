@@ -119,7 +119,11 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts a server after adjusting its configuration.
 pub async fn spawn_app_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
+    spawn_app_in(tempfile::tempdir().expect("temp dir"), adjust).await
+}
+
+/// Starts a server on a data directory prepared beforehand (an index to damage, a database).
+pub async fn spawn_app_in(dir: tempfile::TempDir, adjust: impl FnOnce(&mut Config)) -> TestApp {
     let mut config = config_for(dir.path());
     adjust(&mut config);
     let state = AppState::new(config).expect("state");

@@ -13,6 +13,7 @@ mod files;
 mod firms;
 mod fixtures;
 mod helpers;
+mod index_faults;
 mod interests;
 mod mail;
 mod migrate_data;

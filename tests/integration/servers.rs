@@ -192,7 +192,8 @@ async fn a_dead_servers_lease_and_claimed_mail_go_to_another_server() {
     // A server that claimed a mail and died mid-send: nobody sends it until the claim runs out,
     // then another server does, once.
     let id = queue_mail(&mut conn, "firm@example.ir");
-    let claimed = outbox::claim_due(&mut conn, 50).unwrap();
+    let claimed =
+        outbox::claim_due(&mut conn, 50, "dead-server", chrono::Duration::minutes(15)).unwrap();
     assert_eq!(claimed.iter().map(|m| m.id).collect::<Vec<_>>(), vec![id]);
     drop(conn);
     let (sent, _) = niaz::jobs::run_pending_once(&app.state).await.unwrap();
@@ -200,7 +201,7 @@ async fn a_dead_servers_lease_and_claimed_mail_go_to_another_server() {
     {
         use diesel::prelude::*;
         use niaz::db::schema::outbox as o;
-        // Five minutes pass.
+        // Its claim runs out.
         diesel::update(o::table.find(id))
             .set(o::next_attempt_at.eq(Utc::now().naive_utc() - chrono::Duration::seconds(1)))
             .execute(&mut *app.db.conn().unwrap())

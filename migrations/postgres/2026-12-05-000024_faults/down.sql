@@ -1,0 +1,2 @@
+DROP TABLE submissions;
+ALTER TABLE outbox DROP COLUMN claimed_by;

@@ -148,7 +148,8 @@ impl ResponseError for AppError {
             tracing::error!(error = format!("{e:#}"), "internal error");
         }
         if let AppError::Unavailable(why) = self {
-            tracing::warn!(why, "answered 503");
+            // Its cause is logged once where it arose (a busy or full database, a rebuild).
+            tracing::debug!(why, "answered 503");
             return HttpResponse::build(self.status_code())
                 .insert_header((actix_web::http::header::RETRY_AFTER, "5"))
                 .finish();

@@ -110,3 +110,13 @@ pub fn count_public_needs(conn: &mut Conn) -> QueryResult<i64> {
         .count()
         .get_result(conn)
 }
+
+/// Ids of the changes after `after` visible now, in order (what a rebuild that reads the needs
+/// next has in it).
+pub fn change_ids_after(conn: &mut Conn, after: i32) -> QueryResult<Vec<i32>> {
+    search_changes::table
+        .filter(search_changes::id.gt(after))
+        .order(search_changes::id)
+        .select(search_changes::id)
+        .load(conn)
+}

@@ -250,12 +250,52 @@ impl Generation {
     /// The last change id this generation has applied (its commit payload).
     pub fn applied(&self) -> anyhow::Result<i32> {
         let metas = self.index.load_metas()?;
-        Ok(metas
-            .payload
-            .as_deref()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0))
+        Ok(parse_payload(metas.payload.as_deref().unwrap_or("")).0)
     }
+
+    /// Changes above the position a rebuild already holds (named in its payload).
+    fn included(&self) -> Vec<i32> {
+        self.index
+            .load_metas()
+            .ok()
+            .and_then(|m| m.payload)
+            .map(|p| parse_payload(&p).1)
+            .unwrap_or_default()
+    }
+}
+
+/// A commit's payload: the position, and after a rebuild the ranges of changes above it that
+/// the rebuild already holds: `120` or `120;121-5000,5002-5100`.
+fn payload(position: i32, included: &[i32]) -> String {
+    let mut ranges: Vec<(i32, i32)> = Vec::new();
+    for &id in included {
+        match ranges.last_mut() {
+            Some((_, end)) if *end + 1 == id => *end = id,
+            _ => ranges.push((id, id)),
+        }
+    }
+    if ranges.is_empty() {
+        return position.to_string();
+    }
+    let list: Vec<String> = ranges.iter().map(|(a, b)| format!("{a}-{b}")).collect();
+    format!("{position};{}", list.join(","))
+}
+
+fn parse_payload(text: &str) -> (i32, Vec<i32>) {
+    let (position, ranges) = text.split_once(';').unwrap_or((text, ""));
+    let position = position.trim().parse().unwrap_or(0);
+    let mut ids = Vec::new();
+    for r in ranges.split(',').filter(|r| !r.is_empty()) {
+        if let Some((a, b)) = r.split_once('-') {
+            if let (Ok(a), Ok(b)) = (a.parse::<i32>(), b.parse::<i32>()) {
+                // Bounded: a payload is ours, but never trust a length blindly.
+                if b >= a && b - a < 10_000_000 {
+                    ids.extend(a..=b);
+                }
+            }
+        }
+    }
+    (position, ids)
 }
 
 fn read_current(dir: &Path) -> Option<(String, u32)> {
@@ -361,6 +401,10 @@ fn build_into(
     // be in a transaction (several writers), and must come after the position to be applied.
     let settled = chrono::Utc::now().naive_utc() - GAP_GRACE;
     let last = q::change_id_recorded_by(&mut conn, settled)?;
+    // The changes after it that are visible now are in what is read next: the payload names
+    // them, so a server taking this generation does not apply them again (only ids missing
+    // among them, still in flight, are waited for).
+    let included = q::change_ids_after(&mut conn, last)?;
     let total = q::count_public_needs(&mut conn)? as u64;
     let mut done = 0;
     let mut after = 0;
@@ -373,7 +417,7 @@ fn build_into(
         progress(done, total.max(done));
     }
     let mut prepared = writer.prepare_commit()?;
-    prepared.set_payload(&last.to_string());
+    prepared.set_payload(&payload(last, &included));
     prepared.commit()?;
     // One segment answers queries with the least per-segment work (collectors, term lookups).
     let segments = index.searchable_segment_ids()?;
@@ -402,7 +446,10 @@ pub fn sync_from_cli(data_dir: &Path, db: &Db) -> anyhow::Result<()> {
                         .and_then(|d| Index::open(d).ok())
                         .and_then(|i| i.load_metas().ok())
                         .and_then(|m| m.payload)
-                        .and_then(|p| p.parse::<i32>().ok())
+                        .map(|p| {
+                            let (position, included) = parse_payload(&p);
+                            included.last().copied().unwrap_or(position).max(position)
+                        })
                         .unwrap_or(0);
                     if applied >= target {
                         return Ok(());
@@ -499,11 +546,26 @@ pub struct Health {
     pub failures: u32,
 }
 
+/// The shortest time between two indexing rounds of the worker (so at most four commits and
+/// reloads a second under any write load; a change is searchable within about this long).
+const COMMIT_EVERY: Duration = Duration::from_millis(250);
+
 /// Indexing rounds failed in a row before the generation is rebuilt.
 const FAILURES_BEFORE_REBUILD: u32 = 3;
 /// How often healing compares the index with the database, and retries a failed rebuild.
 const CHECK_EVERY: Duration = Duration::from_secs(300);
 const REBUILD_RETRY: Duration = Duration::from_secs(30);
+
+/// The changes a generation holds above its position, as applied ones (timed now, so a gap
+/// among them is waited for [`GAP_GRACE`] like any other).
+fn seeded(generation: &Generation) -> std::collections::BTreeMap<i32, chrono::NaiveDateTime> {
+    let now = chrono::Utc::now().naive_utc();
+    generation
+        .included()
+        .into_iter()
+        .map(|id| (id, now))
+        .collect()
+}
 
 /// Errors that mean the files of a generation cannot be trusted.
 fn is_corruption(e: &tantivy::TantivyError) -> bool {
@@ -597,6 +659,7 @@ impl SearchIndex {
             .index
             .writer(WRITER_MEMORY)
             .context("the search index is locked by another process")?;
+        let ahead = seeded(&generation);
         let index = Arc::new(Self {
             dir,
             cache: Mutex::new(std::num::NonZeroUsize::new(cache_capacity).map(lru::LruCache::new)),
@@ -609,7 +672,7 @@ impl SearchIndex {
             synonyms: RwLock::new(Arc::new(
                 synonyms::Synonyms::with_extra("", 0).expect("the default synonyms parse"),
             )),
-            ahead: Mutex::default(),
+            ahead: Mutex::new(ahead),
             damaged: AtomicBool::new(placeholder),
             placeholder: AtomicBool::new(placeholder),
             failures: AtomicU32::new(0),
@@ -915,9 +978,10 @@ impl SearchIndex {
         *guard = None;
         let writer = generation.index.writer(WRITER_MEMORY)?;
         *guard = Some(writer);
-        // What was applied above the old position was applied to the old index.
+        // What was applied above the old position was applied to the old index; what the new
+        // generation holds above its own is named in its payload.
         if let Ok(mut ahead) = self.ahead.lock() {
-            ahead.clear();
+            *ahead = seeded(&generation);
         }
         *self
             .current
@@ -1001,6 +1065,7 @@ impl SearchIndex {
             .spawn(move || {
                 // The first round runs at once: a stand-in is rebuilt, a backlog applied.
                 let mut first = true;
+                let mut last_round: Option<Instant> = None;
                 while first
                     || !matches!(
                         rx.recv_timeout(Duration::from_secs(1)),
@@ -1008,6 +1073,16 @@ impl SearchIndex {
                     )
                 {
                     first = false;
+                    // A burst of writes is applied in rounds at most every COMMIT_EVERY: each
+                    // round is one commit and one reload however many changes it takes, so
+                    // writers cost searches a bounded share (wake-ups meanwhile are merged).
+                    if let Some(t) = last_round {
+                        if let Some(rest) = COMMIT_EVERY.checked_sub(t.elapsed()) {
+                            std::thread::sleep(rest);
+                        }
+                    }
+                    while rx.try_recv().is_ok() {}
+                    last_round = Some(Instant::now());
                     let Some(index) = weak.upgrade() else { break };
                     index.work_once();
                 }
@@ -1058,6 +1133,16 @@ impl Drop for SearchIndex {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn payloads_name_what_a_rebuild_holds() {
+        assert_eq!(payload(7, &[]), "7");
+        assert_eq!(payload(7, &[8, 9, 10, 12, 13]), "7;8-10,12-13");
+        assert_eq!(parse_payload("7;8-10,12-13"), (7, vec![8, 9, 10, 12, 13]));
+        assert_eq!(parse_payload("42"), (42, vec![]));
+        assert_eq!(parse_payload(""), (0, vec![]));
+        assert_eq!(parse_payload("3;9-1,x"), (3, vec![]));
+    }
 
     #[test]
     fn the_position_passes_applied_ids_and_only_old_gaps() {

@@ -124,6 +124,7 @@ fn state() -> AppState {
                         capacity: String::new(),
                         city: city.into(),
                         localized_parts: String::new(),
+                        ..Default::default()
                     },
                     &processes,
                     &[],
@@ -169,7 +170,7 @@ fn matching(c: &mut Criterion) {
     // Warm: the makers' index is built once, as a running server has it.
     {
         let mut conn = state.db.conn().unwrap();
-        niaz::services::suppliers::refresh_index(&mut conn, &state.suppliers).unwrap();
+        niaz::services::matching::refresh(&mut conn, &state.matcher).unwrap();
     }
     let mut matched = 0;
     c.bench_function("match_one_need_10k_profiles_10k_searches", |b| {
@@ -192,9 +193,8 @@ fn matching(c: &mut Criterion) {
                 matched = niaz::services::alerts::match_published(
                     &mut conn,
                     &state.search,
-                    &state.suppliers,
+                    &state.matcher,
                     &categories,
-                    &state.config,
                     Utc::now(),
                 )
                 .unwrap();

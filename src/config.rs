@@ -139,10 +139,6 @@ pub struct ServeArgs {
     #[arg(long, env = "NIAZ_ALERTS_PER_DAY", default_value_t = 5)]
     pub alerts_per_day: u32,
 
-    /// How many of a need's key words a maker's profile must share to be told of it.
-    #[arg(long, env = "NIAZ_ALERT_MIN_WORDS", default_value_t = 2)]
-    pub alert_min_words: usize,
-
     /// Most announcement mails sent a minute (they are queued spread out at this rate).
     #[arg(long, env = "NIAZ_ANNOUNCE_PER_MINUTE", default_value_t = 60)]
     pub announce_per_minute: u32,
@@ -226,8 +222,6 @@ pub struct Config {
     pub digests: crate::domain::alerts::Schedule,
     /// Most alert mails per user and day.
     pub alerts_per_day: u32,
-    /// Key words a profile must share with a need to be told of it.
-    pub alert_min_words: usize,
     /// Announcement mails queued per minute.
     pub announce_per_minute: u32,
     /// The production desk's phone number.
@@ -361,7 +355,6 @@ impl Config {
             ),
             digests,
             alerts_per_day: serve_or_default.alerts_per_day.clamp(1, 1_000),
-            alert_min_words: serve_or_default.alert_min_words.clamp(1, 10),
             announce_per_minute: serve_or_default.announce_per_minute.clamp(1, 10_000),
             desk_phone: crate::domain::text::clean(&serve_or_default.desk_phone),
             desk_levels: crate::domain::desk::ServiceLevels {

@@ -119,6 +119,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/account/delete", web::post().to(account::delete_account))
         .route("/account/invite", web::post().to(account::invite))
+        .route("/account/matches", web::get().to(suppliers::matches))
         .route("/account/profile", web::get().to(suppliers::profile_form))
         .route("/account/profile", web::post().to(suppliers::save_profile))
         .route(
@@ -233,6 +234,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/settings", web::post().to(admin::settings))
         .route("/admin/synonyms", web::get().to(admin::synonyms_form))
         .route("/admin/synonyms", web::post().to(admin::save_synonyms))
+        .route("/admin/part-families", web::get().to(admin::families_form))
+        .route("/admin/part-families", web::post().to(admin::save_families))
         .route("/desk", web::get().to(desk::home))
         .route("/desk/figures", web::get().to(desk::figures))
         .route("/desk/figures.csv", web::get().to(desk::figures_csv))
@@ -283,11 +286,19 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/v1/needs", web::get().to(api::needs::list))
         .route("/api/v1/needs/{id}", web::get().to(api::needs::show))
+        .route(
+            "/api/v1/needs/{id}/makers",
+            web::get().to(api::needs::makers),
+        )
         .route("/api/v1/suggest", web::get().to(api::needs::suggest))
         .route("/api/v1/suppliers", web::get().to(api::suppliers::list))
         .route(
             "/api/v1/suppliers/{id}",
             web::get().to(api::suppliers::show),
+        )
+        .route(
+            "/api/v1/suppliers/{id}/needs",
+            web::get().to(api::suppliers::needs),
         )
         .route("/healthz", web::get().to(pages::healthz))
         .route("/readyz", web::get().to(pages::readyz))

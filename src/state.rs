@@ -68,6 +68,8 @@ pub struct AppState {
     pub search: Arc<SearchIndex>,
     /// The makers' directory index, a cache of the public profiles (in memory).
     pub suppliers: Arc<crate::search::suppliers::SupplierIndex>,
+    /// Every public maker and need as the matching rule reads them (in memory).
+    pub matcher: Arc<crate::search::matcher::Matcher>,
     /// The category taxonomy (seeded by migrations, read-only while running).
     pub categories: Arc<Vec<Category>>,
     /// Renders and sends mail from the outbox.
@@ -106,6 +108,8 @@ impl AppState {
             config.index_in_background,
         )?;
         crate::services::synonyms::load(&mut *db.conn()?, &search)?;
+        let matcher = Arc::new(crate::search::matcher::Matcher::default());
+        crate::services::matching::load_families(&mut *db.conn()?, &matcher)?;
         let categories = Arc::new(crate::db::catalogue::all_categories(&mut *db.conn()?)?);
         let links = crate::auth::Signer::from_hex(&crate::db::alerts::link_key(
             &mut *db.conn()?,
@@ -127,6 +131,7 @@ impl AppState {
             mailer,
             outbox: Outbox::default(),
             suppliers: Arc::default(),
+            matcher,
             limits: Limits::new(config.invites_per_day),
             heavy_work: tokio::sync::Semaphore::new(config.max_heavy_jobs),
             search_slots: tokio::sync::Semaphore::new(

@@ -86,3 +86,25 @@ pub async fn suggest(
         .insert_header(("Cache-Control", "public, max-age=60"))
         .json(SuggestResponse { suggestions }))
 }
+
+#[derive(Serialize)]
+struct MakersResponse {
+    need: i32,
+    makers: Vec<crate::services::matching::MakerMatch>,
+}
+
+/// `GET /api/v1/needs/{id}/makers`: the makers who could make a public need, best first,
+/// with their scores and reasons; none below the floor. `limit` 1 to 50 (10 by default).
+pub async fn makers(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let id = crate::web::parse_id(&id)?;
+    let limit = crate::services::parse_limit(&query, 10, 50)?;
+    let need: NeedView = catalogue::need(&state.db, id).await?;
+    let makers = crate::services::matching::Matching::of(&state)
+        .makers_for(&need, limit as usize)
+        .await?;
+    Ok(HttpResponse::Ok().json(MakersResponse { need: id, makers }))
+}

@@ -75,3 +75,42 @@ pub async fn show(
     let profile = Suppliers::of(&state).public_profile(id).await?;
     Ok(HttpResponse::Ok().json(profile))
 }
+
+#[derive(Serialize)]
+struct NeedsResponse {
+    supplier: i32,
+    total: usize,
+    page: i64,
+    limit: i64,
+    needs: Vec<crate::services::matching::NeedMatch>,
+}
+
+/// `GET /api/v1/suppliers/{id}/needs`: the open needs a public maker could make, best first,
+/// with scores and reasons. `page`, and `limit` 1 to 100 (20 by default).
+pub async fn needs(
+    state: web::Data<AppState>,
+    id: web::Path<String>,
+    query: web::Query<Vec<(String, String)>>,
+) -> Result<HttpResponse, AppError> {
+    let id = crate::web::parse_id(&id)?;
+    let limit = crate::services::parse_limit(&query, 20, 100)?;
+    let page = crate::services::parse_page(
+        query
+            .iter()
+            .find(|(k, _)| k == "page")
+            .map(|(_, v)| v.as_str()),
+    )?;
+    // Only a public profile has a list: the same rule as its page.
+    Suppliers::of(&state).public_profile(id).await?;
+    let (needs, total) = crate::services::matching::Matching::of(&state)
+        .needs_of_maker(id, page, limit)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().json(NeedsResponse {
+        supplier: id,
+        total,
+        page,
+        limit,
+        needs,
+    }))
+}

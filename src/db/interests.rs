@@ -460,3 +460,17 @@ pub fn backdate(conn: &mut Conn, needs: &[i32], at: NaiveDateTime) -> QueryResul
         .execute(conn)?;
     Ok(())
 }
+
+/// Which of these needs the maker has an offer on (open or decided, not withdrawn).
+pub fn offered_among(conn: &mut Conn, supplier: i32, needs: &[i32]) -> QueryResult<Vec<i32>> {
+    if needs.is_empty() {
+        return Ok(Vec::new());
+    }
+    interests::table
+        .filter(interests::supplier_id.eq(supplier))
+        .filter(interests::need_id.eq_any(needs))
+        .filter(interests::status.ne(InterestStatus::Withdrawn))
+        .select(interests::need_id)
+        .distinct()
+        .load(conn)
+}

@@ -83,9 +83,20 @@ pub struct NeedContent {
     pub annual_import_value: Option<i64>,
     pub deadline: Option<NaiveDate>,
     pub anonymous: bool,
+    /// The processes the part takes as the firm chose them (stored names, comma-separated);
+    /// empty: the matcher reads them from the part's family.
+    pub processes: String,
 }
 
 impl NeedContent {
+    /// The processes the firm chose.
+    pub fn chosen_processes(&self) -> Vec<crate::domain::supplier::Process> {
+        self.processes
+            .split(',')
+            .filter_map(crate::domain::supplier::Process::parse)
+            .collect()
+    }
+
     /// The fields readers take as the firm's own words; a change of any of them is reviewed.
     pub fn public_text(&self) -> [&str; 8] {
         [

@@ -61,6 +61,7 @@ diesel::table! {
         import_ref -> Nullable<Text>,
         expires_at -> Nullable<Timestamp>,
         reminder_sent_at -> Nullable<Timestamp>,
+        processes -> Text,
     }
 }
 
@@ -291,6 +292,12 @@ diesel::table! {
         verified -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        max_diameter_mm -> Nullable<Integer>,
+        max_length_mm -> Nullable<Integer>,
+        max_weight_kg -> Nullable<Integer>,
+        tolerance_um -> Nullable<Integer>,
+        batch_min -> Nullable<Integer>,
+        batch_max -> Nullable<Integer>,
     }
 }
 

@@ -10,8 +10,8 @@ use crate::domain::account::Role;
 use crate::domain::supplier::{Certification, Process};
 
 /// A supplier's profile text, as stored.
-#[derive(Debug, Clone, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
-#[diesel(table_name = supplier_profiles)]
+#[derive(Debug, Clone, Default, PartialEq, Queryable, Selectable, Insertable, AsChangeset)]
+#[diesel(table_name = supplier_profiles, treat_none_as_null = true)]
 pub struct ProfileFields {
     pub summary: String,
     pub materials: String,
@@ -19,6 +19,35 @@ pub struct ProfileFields {
     pub capacity: String,
     pub city: String,
     pub localized_parts: String,
+    pub max_diameter_mm: Option<i32>,
+    pub max_length_mm: Option<i32>,
+    pub max_weight_kg: Option<i32>,
+    pub tolerance_um: Option<i32>,
+    pub batch_min: Option<i32>,
+    pub batch_max: Option<i32>,
+}
+
+impl ProfileFields {
+    /// What the maker's machines hold.
+    pub fn envelope(&self) -> crate::domain::matching::Envelope {
+        crate::domain::matching::Envelope {
+            max_diameter_mm: self.max_diameter_mm,
+            max_length_mm: self.max_length_mm,
+            max_weight_kg: self.max_weight_kg,
+            tolerance_um: self.tolerance_um,
+            batch_min: self.batch_min,
+            batch_max: self.batch_max,
+        }
+    }
+
+    pub fn set_envelope(&mut self, e: crate::domain::matching::Envelope) {
+        self.max_diameter_mm = e.max_diameter_mm;
+        self.max_length_mm = e.max_length_mm;
+        self.max_weight_kg = e.max_weight_kg;
+        self.tolerance_um = e.tolerance_um;
+        self.batch_min = e.batch_min;
+        self.batch_max = e.batch_max;
+    }
 }
 
 /// A profile with its owner's public name.
@@ -26,6 +55,7 @@ pub struct ProfileFields {
 pub struct ProfileRow {
     pub user_id: i32,
     pub name: String,
+    pub organization_id: Option<i32>,
     pub organization: Option<String>,
     pub fields: ProfileFields,
     pub verified: bool,
@@ -152,14 +182,16 @@ fn load(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ProfileRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
-    let rows: Vec<(
+    type Row = (
         i32,
         ProfileFields,
         bool,
         NaiveDateTime,
         String,
+        Option<i32>,
         Option<String>,
-    )> = supplier_profiles::table
+    );
+    let rows: Vec<Row> = supplier_profiles::table
         .inner_join(users::table)
         .left_join(organizations::table.on(users::organization_id.eq(organizations::id.nullable())))
         .filter(supplier_profiles::user_id.eq_any(ids))
@@ -169,48 +201,52 @@ fn load(conn: &mut Conn, ids: &[i32]) -> QueryResult<Vec<ProfileRow>> {
             supplier_profiles::verified,
             supplier_profiles::updated_at,
             users::name,
+            users::organization_id,
             organizations::name.nullable(),
         ))
         .load(conn)?;
-    let processes: Vec<(i32, Process)> = supplier_processes::table
+    let mut processes: std::collections::HashMap<i32, Vec<Process>> = Default::default();
+    for (u, p) in supplier_processes::table
         .filter(supplier_processes::user_id.eq_any(ids))
         .select((supplier_processes::user_id, supplier_processes::process))
-        .load(conn)?;
-    let certifications: Vec<(i32, Certification)> = supplier_certifications::table
+        .load::<(i32, Process)>(conn)?
+    {
+        processes.entry(u).or_default().push(p);
+    }
+    let mut certifications: std::collections::HashMap<i32, Vec<Certification>> = Default::default();
+    for (u, c) in supplier_certifications::table
         .filter(supplier_certifications::user_id.eq_any(ids))
         .select((
             supplier_certifications::user_id,
             supplier_certifications::certification,
         ))
-        .load(conn)?;
+        .load::<(i32, Certification)>(conn)?
+    {
+        certifications.entry(u).or_default().push(c);
+    }
     let mut out: Vec<ProfileRow> = rows
         .into_iter()
         .map(
-            |(user_id, fields, verified, updated_at, name, organization)| {
-                let mut processes: Vec<Process> = processes
-                    .iter()
-                    .filter(|(u, _)| *u == user_id)
-                    .map(|(_, p)| *p)
-                    .collect();
+            |(user_id, fields, verified, updated_at, name, organization_id, organization)| {
+                let mut processes = processes.remove(&user_id).unwrap_or_default();
                 processes.sort_by_key(|p| Process::ALL.iter().position(|x| x == p));
                 ProfileRow {
                     user_id,
                     name,
+                    organization_id,
                     organization,
                     fields,
                     verified,
                     processes,
-                    certifications: certifications
-                        .iter()
-                        .filter(|(u, _)| *u == user_id)
-                        .map(|(_, c)| *c)
-                        .collect(),
+                    certifications: certifications.remove(&user_id).unwrap_or_default(),
                     updated_at,
                 }
             },
         )
         .collect();
-    out.sort_by_key(|r| ids.iter().position(|id| *id == r.user_id));
+    let order: std::collections::HashMap<i32, usize> =
+        ids.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    out.sort_by_key(|r| order.get(&r.user_id).copied());
     Ok(out)
 }
 

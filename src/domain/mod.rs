@@ -10,6 +10,7 @@ pub mod exhibition;
 pub mod files;
 pub mod glossary;
 pub mod mail;
+pub mod matching;
 pub mod money;
 pub mod need;
 pub mod organization;

@@ -137,6 +137,18 @@ pub fn country_name(code: &str, lang: &str) -> String {
         .to_string()
 }
 
+/// The province of a known city (the province of East Azerbaijan's cities, and of the few
+/// others listed), or `None`.
+pub fn province_of(city: &str) -> Option<&'static str> {
+    let (fa, _) = lookup(CITIES, city)?;
+    Some(match *fa {
+        "تهران" => "تهران",
+        "اراک" => "مرکزی",
+        "اصفهان" => "اصفهان",
+        _ => "آذربایجان شرقی",
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

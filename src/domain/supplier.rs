@@ -35,6 +35,9 @@ crate::domain::closed_set! {
         Composites = "composites",
         PowderMetallurgy = "powder_metallurgy",
         IndustrialDesign = "industrial_design",
+        MotorWinding = "motor_winding",
+        Bearings = "bearings",
+        Refractories = "refractories",
     }
 }
 

@@ -143,7 +143,7 @@ pub async fn run_desk_once(state: &AppState, now: chrono::NaiveDateTime) -> anyh
 /// instant alerts (within the daily cap). Returns (announcements, mails queued).
 pub async fn run_alerts_once(state: &AppState) -> anyhow::Result<(usize, usize)> {
     let search = state.search.clone();
-    let suppliers = state.suppliers.clone();
+    let matcher = state.matcher.clone();
     let categories = state.categories.clone();
     let config = state.config.clone();
     let links = state.links.clone();
@@ -154,9 +154,8 @@ pub async fn run_alerts_once(state: &AppState) -> anyhow::Result<(usize, usize)>
             let matched = crate::services::alerts::match_published(
                 conn,
                 &search,
-                &suppliers,
+                &matcher,
                 &categories,
-                &config,
                 now,
             )?;
             let mailed = crate::services::alerts::send_instant(conn, &links, &config, now)?;

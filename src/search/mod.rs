@@ -18,6 +18,7 @@
 
 pub mod analyzer;
 pub mod directory;
+pub mod matcher;
 pub mod query;
 pub mod suppliers;
 pub mod synonyms;

@@ -31,7 +31,7 @@ use crate::domain::need::NeedStatus;
 use crate::domain::text::char_len;
 use crate::domain::FieldError;
 use crate::error::AppError;
-use crate::search::suppliers::SupplierIndex;
+use crate::search::matcher::Matcher;
 use crate::search::SearchIndex;
 use crate::services::search::{request_for, SearchParams};
 use crate::state::{AppState, Outbox};
@@ -43,7 +43,7 @@ pub const MAX_NAME_CHARS: usize = 80;
 /// How long an unsubscribe link works.
 pub const LINK_DAYS: i64 = 90;
 /// Most makers told of one need by profile.
-pub const MAX_PROFILE_MATCHES: usize = 500;
+pub const MAX_PROFILE_MATCHES: usize = 100;
 /// Changes of the search log taken per run.
 const CHANGES_PER_RUN: i64 = 2_000;
 
@@ -461,9 +461,8 @@ pub fn start_matcher(conn: &mut Conn) -> Result<(), AppError> {
 pub fn match_published(
     conn: &mut Conn,
     index: &SearchIndex,
-    suppliers: &SupplierIndex,
+    matcher: &Matcher,
     categories: &[Category],
-    config: &Config,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
     let Some(cursor) = q::cursor(conn)? else {
@@ -550,18 +549,18 @@ pub fn match_published(
                 }
             }
         }
-        crate::services::suppliers::refresh_index(conn, suppliers)?;
+        // The makers told are the makers the need's page lists: one matcher, one floor.
+        crate::services::matching::refresh(conn, matcher)?;
         for row in crate::db::catalogue::load_need_rows(conn, &published_ids)? {
-            let (need, _, category) = &row;
-            let key = format!(
-                "{}\n{}\n{}\n{}\n{}",
-                need.title, need.title_en, need.material, category.name_fa, category.name_en
-            );
-            let makers = suppliers
-                .announce(&key, config.alert_min_words, MAX_PROFILE_MATCHES)
-                .map_err(|e| AppError::Internal(anyhow::anyhow!("profile matching: {e}")))?;
+            let input = crate::services::matching::need_input(&row);
+            let makers: Vec<i32> = matcher
+                .makers_for(&input, MAX_PROFILE_MATCHES)
+                .map_err(|e| AppError::Internal(e.context("profile matching")))?
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
             for user in q::profile_subscribers(conn, &makers)? {
-                offer(user, need.id, Frequency::Instant, Reason::Profile, None);
+                offer(user, input.id, Frequency::Instant, Reason::Profile, None);
             }
         }
     }

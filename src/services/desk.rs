@@ -1156,6 +1156,7 @@ pub(crate) fn need_from_case(
             annual_import_value: None,
             deadline: None,
             anonymous: false,
+            processes: String::new(),
         },
         featured: false,
         status: crate::domain::need::NeedStatus::PendingReview,

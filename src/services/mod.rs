@@ -14,6 +14,7 @@ pub mod firms;
 pub mod health;
 pub mod import;
 pub mod interests;
+pub mod matching;
 pub mod migrate_data;
 pub mod need_form;
 pub mod need_status;
@@ -80,5 +81,24 @@ pub fn parse_page(raw: Option<&str>) -> Result<i64, crate::error::AppError> {
                 )),
             }
         }
+    }
+}
+
+/// A `limit` parameter: 1 to `max`, `default` when absent; anything else names the parameter.
+pub fn parse_limit(
+    pairs: &[(String, String)],
+    default: i64,
+    max: i64,
+) -> Result<i64, crate::error::AppError> {
+    match pairs
+        .iter()
+        .find(|(k, v)| k == "limit" && !v.trim().is_empty())
+    {
+        None => Ok(default),
+        Some((_, v)) => crate::domain::codes::digits_to_latin(v.trim())
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=max).contains(n))
+            .ok_or_else(|| crate::error::AppError::invalid("limit", "error.limit_invalid")),
     }
 }

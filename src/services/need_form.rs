@@ -71,6 +71,7 @@ pub fn to_cells(c: &NeedFields, category: &str) -> Vec<(&'static str, String)> {
             "anonymous",
             if c.anonymous { "yes" } else { "no" }.to_string(),
         ),
+        ("processes", c.processes.clone()),
     ]
 }
 
@@ -163,6 +164,17 @@ pub fn parse(
     if char_len(&specs) > 2000 {
         err("specs", "error.too_long");
     }
+    // A sheet's cell names them; the form ticks one box a process (`process_cnc_turning`).
+    let mut named = get("processes");
+    for p in crate::domain::supplier::Process::ALL {
+        if !get(&format!("process_{}", p.as_str())).trim().is_empty() {
+            named.push(',');
+            named.push_str(p.as_str());
+        }
+    }
+    let processes = parse_processes(&named, &get("processes_suggested"))
+        .map_err(|k| err("processes", k))
+        .unwrap_or_default();
     let fields = match (category_id, unit, currency, origin, errors.is_empty()) {
         (Some(category_id), Some(unit), Some(currency), Some(origin_country), true) => {
             Some(NeedFields {
@@ -192,11 +204,50 @@ pub fn parse(
                 annual_import_value: annual_value(quantity, price),
                 deadline,
                 anonymous,
+                processes,
             })
         }
         _ => None,
     };
     (fields, errors)
+}
+
+/// Most processes one need may name.
+pub const MAX_PROCESSES: usize = 8;
+
+/// The processes a part takes, typed in a cell or ticked on the form (stored or English names,
+/// separated by commas or spaces), as stored: names joined by commas. What the form suggested
+/// and the firm left as it was is stored empty, so the part's family keeps deciding (and an
+/// organizer's better family applies to it later).
+pub fn parse_processes(value: &str, suggested: &str) -> Result<String, &'static str> {
+    use crate::domain::supplier::Process;
+    let mut chosen: Vec<Process> = Vec::new();
+    for item in value.split([',', '،', ' ', '\n', ';']) {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let p = Process::parse(item).ok_or("error.process_unknown")?;
+        if !chosen.contains(&p) {
+            chosen.push(p);
+        }
+    }
+    if chosen.len() > MAX_PROCESSES {
+        return Err("error.processes_too_many");
+    }
+    let joined = chosen
+        .iter()
+        .map(|p| p.as_str())
+        .collect::<Vec<_>>()
+        .join(",");
+    let mut suggested: Vec<&str> = suggested.split(',').filter(|s| !s.is_empty()).collect();
+    let mut mine: Vec<&str> = chosen.iter().map(|p| p.as_str()).collect();
+    suggested.sort_unstable();
+    mine.sort_unstable();
+    if !suggested.is_empty() && suggested == mine {
+        return Ok(String::new());
+    }
+    Ok(joined)
 }
 
 /// What submitting for review needs beyond a draft: a description, a category other than

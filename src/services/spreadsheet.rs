@@ -24,7 +24,7 @@ use crate::domain::text::{char_len, clean, compact_key};
 use crate::i18n::{self, Lang};
 
 /// The columns of the import and export format, in export order.
-pub const COLUMNS: [&str; 21] = [
+pub const COLUMNS: [&str; 22] = [
     "ref",
     "organization",
     "province",
@@ -46,6 +46,7 @@ pub const COLUMNS: [&str; 21] = [
     "deadline",
     "anonymous",
     "status",
+    "processes",
 ];
 
 const DEFAULT_PROVINCE: &str = "آذربایجان شرقی";
@@ -88,7 +89,7 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> String {
     }
 }
 
-/// The widest sheet an import reads; the format has 21 columns.
+/// The widest sheet an import reads; the format has 22 columns.
 pub const MAX_COLUMNS: usize = 64;
 
 /// Bounds of an untrusted spreadsheet: the file, its rows and columns, and (XLSX) what its zip

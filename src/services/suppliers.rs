@@ -62,12 +62,15 @@ pub struct ProfileView {
     pub verified: bool,
     pub processes: Vec<Process>,
     pub certifications: Vec<Certification>,
+    /// What its machines hold.
+    pub envelope: crate::domain::matching::Envelope,
     /// Photos of past work (filled in where a page shows them).
     pub photos: Vec<crate::db::suppliers::Photo>,
 }
 
 impl From<ProfileRow> for ProfileView {
     fn from(r: ProfileRow) -> Self {
+        let envelope = r.fields.envelope();
         Self {
             id: r.user_id,
             name: r.name,
@@ -81,6 +84,7 @@ impl From<ProfileRow> for ProfileView {
             verified: r.verified,
             processes: r.processes,
             certifications: r.certifications,
+            envelope,
             photos: Vec::new(),
         }
     }
@@ -208,10 +212,21 @@ pub fn parse_profile(
             _ => {}
         }
     }
+    let get = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let envelope = crate::domain::matching::Envelope::parse(&get).unwrap_or_else(|e| {
+        errors.extend(e);
+        Default::default()
+    });
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let fields = ProfileFields {
+    let mut fields = ProfileFields {
         summary,
         materials,
         machines,
@@ -222,7 +237,9 @@ pub fn parse_profile(
             crate::domain::places::canonical_place(&city)
         },
         localized_parts,
+        ..ProfileFields::default()
     };
+    fields.set_envelope(envelope);
     Ok((fields, processes, certifications))
 }
 

@@ -223,3 +223,70 @@ pub async fn save_synonyms(
         ),
     }
 }
+
+#[derive(Serialize)]
+struct FamiliesPage {
+    extra: String,
+    defaults: Vec<&'static str>,
+    processes: Vec<&'static str>,
+    errors: Vec<crate::search::matcher::LineError>,
+    done: Option<String>,
+}
+
+impl FamiliesPage {
+    fn new(extra: String, errors: Vec<crate::search::matcher::LineError>) -> Self {
+        Self {
+            extra,
+            defaults: include_str!("../search/part_families.txt")
+                .lines()
+                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+                .collect(),
+            processes: crate::domain::supplier::Process::ALL
+                .iter()
+                .map(|p| p.as_str())
+                .collect(),
+            errors,
+            done: None,
+        }
+    }
+}
+
+/// Organizers' part families, beside the built-in ones they add to.
+pub async fn families_form(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<super::form::DoneQuery>,
+) -> Page {
+    viewer.require_staff()?;
+    let extra = crate::services::matching::extra_families(&state.db).await?;
+    let mut page = FamiliesPage::new(extra, Vec::new());
+    page.done = flash(query.done.as_deref());
+    render(&state, &req, "admin/part_families.html", page)
+}
+
+#[derive(Deserialize)]
+pub struct FamiliesForm {
+    families: String,
+}
+
+pub async fn save_families(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    form: Posted<FamiliesForm>,
+) -> Page {
+    let user = viewer.require_staff()?;
+    match crate::services::matching::save_families(&state.db, &state.matcher, user, &form.families)
+        .await?
+    {
+        Ok(()) => Ok(see_other("/admin/part-families?done=families_saved")),
+        Err(errors) => super::render_status(
+            &state,
+            &req,
+            "admin/part_families.html",
+            FamiliesPage::new(form.into_inner().families, errors),
+            actix_web::http::StatusCode::BAD_REQUEST,
+        ),
+    }
+}

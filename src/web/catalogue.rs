@@ -45,7 +45,9 @@ struct NeedPage {
     demand: Option<crate::services::posting::Demand>,
     joined: bool,
     proposed: bool,
-    makers: Vec<crate::services::suppliers::ProfileView>,
+    makers: Vec<crate::services::matching::MakerMatch>,
+    /// Whether the need matches the viewing maker's profile, and why.
+    verdict: Option<crate::search::matcher::Verdict>,
 }
 
 pub async fn show(
@@ -72,8 +74,9 @@ pub async fn show(
         }
     };
     // Likewise the makers who could make it.
-    let makers = match crate::services::suppliers::Suppliers::of(&state)
-        .matching(&need, 4)
+    let matching = crate::services::matching::Matching::of(&state);
+    let makers = match matching
+        .makers_for(&need, crate::services::matching::ON_NEED_PAGE)
         .await
     {
         Ok(list) => list,
@@ -82,6 +85,13 @@ pub async fn show(
             Vec::new()
         }
     };
+    let verdict = matching
+        .verdict(&need, viewer.user())
+        .await
+        .unwrap_or_else(|e| {
+            tracing::warn!("match verdict for need {}: {e}", need.id);
+            None
+        });
     render(
         &state,
         &req,
@@ -90,6 +100,7 @@ pub async fn show(
             need,
             similar,
             makers,
+            verdict,
             hidden_files: files.hidden,
             files: files.files,
             demand,

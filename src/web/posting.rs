@@ -82,6 +82,9 @@ struct NeedFormPage<'a> {
     done: Option<String>,
     /// The production desk case this need was made from.
     desk_case: Option<String>,
+    /// The process boxes, and the suggestion they started from.
+    processes: Vec<(crate::domain::supplier::Process, bool)>,
+    processes_suggested: String,
 }
 
 /// What the form shows besides the values: errors, flash, or the need to join.
@@ -111,7 +114,11 @@ async fn form_page(
         }
         None => None,
     };
+    let (processes, processes_suggested) =
+        crate::services::matching::Matching::of(state).form_processes(values)?;
     let page = NeedFormPage {
+        processes,
+        processes_suggested,
         desk_case,
         id,
         values,

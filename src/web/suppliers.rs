@@ -147,6 +147,16 @@ fn as_pairs(p: &ProfileView) -> Vec<(String, String)> {
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.clone()))
     .collect();
+    let e = &p.envelope;
+    let number = |n: Option<i32>| n.map(|n| n.to_string()).unwrap_or_default();
+    pairs.extend([
+        ("max_diameter_mm".to_string(), number(e.max_diameter_mm)),
+        ("max_length_mm".to_string(), number(e.max_length_mm)),
+        ("max_weight_kg".to_string(), number(e.max_weight_kg)),
+        ("tolerance_mm".to_string(), e.tolerance_mm()),
+        ("batch_min".to_string(), number(e.batch_min)),
+        ("batch_max".to_string(), number(e.batch_max)),
+    ]);
     pairs.extend(
         p.processes
             .iter()
@@ -325,4 +335,48 @@ pub async fn photo(
             "private, max-age=3600",
         ))
         .body(bytes))
+}
+
+#[derive(Serialize)]
+struct MatchesPage {
+    #[serde(flatten)]
+    list: crate::services::matching::MakerList,
+    /// Query string of the current filters without the page, ending in `&` or `?`.
+    page_base: String,
+    cities: Vec<&'static str>,
+}
+
+/// "Needs I could make": every open need the maker's profile matches, best first.
+pub async fn matches(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    viewer: Viewer,
+    query: web::Query<Vec<(String, String)>>,
+) -> Page {
+    let user = viewer.require_role(&[crate::domain::account::Role::Supplier])?;
+    let params = crate::services::matching::ListParams::parse(&query)?;
+    let mut page_base = String::from("/account/matches?");
+    for (k, v) in query.iter().filter(|(k, v)| k != "page" && !v.is_empty()) {
+        page_base.push_str(&format!(
+            "{}={}&",
+            crate::domain::text::url_encode(k),
+            crate::domain::text::url_encode(v)
+        ));
+    }
+    let list = crate::services::matching::Matching::of(&state)
+        .list(user, params)
+        .await?;
+    render(
+        &state,
+        &req,
+        "account/matches.html",
+        MatchesPage {
+            list,
+            page_base,
+            cities: crate::domain::places::CITIES
+                .iter()
+                .map(|(fa, _)| *fa)
+                .collect(),
+        },
+    )
 }

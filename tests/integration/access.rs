@@ -176,6 +176,7 @@ async fn site(require_2fa: bool) -> Site {
             capacity: String::new(),
             city: "تبریز".into(),
             localized_parts: String::new(),
+            ..Default::default()
         },
         &[niaz::domain::supplier::Process::CncTurning],
         &[],
@@ -383,6 +384,12 @@ fn table(s: &Site) -> Vec<Row> {
         get("/api/v1/suppliers?limit=1000", [400; 8]),
         get(format!("/api/v1/suppliers/{}", s.member), ALL_200),
         get("/api/v1/suppliers/99999", [404; 8]),
+        get(format!("/api/v1/suppliers/{}/needs", s.member), ALL_200),
+        get("/api/v1/suppliers/99999/needs", [404; 8]),
+        get(format!("/api/v1/needs/{n}/makers"), ALL_200),
+        get(format!("/api/v1/needs/{d}/makers"), [404; 8]),
+        // A maker's own list of needs it could make.
+        get("/account/matches", [303, 409, 403, 403, 200, 403, 403, 403]),
         get(
             "/suppliers?process=cnc_turning&city=%D8%AA%D8%A8%D8%B1%DB%8C%D8%B2",
             ALL_200,
@@ -438,6 +445,11 @@ fn table(s: &Site) -> Vec<Row> {
         .staff_2fa(409, 409),
         get("/admin/reports", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get("/admin/synonyms", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
+        get(
+            "/admin/part-families",
+            [303, 409, 403, 403, 403, 403, 200, 200],
+        )
+        .staff_2fa(409, 409),
         get("/my/firm", [303, 409, 200, 200, 403, 403, 403, 403]),
         get("/admin/firms", [303, 409, 403, 403, 403, 403, 200, 200]).staff_2fa(409, 409),
         get(
@@ -889,6 +901,12 @@ fn table(s: &Site) -> Vec<Row> {
         post(
             "/admin/synonyms",
             &[("synonyms", "شیر برقی, solenoid valve")],
+            [401, 409, 403, 403, 403, 403, 303, 303],
+        )
+        .staff_2fa(409, 409),
+        post(
+            "/admin/part-families",
+            &[("families", "پولک, brake shim : sheet_metal")],
             [401, 409, 403, 403, 403, 403, 303, 303],
         )
         .staff_2fa(409, 409),

@@ -83,6 +83,7 @@ impl NeedBuilder {
                     annual_import_value: None,
                     deadline: None,
                     anonymous: false,
+                    processes: String::new(),
                 },
                 featured: false,
                 status: niaz::domain::need::NeedStatus::Published,

@@ -16,6 +16,7 @@ mod helpers;
 mod index_faults;
 mod interests;
 mod mail;
+mod matching;
 mod migrate_data;
 mod posting;
 mod ranking;

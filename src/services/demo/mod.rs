@@ -197,6 +197,7 @@ fn build_need(rng: &mut fastrand::Rng, spec: NeedSpec<'_>, now: NaiveDateTime) -
             annual_import_value: annual_value(Some(quantity), Some(unit_price)),
             deadline,
             anonymous: spec.anonymous,
+            processes: String::new(),
         },
         featured: spec.featured,
         status: spec.status,

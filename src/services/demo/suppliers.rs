@@ -501,6 +501,7 @@ pub fn load(conn: &mut Conn, now: NaiveDateTime) -> Result<usize, AppError> {
                 capacity: capacity.to_string(),
                 city: city.to_string(),
                 localized_parts: localized.to_string(),
+                ..demo_envelope(&processes, i)
             },
             &processes,
             &certifications,
@@ -670,4 +671,46 @@ fn offers(conn: &mut Conn, makers: &[(i32, Vec<Process>)]) -> Result<(), AppErro
         }
     }
     Ok(())
+}
+
+/// What a demo maker's machines hold, by what it does: lathes and mills of workshop size,
+/// foundries by the ladle, presses by the sheet; batches from prototypes to series.
+fn demo_envelope(processes: &[Process], i: usize) -> ProfileFields {
+    let has = |p: Process| processes.contains(&p);
+    let machining = has(Process::CncTurning)
+        || has(Process::CncMilling)
+        || has(Process::FiveAxisMachining)
+        || has(Process::GearCutting)
+        || has(Process::Grinding);
+    let casting = has(Process::SandCasting) || has(Process::InvestmentCasting);
+    let (diameter, length, weight, tolerance) = if casting {
+        (
+            Some(1200),
+            Some(2000),
+            Some(if has(Process::SandCasting) { 800 } else { 40 }),
+            Some(500),
+        )
+    } else if machining {
+        (
+            Some(300 + 100 * (i % 4) as i32),
+            Some(800 + 200 * (i % 3) as i32),
+            Some(250),
+            Some(if has(Process::Grinding) { 5 } else { 20 }),
+        )
+    } else if has(Process::SheetMetal) || has(Process::Welding) || has(Process::LaserCutting) {
+        (None, Some(3000), Some(2000), Some(200))
+    } else if has(Process::InjectionMoulding) || has(Process::RubberMoulding) {
+        (Some(500), Some(600), Some(5), Some(100))
+    } else {
+        (None, None, None, None)
+    };
+    ProfileFields {
+        max_diameter_mm: diameter,
+        max_length_mm: length,
+        max_weight_kg: weight,
+        tolerance_um: tolerance,
+        batch_min: Some(if i.is_multiple_of(3) { 1 } else { 10 }),
+        batch_max: Some(if i.is_multiple_of(2) { 5_000 } else { 100_000 }),
+        ..ProfileFields::default()
+    }
 }

@@ -444,6 +444,24 @@ fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
     out
 }
 
+/// Processes that assemble bought-in material rather than shape it: a hydraulics shop builds an
+/// aluminium cylinder from tubes it buys, an electronics line any housing's board.
+fn assembles(p: ProcessSet) -> bool {
+    let assembly = process_set(&[
+        Process::Hydraulics,
+        Process::ElectronicsAssembly,
+        Process::PcbDesign,
+        Process::ElectricalPanels,
+        Process::MotorWinding,
+    ]);
+    p != 0 && p & !assembly == 0
+}
+
+/// Whether the part's material decides who can make it: only when a step shapes it.
+fn material_gates(req: &Requirement) -> bool {
+    !req.groups.is_empty() && !req.groups.iter().all(|g| assembles(*g))
+}
+
 /// Whether a pair passes the gates, without building reasons: the fast path of a maker's list
 /// over every need.
 pub fn passes_gates(need: &NeedCard, maker: &MakerCard) -> bool {
@@ -458,7 +476,11 @@ pub fn passes_gates(need: &NeedCard, maker: &MakerCard) -> bool {
     {
         return false;
     }
-    if need.materials != 0 && maker.materials != 0 && kin(maker.materials) & need.materials == 0 {
+    if material_gates(&need.requirement)
+        && need.materials != 0
+        && maker.materials != 0
+        && kin(maker.materials) & need.materials == 0
+    {
         return false;
     }
     fits(need, maker).iter().all(|(_, _, _, ok)| *ok)
@@ -521,15 +543,15 @@ pub fn score(need: &NeedCard, maker: &MakerCard, weight: &dyn Fn(u32) -> f32) ->
                 material: class,
                 ok: true,
             });
-        } else {
+        } else if material_gates(req) || req.groups.is_empty() {
             material = 0.0;
             reasons.push(Why::Material {
                 material: class,
                 ok: false,
             });
-            // Only a part whose processes are known is refused on its material: with words
-            // alone, the words decide.
-            blocked |= !req.groups.is_empty();
+            // Only a step that shapes the material refuses on it; with words alone, the
+            // words decide.
+            blocked |= material_gates(req);
         }
     }
     if !grades.is_empty() {
@@ -746,6 +768,31 @@ mod tests {
         assert!(
             !score(&n, &rubber, &w).passes,
             "a steel part, a rubber shop"
+        );
+    }
+
+    #[test]
+    fn assembling_trades_are_not_refused_on_the_part_material() {
+        let mut n = need(&[&[Process::Hydraulics]]);
+        n.materials = material_bit(MaterialClass::Aluminium);
+        n.dims = Dims::default();
+        let hydraulics = MakerCard {
+            processes: process_set(&[Process::Hydraulics]),
+            materials: material_bit(MaterialClass::Steel),
+            ..MakerCard::default()
+        };
+        assert!(passes_gates(&n, &hydraulics));
+        assert!(score(&n, &hydraulics, &|_| 1.0).passes);
+        let mut cast = need(&[&[Process::SandCasting]]);
+        cast.materials = material_bit(MaterialClass::Aluminium);
+        let foundry = MakerCard {
+            processes: process_set(&[Process::SandCasting]),
+            materials: material_bit(MaterialClass::CastIron),
+            ..MakerCard::default()
+        };
+        assert!(
+            !passes_gates(&cast, &foundry),
+            "a cast-iron foundry, an aluminium casting"
         );
     }
 

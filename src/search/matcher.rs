@@ -21,12 +21,8 @@ use crate::domain::matching::{
 };
 use crate::domain::supplier::Process;
 
-/// A line of a part-family table that cannot be used, and why (a message key).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct LineError {
-    pub line: usize,
-    pub key: &'static str,
-}
+/// A line of a part-family table that cannot be used, and why: the synonyms' kind.
+pub use super::synonyms::LineError;
 
 /// Most families organizers may add.
 pub const MAX_FAMILIES: usize = 500;
@@ -462,6 +458,9 @@ struct State {
     families: PartFamilies,
     vocabulary: Vocabulary,
     makers: Vec<MakerCard>,
+    /// Each maker's localized parts as typed, with their words: a "made before" reason shows
+    /// the part the maker wrote, not the matched words.
+    made_items: Vec<Vec<(String, Vec<u32>)>>,
     /// How many makers use each word (by id).
     df: Vec<u32>,
     makers_built_from: Option<crate::db::suppliers::Fingerprint>,
@@ -588,6 +587,7 @@ impl Matcher {
     ) -> anyhow::Result<()> {
         let mut s = self.state.write().map_err(poisoned)?;
         let mut cards = Vec::with_capacity(makers.len());
+        let mut made_items = Vec::with_capacity(makers.len());
         let mut df: Vec<u32> = Vec::new();
         for m in makers {
             let (materials, grades) = materials_of(&m.materials);
@@ -595,6 +595,14 @@ impl Matcher {
                 .vocabulary
                 .ids(words(&format!("{}\n{}", m.machines, m.process_names)));
             let made = s.vocabulary.ids(words(&m.localized_parts));
+            let items: Vec<(String, Vec<u32>)> = m
+                .localized_parts
+                .split([',', '،', ';', '؛', '\n'])
+                .map(str::trim)
+                .filter(|item| !item.is_empty())
+                .map(|item| (item.to_string(), s.vocabulary.ids(words(item))))
+                .collect();
+            made_items.push(items);
             let summary = s.vocabulary.ids(words(&m.summary));
             let mut all: Vec<u32> = capability
                 .iter()
@@ -629,6 +637,7 @@ impl Matcher {
             });
         }
         s.makers = cards;
+        s.made_items = made_items;
         s.df = df;
         s.makers_built_from = Some(fingerprint);
         Ok(())
@@ -667,7 +676,7 @@ impl Matcher {
         Ok(())
     }
 
-    fn reasons(s: &State, scored: Scored) -> Vec<Reason> {
+    fn reasons(s: &State, maker: usize, scored: Scored) -> Vec<Reason> {
         scored
             .reasons
             .into_iter()
@@ -677,10 +686,21 @@ impl Matcher {
                     rule::Why::Grade { word } => std::slice::from_ref(word),
                     _ => &[],
                 };
-                let text = ids
-                    .iter()
-                    .filter_map(|w| s.vocabulary.text.get(*w as usize).cloned())
-                    .collect();
+                let text = match &why {
+                    // The parts as the maker wrote them that hold the shared words.
+                    rule::Why::MadeBefore { words } => s
+                        .made_items
+                        .get(maker)
+                        .into_iter()
+                        .flatten()
+                        .filter(|(_, ws)| ws.iter().any(|w| words.contains(w)))
+                        .map(|(item, _)| item.clone())
+                        .collect(),
+                    _ => ids
+                        .iter()
+                        .filter_map(|w| s.vocabulary.text.get(*w as usize).cloned())
+                        .collect(),
+                };
                 Reason {
                     ok: why.ok(),
                     why,
@@ -720,7 +740,7 @@ impl Matcher {
             .map(|(score, i, scored)| Ranked {
                 id: s.makers[i].id,
                 score,
-                reasons: Self::reasons(s, scored),
+                reasons: Self::reasons(s, i, scored),
             })
             .collect())
     }
@@ -730,15 +750,15 @@ impl Matcher {
         let mut s = self.state.write().map_err(poisoned)?;
         let card = s.need_card(need);
         let s = &*s;
-        let Some(m) = s.makers.iter().find(|m| m.id == maker) else {
+        let Some(i) = s.makers.iter().position(|m| m.id == maker) else {
             return Ok(None);
         };
-        let scored = rule::score(&card, m, &|w| s.weight(w));
+        let scored = rule::score(&card, &s.makers[i], &|w| s.weight(w));
         Ok(Some(Verdict {
             passes: scored.passes,
             score: scored.score,
             source: card.requirement.source.clone(),
-            reasons: Self::reasons(s, scored),
+            reasons: Self::reasons(s, i, scored),
         }))
     }
 
@@ -752,9 +772,10 @@ impl Matcher {
         limit: usize,
     ) -> anyhow::Result<Option<(Vec<Ranked>, usize)>> {
         let s = self.state.read().map_err(poisoned)?;
-        let Some(m) = s.makers.iter().find(|m| m.id == maker) else {
+        let Some(index) = s.makers.iter().position(|m| m.id == maker) else {
             return Ok(None);
         };
+        let m = &s.makers[index];
         let weight = |w| s.weight(w);
         let want = filter.process.map(|p| process_set(&[p]));
         let mut hits: Vec<(f32, i32, Scored)> = Vec::new();
@@ -802,7 +823,7 @@ impl Matcher {
             .map(|(score, id, scored)| Ranked {
                 id,
                 score,
-                reasons: Self::reasons(&s, scored),
+                reasons: Self::reasons(&s, index, scored),
             })
             .collect();
         Ok(Some((page, total)))

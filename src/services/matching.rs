@@ -198,8 +198,7 @@ pub fn load_families(conn: &mut Conn, matcher: &Matcher) -> anyhow::Result<()> {
 
 /// Organizers' families as saved.
 pub async fn extra_families(db: &Db) -> Result<String, AppError> {
-    db.run(|conn| Ok(crate::db::accounts::setting(conn, SETTING)?.unwrap_or_default()))
-        .await
+    super::tables::extra(db, SETTING).await
 }
 
 /// Saves organizers' families and applies them at once; every bad line is named and nothing
@@ -210,21 +209,15 @@ pub async fn save_families(
     user: &User,
     text: &str,
 ) -> Result<Result<(), Vec<LineError>>, AppError> {
-    if !user.is_staff() {
-        return Err(AppError::Forbidden);
+    match super::tables::save(db, user, SETTING, text, PartFamilies::with_extra).await? {
+        Ok(families) => {
+            matcher
+                .set_families(families)
+                .map_err(internal("matcher families"))?;
+            Ok(Ok(()))
+        }
+        Err(errors) => Ok(Err(errors)),
     }
-    let text = text.replace("\r\n", "\n").trim().to_string();
-    let families = match PartFamilies::with_extra(&text) {
-        Ok(f) => f,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let saved = text.clone();
-    db.run(move |conn| Ok(crate::db::accounts::set_setting(conn, SETTING, &saved)?))
-        .await?;
-    matcher
-        .set_families(families)
-        .map_err(internal("matcher families"))?;
-    Ok(Ok(()))
 }
 
 /// A maker ranked for a need, with the profile shown.

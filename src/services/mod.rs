@@ -25,6 +25,7 @@ pub mod spreadsheet;
 pub mod staff;
 pub mod suppliers;
 pub mod synonyms;
+pub mod tables;
 pub mod working_group;
 
 use serde::Serialize;

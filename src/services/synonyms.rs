@@ -30,8 +30,7 @@ pub fn load(conn: &mut crate::db::Conn, index: &SearchIndex) -> anyhow::Result<(
 
 /// Organizers' groups as saved.
 pub async fn extra(db: &crate::db::Db) -> Result<String, AppError> {
-    db.run(|conn| Ok(crate::db::accounts::setting(conn, SETTING)?.unwrap_or_default()))
-        .await
+    super::tables::extra(db, SETTING).await
 }
 
 /// Saves organizers' groups and applies them to searches at once; every bad line is named
@@ -42,17 +41,9 @@ pub async fn save(
     user: &User,
     text: &str,
 ) -> Result<Result<(), Vec<LineError>>, AppError> {
-    if !user.is_staff() {
-        return Err(AppError::Forbidden);
-    }
-    let text = text.replace("\r\n", "\n").trim().to_string();
-    let table = match Synonyms::with_extra(&text, version(&text)) {
-        Ok(t) => t,
-        Err(errors) => return Ok(Err(errors)),
-    };
-    let saved = text.clone();
-    db.run(move |conn| Ok(crate::db::accounts::set_setting(conn, SETTING, &saved)?))
-        .await?;
-    index.set_synonyms(table);
-    Ok(Ok(()))
+    let saved = super::tables::save(db, user, SETTING, text, |text| {
+        Synonyms::with_extra(text, version(text))
+    })
+    .await?;
+    Ok(saved.map(|table| index.set_synonyms(table)))
 }

@@ -158,19 +158,68 @@ pub async fn reports_csv(
         .body(bytes))
 }
 
+/// One of the tables organizers extend beside built-in lines: its page, shared by the search
+/// synonyms and the part families (`kind` names the messages, the form's field and its URL).
 #[derive(Serialize)]
-struct SynonymsPage {
+struct TablePage {
+    kind: &'static str,
+    action: &'static str,
     extra: String,
     defaults: Vec<&'static str>,
+    /// The process names a part family may use (empty for synonyms).
+    processes: Vec<&'static str>,
     errors: Vec<crate::search::synonyms::LineError>,
     done: Option<String>,
 }
 
-fn default_synonyms() -> Vec<&'static str> {
-    include_str!("../search/synonyms.txt")
-        .lines()
+fn lines_of(text: &'static str) -> Vec<&'static str> {
+    text.lines()
         .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
         .collect()
+}
+
+impl TablePage {
+    fn synonyms(extra: String, errors: Vec<crate::search::synonyms::LineError>) -> Self {
+        Self {
+            kind: "synonyms",
+            action: "/admin/synonyms",
+            extra,
+            defaults: lines_of(include_str!("../search/synonyms.txt")),
+            processes: Vec::new(),
+            errors,
+            done: None,
+        }
+    }
+
+    fn families(extra: String, errors: Vec<crate::search::synonyms::LineError>) -> Self {
+        Self {
+            kind: "families",
+            action: "/admin/part-families",
+            extra,
+            defaults: lines_of(include_str!("../search/part_families.txt")),
+            processes: crate::domain::supplier::Process::ALL
+                .iter()
+                .map(|p| p.as_str())
+                .collect(),
+            errors,
+            done: None,
+        }
+    }
+
+    fn show(mut self, state: &web::Data<AppState>, req: &HttpRequest, done: Option<&str>) -> Page {
+        self.done = flash(done);
+        render(state, req, "admin/table.html", self)
+    }
+
+    fn refused(self, state: &AppState, req: &HttpRequest) -> Page {
+        super::render_status(
+            state,
+            req,
+            "admin/table.html",
+            self,
+            actix_web::http::StatusCode::BAD_REQUEST,
+        )
+    }
 }
 
 /// Organizers' synonym groups, beside the defaults they add to.
@@ -182,17 +231,7 @@ pub async fn synonyms_form(
 ) -> Page {
     viewer.require_staff()?;
     let extra = crate::services::synonyms::extra(&state.db).await?;
-    render(
-        &state,
-        &req,
-        "admin/synonyms.html",
-        SynonymsPage {
-            extra,
-            defaults: default_synonyms(),
-            errors: Vec::new(),
-            done: flash(query.done.as_deref()),
-        },
-    )
+    TablePage::synonyms(extra, Vec::new()).show(&state, &req, query.done.as_deref())
 }
 
 #[derive(Deserialize)]
@@ -209,44 +248,8 @@ pub async fn save_synonyms(
     let user = viewer.require_staff()?;
     match crate::services::synonyms::save(&state.db, &state.search, user, &form.synonyms).await? {
         Ok(()) => Ok(see_other("/admin/synonyms?done=synonyms_saved")),
-        Err(errors) => super::render_status(
-            &state,
-            &req,
-            "admin/synonyms.html",
-            SynonymsPage {
-                extra: form.into_inner().synonyms,
-                defaults: default_synonyms(),
-                errors,
-                done: None,
-            },
-            actix_web::http::StatusCode::BAD_REQUEST,
-        ),
-    }
-}
-
-#[derive(Serialize)]
-struct FamiliesPage {
-    extra: String,
-    defaults: Vec<&'static str>,
-    processes: Vec<&'static str>,
-    errors: Vec<crate::search::matcher::LineError>,
-    done: Option<String>,
-}
-
-impl FamiliesPage {
-    fn new(extra: String, errors: Vec<crate::search::matcher::LineError>) -> Self {
-        Self {
-            extra,
-            defaults: include_str!("../search/part_families.txt")
-                .lines()
-                .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-                .collect(),
-            processes: crate::domain::supplier::Process::ALL
-                .iter()
-                .map(|p| p.as_str())
-                .collect(),
-            errors,
-            done: None,
+        Err(errors) => {
+            TablePage::synonyms(form.into_inner().synonyms, errors).refused(&state, &req)
         }
     }
 }
@@ -260,9 +263,7 @@ pub async fn families_form(
 ) -> Page {
     viewer.require_staff()?;
     let extra = crate::services::matching::extra_families(&state.db).await?;
-    let mut page = FamiliesPage::new(extra, Vec::new());
-    page.done = flash(query.done.as_deref());
-    render(&state, &req, "admin/part_families.html", page)
+    TablePage::families(extra, Vec::new()).show(&state, &req, query.done.as_deref())
 }
 
 #[derive(Deserialize)]
@@ -281,12 +282,8 @@ pub async fn save_families(
         .await?
     {
         Ok(()) => Ok(see_other("/admin/part-families?done=families_saved")),
-        Err(errors) => super::render_status(
-            &state,
-            &req,
-            "admin/part_families.html",
-            FamiliesPage::new(form.into_inner().families, errors),
-            actix_web::http::StatusCode::BAD_REQUEST,
-        ),
+        Err(errors) => {
+            TablePage::families(form.into_inner().families, errors).refused(&state, &req)
+        }
     }
 }

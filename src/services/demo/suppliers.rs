@@ -345,7 +345,12 @@ const MAKERS: &[Maker] = &[
         "محسن قربانی",
         OrgKind::Manufacturer,
         "تبریز",
-        &["electronics_assembly", "cnc_turning", "die_casting"],
+        &[
+            "motor_winding",
+            "electronics_assembly",
+            "cnc_turning",
+            "die_casting",
+        ],
         "آلومینیوم، مس، ورق سیلیکون",
         "سیم‌پیچی، دایکست",
         "۲۰۰ موتور در ماه",

@@ -597,6 +597,40 @@ const journeys = {
   },
 
   // Screenshots of the main pages at both widths, for a reviewer.
+  // A maker fills in what it makes, finds the needs it could make, sees why, and offers.
+  async maker(browser) {
+    const page = await open(browser);
+    await signIn(page, FIXTURE.maker, FIXTURE.password);
+    await go(page, "/account/profile");
+    await check(page, "profile");
+    await page.check("input[name=processes][value=gear_cutting]");
+    await page.check("input[name=processes][value=cnc_turning]");
+    await page.fill("#f-materials", "فولاد آلیاژی");
+    await page.fill("#f-machines", "هاب CNC");
+    await page.fill("#f-city", "تبریز");
+    await page.fill("#f-max_diameter_mm", "800");
+    await Promise.all([page.waitForNavigation(), page.click("form[action='/account/profile'] button[type=submit]")]);
+    // "Find work" in the header leads to the maker's own list.
+    await Promise.all([page.waitForNavigation(), page.click("header a[href='/account/matches']")]);
+    await until(page, "/account/matches", ".match-card h2 a", FIXTURE.gear_title);
+    await check(page, "matches");
+    assert.ok((await page.locator(".match-card .reason-ok").count()) > 0, "each match shows why");
+    await Promise.all([
+      page.waitForNavigation(),
+      page.locator(".match-card h2 a", { hasText: FIXTURE.gear_title }).first().click(),
+    ]);
+    assert.ok((await page.locator(".verdict-yes").count()) === 1, "the need says it matches the profile");
+    await Promise.all([page.waitForNavigation(), page.click("a[href$='/interest']")]);
+    await check(page, "interest");
+    await page.fill("#f-message", "چرخ‌دنده را با هاب CNC می‌سازیم.");
+    await Promise.all([page.waitForNavigation(), page.click("main form:has(#f-message) button[type=submit]")]);
+    assert.match(page.url(), /done=interest_sent/);
+    await go(page, "/account/matches");
+    assert.ok((await page.locator(".match-card .badge").count()) > 0, "the offered need is marked");
+    await page.setViewportSize(PHONE);
+    await check(page, "matches-phone");
+  },
+
   async screenshots(browser) {
     for (const viewport of [PHONE, DESKTOP]) {
       const page = await open(browser, viewport);

@@ -15,7 +15,7 @@ use niaz::services::accounts::{create_user_cli, create_user_cli_in};
 
 use crate::access::PASSWORD;
 use crate::fixtures::{attach_png, png_bytes, NeedBuilder, OrgBuilder};
-use crate::helpers::{spawn_app_with, spawn_demo_app, TestApp};
+use crate::helpers::{spawn_app, spawn_app_with, spawn_demo_app, TestApp};
 
 /// Exact versions, so that a run today and a run next month check the same things.
 const PACKAGES: &[(&str, &str)] = &[
@@ -239,6 +239,28 @@ async fn run_journeys(lang: &str) {
         "password": PASSWORD,
     });
     journey(&app, "desk", lang, fixture).await;
+
+    let app = spawn_app().await;
+    let maker = "maker@example.ir";
+    create_user_cli(
+        &mut app.db.conn().unwrap(),
+        maker,
+        "سازنده آزمون",
+        Role::Supplier,
+        PASSWORD,
+    )
+    .unwrap();
+    let firm = OrgBuilder::new("صنایع آزمون").insert(&app.db);
+    let gear_title = "چرخ‌دنده گیربکس آسیاب";
+    NeedBuilder::new(firm, gear_title)
+        .material("فولاد 42CrMo4")
+        .insert(&app.db);
+    NeedBuilder::new(firm, "بلبرینگ ۶۲۰۵").insert(&app.db);
+    app.sync();
+    let fixture = serde_json::json!({
+        "maker": maker, "password": PASSWORD, "gear_title": gear_title,
+    });
+    journey(&app, "maker", lang, fixture).await;
 
     let app = spawn_demo_app().await;
     let email = organizer(&app);

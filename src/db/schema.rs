@@ -296,6 +296,9 @@ diesel::table! {
         max_length_mm -> Nullable<Integer>,
         max_weight_kg -> Nullable<Integer>,
         tolerance_um -> Nullable<Integer>,
+        surface_ra_nm -> Nullable<Integer>,
+        shot_g -> Nullable<Integer>,
+        press_tonnes -> Nullable<Integer>,
         batch_min -> Nullable<Integer>,
         batch_max -> Nullable<Integer>,
     }

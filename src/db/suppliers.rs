@@ -23,6 +23,9 @@ pub struct ProfileFields {
     pub max_length_mm: Option<i32>,
     pub max_weight_kg: Option<i32>,
     pub tolerance_um: Option<i32>,
+    pub surface_ra_nm: Option<i32>,
+    pub shot_g: Option<i32>,
+    pub press_tonnes: Option<i32>,
     pub batch_min: Option<i32>,
     pub batch_max: Option<i32>,
 }
@@ -35,6 +38,9 @@ impl ProfileFields {
             max_length_mm: self.max_length_mm,
             max_weight_kg: self.max_weight_kg,
             tolerance_um: self.tolerance_um,
+            surface_ra_nm: self.surface_ra_nm,
+            shot_g: self.shot_g,
+            press_tonnes: self.press_tonnes,
             batch_min: self.batch_min,
             batch_max: self.batch_max,
         }
@@ -45,6 +51,9 @@ impl ProfileFields {
         self.max_length_mm = e.max_length_mm;
         self.max_weight_kg = e.max_weight_kg;
         self.tolerance_um = e.tolerance_um;
+        self.surface_ra_nm = e.surface_ra_nm;
+        self.shot_g = e.shot_g;
+        self.press_tonnes = e.press_tonnes;
         self.batch_min = e.batch_min;
         self.batch_max = e.batch_max;
     }

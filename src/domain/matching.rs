@@ -90,6 +90,12 @@ pub struct Envelope {
     pub max_weight_kg: Option<i32>,
     /// The finest tolerance held, in micrometres (0.01 mm = 10).
     pub tolerance_um: Option<i32>,
+    /// The finest surface held, Ra in nanometres (Ra 0.8 µm = 800).
+    pub surface_ra_nm: Option<i32>,
+    /// The largest injection shot, in grams.
+    pub shot_g: Option<i32>,
+    /// The largest press, in tonnes (shown; no need states the force it takes).
+    pub press_tonnes: Option<i32>,
     pub batch_min: Option<i32>,
     pub batch_max: Option<i32>,
 }
@@ -100,6 +106,25 @@ const MAX_SIZE_MM: i64 = 50_000;
 const MAX_WEIGHT_KG: i64 = 500_000;
 /// Largest batch: a hundred million.
 const MAX_BATCH: i64 = 100_000_000;
+/// Largest injection shot: 100 kg.
+const MAX_SHOT_G: i64 = 100_000;
+/// Largest press: 100,000 t.
+const MAX_PRESS_T: i64 = 100_000;
+
+/// A decimal typed in a form ("0.01", "۰٫۸", "±0.02"), or why not: `None` when empty.
+fn decimal(v: &str, max: f64) -> Result<Option<f64>, &'static str> {
+    let v = super::codes::digits_to_latin(v.trim()).replace(['/', '٫'], ".");
+    let v = v.trim_start_matches(['±', '+']).trim();
+    if v.is_empty() {
+        return Ok(None);
+    }
+    match v.parse::<f64>() {
+        Ok(n) if n.is_finite() && n > 0.0 && n <= max => Ok(Some(n)),
+        Ok(n) if n.is_finite() && n > max => Err("error.number_too_large"),
+        Ok(_) => Err("error.number_positive"),
+        Err(_) => Err("error.number_invalid"),
+    }
+}
 
 impl Envelope {
     /// Parses the form's fields (`max_diameter_mm`, `max_length_mm`, `max_weight_kg`,
@@ -133,32 +158,18 @@ impl Envelope {
         let max_weight_kg = whole("max_weight_kg", MAX_WEIGHT_KG, &mut errors);
         let batch_min = whole("batch_min", MAX_BATCH, &mut errors);
         let batch_max = whole("batch_max", MAX_BATCH, &mut errors);
-        let tolerance_um = {
-            let v =
-                super::codes::digits_to_latin(get("tolerance_mm").trim()).replace(['/', '٫'], ".");
-            let v = v.trim_start_matches(['±', '+']).trim();
-            if v.is_empty() {
+        let shot_g = whole("shot_g", MAX_SHOT_G, &mut errors);
+        let press_tonnes = whole("press_tonnes", MAX_PRESS_T, &mut errors);
+        let mut fine = |name: &str, max: f64, scale: f64| match decimal(&get(name), max) {
+            Ok(v) => v.map(|n| ((n * scale).round() as i32).max(1)),
+            Err(key) => {
+                errors.push(FieldError::new(name, key));
                 None
-            } else {
-                match v.parse::<f64>() {
-                    Ok(mm) if mm.is_finite() && mm > 0.0 && mm <= 10.0 => {
-                        Some(((mm * 1000.0).round() as i32).max(1))
-                    }
-                    Ok(mm) if mm.is_finite() && mm > 10.0 => {
-                        errors.push(FieldError::new("tolerance_mm", "error.number_too_large"));
-                        None
-                    }
-                    Ok(_) => {
-                        errors.push(FieldError::new("tolerance_mm", "error.number_positive"));
-                        None
-                    }
-                    Err(_) => {
-                        errors.push(FieldError::new("tolerance_mm", "error.number_invalid"));
-                        None
-                    }
-                }
             }
         };
+        // Millimetres to micrometres; Ra micrometres to nanometres.
+        let tolerance_um = fine("tolerance_mm", 10.0, 1000.0);
+        let surface_ra_nm = fine("surface_ra_um", 100.0, 1000.0);
         if let (Some(lo), Some(hi)) = (batch_min, batch_max) {
             if lo > hi {
                 errors.push(FieldError::new("batch_max", "error.range_reversed"));
@@ -170,6 +181,9 @@ impl Envelope {
                 max_length_mm,
                 max_weight_kg,
                 tolerance_um,
+                surface_ra_nm,
+                shot_g,
+                press_tonnes,
                 batch_min,
                 batch_max,
             })
@@ -180,13 +194,22 @@ impl Envelope {
 
     /// The tolerance as typed back into the form: millimetres.
     pub fn tolerance_mm(&self) -> String {
-        self.tolerance_um
-            .map(|um| {
-                let s = format!("{:.3}", f64::from(um) / 1000.0);
-                s.trim_end_matches('0').trim_end_matches('.').to_string()
-            })
-            .unwrap_or_default()
+        thousandths(self.tolerance_um)
     }
+
+    /// The surface as typed back into the form: Ra in micrometres.
+    pub fn surface_ra_um(&self) -> String {
+        thousandths(self.surface_ra_nm)
+    }
+}
+
+/// A thousandth-unit integer as a decimal ("10" -> "0.01").
+fn thousandths(v: Option<i32>) -> String {
+    v.map(|n| {
+        let s = format!("{:.3}", f64::from(n) / 1000.0);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    })
+    .unwrap_or_default()
 }
 
 /// A need's size as its specification states it.
@@ -196,6 +219,7 @@ pub struct Dims {
     pub length_mm: Option<f64>,
     pub weight_kg: Option<f64>,
     pub tolerance_um: Option<f64>,
+    pub surface_ra_nm: Option<f64>,
 }
 
 /// The first number in a text and what follows it ("Ø 120 mm", "۲٫۵ کیلوگرم", "0.02").
@@ -253,7 +277,10 @@ pub fn dims_of(specs: &[SpecItem]) -> Dims {
             continue;
         }
         let has = |words: &[&str]| words.iter().any(|w| key.contains(w));
-        if has(&["تلرانس", "tolerance", "دقت ابعادی"]) {
+        if has(&["زبری", "roughness", "صافی سطح", "کیفیت سطح", "surface"]) {
+            // Ra is written in micrometres ("Ra 0.8").
+            d.surface_ra_nm = Some(n * 1000.0);
+        } else if has(&["تلرانس", "tolerance", "دقت ابعادی"]) {
             d.tolerance_um = Some(to_um(n, &unit));
         } else if has(&["وزن", "weight", "mass", "جرم"]) {
             d.weight_kg = Some(to_kg(n, &unit));
@@ -358,6 +385,9 @@ pub enum Dim {
     Length,
     Weight,
     Tolerance,
+    Surface,
+    /// The part's weight against the largest injection shot.
+    Shot,
 }
 
 /// One reason for (or against) a match, as the pages and the API list them.
@@ -502,6 +532,16 @@ fn fits(need: &NeedCard, maker: &MakerCard) -> Vec<(Dim, f64, f64, bool)> {
     check(Dim::Length, d.length_mm, e.max_length_mm, false);
     check(Dim::Weight, d.weight_kg, e.max_weight_kg, false);
     check(Dim::Tolerance, d.tolerance_um, e.tolerance_um, true);
+    check(Dim::Surface, d.surface_ra_nm, e.surface_ra_nm, true);
+    let moulded = process_set(&[Process::InjectionMoulding]);
+    if need.requirement.groups.contains(&moulded) {
+        check(
+            Dim::Shot,
+            d.weight_kg.map(|kg| kg * 1000.0),
+            e.shot_g,
+            false,
+        );
+    }
     out
 }
 
@@ -769,6 +809,33 @@ mod tests {
             !score(&n, &rubber, &w).passes,
             "a steel part, a rubber shop"
         );
+    }
+
+    #[test]
+    fn surfaces_and_shots_are_held_or_not() {
+        let specs = super::super::need::parse_spec_items("زبری سطح: Ra 0.4\nوزن: 600 g");
+        let d = dims_of(&specs);
+        assert_eq!(d.surface_ra_nm, Some(400.0));
+        assert_eq!(d.weight_kg, Some(0.6));
+        let mut n = need(&[&[Process::InjectionMoulding]]);
+        n.dims = d;
+        n.materials = 0;
+        let moulder = |shot, ra| MakerCard {
+            processes: process_set(&[Process::InjectionMoulding]),
+            envelope: Envelope {
+                shot_g: Some(shot),
+                surface_ra_nm: Some(ra),
+                ..Envelope::default()
+            },
+            ..MakerCard::default()
+        };
+        assert!(passes_gates(&n, &moulder(1000, 200)));
+        assert!(!passes_gates(&n, &moulder(250, 200)), "a 600 g part, a 250 g shot");
+        assert!(!passes_gates(&n, &moulder(1000, 1600)), "Ra 0.4 asked, Ra 1.6 held");
+        let e = Envelope::parse(&get(&[("surface_ra_um", "۰٫۸"), ("shot_g", "x")])).unwrap_err();
+        assert_eq!(e[0].field, "shot_g");
+        let ok = Envelope::parse(&get(&[("surface_ra_um", "0.8")])).unwrap();
+        assert_eq!((ok.surface_ra_nm, ok.surface_ra_um()), (Some(800), "0.8".to_string()));
     }
 
     #[test]

@@ -154,6 +154,9 @@ fn as_pairs(p: &ProfileView) -> Vec<(String, String)> {
         ("max_length_mm".to_string(), number(e.max_length_mm)),
         ("max_weight_kg".to_string(), number(e.max_weight_kg)),
         ("tolerance_mm".to_string(), e.tolerance_mm()),
+        ("surface_ra_um".to_string(), e.surface_ra_um()),
+        ("shot_g".to_string(), number(e.shot_g)),
+        ("press_tonnes".to_string(), number(e.press_tonnes)),
         ("batch_min".to_string(), number(e.batch_min)),
         ("batch_max".to_string(), number(e.batch_max)),
     ]);

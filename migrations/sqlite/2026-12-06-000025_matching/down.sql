@@ -1,5 +1,8 @@
 ALTER TABLE supplier_profiles DROP COLUMN batch_max;
 ALTER TABLE supplier_profiles DROP COLUMN batch_min;
+ALTER TABLE supplier_profiles DROP COLUMN press_tonnes;
+ALTER TABLE supplier_profiles DROP COLUMN shot_g;
+ALTER TABLE supplier_profiles DROP COLUMN surface_ra_nm;
 ALTER TABLE supplier_profiles DROP COLUMN tolerance_um;
 ALTER TABLE supplier_profiles DROP COLUMN max_weight_kg;
 ALTER TABLE supplier_profiles DROP COLUMN max_length_mm;

@@ -714,6 +714,19 @@ fn demo_envelope(processes: &[Process], i: usize) -> ProfileFields {
         max_length_mm: length,
         max_weight_kg: weight,
         tolerance_um: tolerance,
+        // Ground and machined surfaces; shots and presses where the shop moulds or presses.
+        surface_ra_nm: if has(Process::Grinding) {
+            Some(400)
+        } else if machining {
+            Some(1600)
+        } else {
+            None
+        },
+        shot_g: has(Process::InjectionMoulding).then_some(250 + 250 * (i % 3) as i32),
+        press_tonnes: (has(Process::SheetMetal)
+            || has(Process::RubberMoulding)
+            || has(Process::Forging))
+        .then_some(100 + 100 * (i % 5) as i32),
         batch_min: Some(if i.is_multiple_of(3) { 1 } else { 10 }),
         batch_max: Some(if i.is_multiple_of(2) { 5_000 } else { 100_000 }),
         ..ProfileFields::default()

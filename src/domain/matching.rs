@@ -830,12 +830,21 @@ mod tests {
             ..MakerCard::default()
         };
         assert!(passes_gates(&n, &moulder(1000, 200)));
-        assert!(!passes_gates(&n, &moulder(250, 200)), "a 600 g part, a 250 g shot");
-        assert!(!passes_gates(&n, &moulder(1000, 1600)), "Ra 0.4 asked, Ra 1.6 held");
+        assert!(
+            !passes_gates(&n, &moulder(250, 200)),
+            "a 600 g part, a 250 g shot"
+        );
+        assert!(
+            !passes_gates(&n, &moulder(1000, 1600)),
+            "Ra 0.4 asked, Ra 1.6 held"
+        );
         let e = Envelope::parse(&get(&[("surface_ra_um", "۰٫۸"), ("shot_g", "x")])).unwrap_err();
         assert_eq!(e[0].field, "shot_g");
         let ok = Envelope::parse(&get(&[("surface_ra_um", "0.8")])).unwrap();
-        assert_eq!((ok.surface_ra_nm, ok.surface_ra_um()), (Some(800), "0.8".to_string()));
+        assert_eq!(
+            (ok.surface_ra_nm, ok.surface_ra_um()),
+            (Some(800), "0.8".to_string())
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod alerts;
 pub mod codes;
+pub mod contacts;
 pub mod dates;
 pub mod desk;
 pub mod exhibition;

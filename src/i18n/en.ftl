@@ -76,7 +76,9 @@ need-technical = Technical data
 need-description = Description
 need-no_description = No description given.
 need-cta = I can make this
-need-cta_text = Soon you will say so with one click, and Niaz will introduce you and the firm by email; contact details are revealed only when both sides agree. Until then, note this need's number and bring it to the exhibition desk at the province's Industry, Mine and Trade organization.
+need-cta_text = Say so here with a short offer: the firm sees your profile and your offer, and when it agrees Niaz introduces you both by email. Contact details are shared only when both sides agree. At the exhibition desk, quote this need's number.
+need-offered = You offered on this need on { $date }.
+need-offered_link = See or change your offer
 need-cta_ref = Need number: { $id }
 need-cta_closed = This part no longer takes new offers; see the catalogue for open needs.
 need-print = Print this sheet
@@ -589,6 +591,8 @@ interest-send = Send the offer
 interest-update = Update the offer
 interest-withdraw = Withdraw the offer
 interest-accepted = Your offer was accepted and the introduction is made.
+interest-profile_empty = Firms judge an offer by the maker's profile, and yours is empty.
+interest-profile_complete = Complete your profile
 interest-cta = I can make this
 interest_status-open = Awaiting an answer
 interest_status-withdrawn = Withdrawn
@@ -1172,6 +1176,7 @@ figures-first_response_by_month = Median time to first answer, by month filed
 error-case_status_unknown = There is no such case status
 
 ## Matching
+error-contact_in_text = Contacts are shared only through an introduction, once both sides agree: remove the email address, phone number or messenger handle from this field.
 error-range_reversed = The largest batch must be at least the smallest
 error-processes_too_many = At most eight processes a need
 error-families_too_many = At most 500 part families

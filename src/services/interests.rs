@@ -116,6 +116,9 @@ pub fn parse_offer(pairs: &[(String, String)]) -> Result<Offer, AppError> {
         errors.push(FieldError::new("message", "error.required"));
     } else if char_len(&message) > 2000 {
         errors.push(FieldError::new("message", "error.too_long"));
+    } else if crate::domain::contacts::find(&message).is_some() {
+        // Contacts are shared by the introduction, when both sides agree.
+        errors.push(FieldError::new("message", "error.contact_in_text"));
     }
     let mut processes = Vec::new();
     for (k, v) in pairs.iter().filter(|(k, _)| k == "processes") {

@@ -363,6 +363,43 @@ impl Matching<'_> {
             .map_err(internal("matching verdict"))
     }
 
+    /// The processes a maker's offer form starts with: the part's steps the maker declares,
+    /// else every process of its profile.
+    pub async fn offer_processes(
+        &self,
+        need: &NeedView,
+        user: &User,
+    ) -> Result<Vec<Process>, AppError> {
+        let steps: Vec<Process> = self
+            .verdict(need, Some(user))
+            .await?
+            .map(|v| {
+                v.reasons
+                    .iter()
+                    .filter_map(|r| match r.why {
+                        crate::domain::matching::Why::Process { process, ok: true } => {
+                            Some(process)
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !steps.is_empty() {
+            return Ok(steps);
+        }
+        let maker = user.id;
+        self.db
+            .run(move |conn| {
+                Ok(crate::db::suppliers::by_ids(conn, &[maker])?
+                    .into_iter()
+                    .next()
+                    .map(|p| p.processes)
+                    .unwrap_or_default())
+            })
+            .await
+    }
+
     /// The needs a maker could make, best first: one page with its filters.
     pub async fn list(&self, user: &User, params: ListParams) -> Result<MakerList, AppError> {
         if user.role != Role::Supplier {

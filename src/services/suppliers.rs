@@ -183,6 +183,9 @@ pub fn parse_profile(
             .unwrap_or_default();
         if char_len(&v) > max {
             errors.push(FieldError::new(name, "error.too_long"));
+        } else if crate::domain::contacts::find(&v).is_some() {
+            // A public profile never shows how to reach its maker: that is the introduction's.
+            errors.push(FieldError::new(name, "error.contact_in_text"));
         }
         v
     };

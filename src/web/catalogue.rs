@@ -48,6 +48,8 @@ struct NeedPage {
     makers: Vec<crate::services::matching::MakerMatch>,
     /// Whether the need matches the viewing maker's profile, and why.
     verdict: Option<crate::search::matcher::Verdict>,
+    /// The viewing maker's offer on it, if any.
+    my_offer: Option<crate::services::interests::InterestView>,
 }
 
 pub async fn show(
@@ -85,6 +87,16 @@ pub async fn show(
             Vec::new()
         }
     };
+    let my_offer = match viewer.user() {
+        Some(u) if u.role == crate::domain::account::Role::Supplier => {
+            crate::services::interests::Interests::of(&state)
+                .offer_page(u, need.id)
+                .await
+                .ok()
+                .and_then(|p| p.current)
+        }
+        _ => None,
+    };
     let verdict = matching
         .verdict(&need, viewer.user())
         .await
@@ -101,6 +113,7 @@ pub async fn show(
             similar,
             makers,
             verdict,
+            my_offer,
             hidden_files: files.hidden,
             files: files.files,
             demand,

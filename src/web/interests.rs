@@ -28,6 +28,8 @@ struct OfferFormPage {
     currencies: Vec<&'static str>,
     errors: BTreeMap<String, String>,
     done: Option<String>,
+    /// The maker has a profile for the firm to judge the offer by.
+    has_profile: bool,
 }
 
 /// The cells of a saved offer, as its form shows them.
@@ -70,7 +72,17 @@ async fn offer_page(
     let page = Interests::of(state).offer_page(user, need_id).await?;
     let pairs = match typed {
         Some(t) => t.to_vec(),
-        None => page.current.as_ref().map(offer_cells).unwrap_or_default(),
+        None => match page.current.as_ref() {
+            Some(current) => offer_cells(current),
+            // A first offer starts from the maker's profile: the part's steps it declares.
+            None => crate::services::matching::Matching::of(state)
+                .offer_processes(&page.need, user)
+                .await
+                .unwrap_or_default()
+                .into_iter()
+                .map(|p| ("processes".to_string(), p.as_str().to_string()))
+                .collect(),
+        },
     };
     let chosen = |p: &Process| {
         pairs
@@ -93,6 +105,10 @@ async fn offer_page(
         need: page.need,
         current: page.current,
         done,
+        has_profile: crate::services::suppliers::Suppliers::of(state)
+            .own_profile(user)
+            .await?
+            .is_some(),
     };
     let status = if errors.is_empty() {
         actix_web::http::StatusCode::OK

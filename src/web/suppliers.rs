@@ -81,17 +81,6 @@ struct ProfileFormPage {
     photos: Vec<crate::db::suppliers::Photo>,
 }
 
-fn profile_page(
-    state: &AppState,
-    req: &HttpRequest,
-    user: &crate::db::models::User,
-    pairs: &[(String, String)],
-    errors: &[crate::domain::FieldError],
-    done: Option<String>,
-) -> Page {
-    profile_page_with(state, req, user, pairs, errors, done, Vec::new())
-}
-
 fn profile_page_with(
     state: &AppState,
     req: &HttpRequest,
@@ -181,18 +170,18 @@ pub async fn profile_form(
 ) -> Page {
     let user = viewer.require_user()?;
     crate::services::suppliers::may_keep_profile(user)?;
-    let pairs = Suppliers::of(&state)
-        .own_profile(user)
-        .await?
-        .map(|p| as_pairs(&p))
-        .unwrap_or_default();
-    profile_page(
+    let own = Suppliers::of(&state).own_profile(user).await?;
+    let pairs = own.as_ref().map(as_pairs).unwrap_or_default();
+    // The photos of past work are seen, and deleted, here.
+    let photos = own.map(|p| p.photos).unwrap_or_default();
+    profile_page_with(
         &state,
         &req,
         user,
         &pairs,
         &[],
         flash(query.done.as_deref()),
+        photos,
     )
 }
 
@@ -205,7 +194,14 @@ pub async fn save_profile(
     let user = viewer.require_user()?;
     match Suppliers::of(&state).save_profile(user, &form).await {
         Ok(()) => Ok(see_other("/account/profile?done=profile_saved")),
-        Err(AppError::Invalid(errors)) => profile_page(&state, &req, user, &form, &errors, None),
+        Err(AppError::Invalid(errors)) => {
+            let photos = Suppliers::of(&state)
+                .own_profile(user)
+                .await?
+                .map(|p| p.photos)
+                .unwrap_or_default();
+            profile_page_with(&state, &req, user, &form, &errors, None, photos)
+        }
         Err(e) => Err(e),
     }
 }

@@ -469,3 +469,128 @@ async fn organizers_extend_the_part_families() {
     let r = app.state.matcher.requirement("پولک ترمز", "").unwrap();
     assert_eq!(r.suggested(), vec![Process::SheetMetal]);
 }
+
+#[actix_web::test]
+async fn the_makers_path_from_profile_to_offer() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("کارخانه نمونه").insert(&app.db);
+    let need = NeedBuilder::new(firm, "چرخ‌دنده گیربکس آسیاب")
+        .material("فولاد")
+        .insert(&app.db);
+    app.sync();
+    let (mut maker, _) = UserBuilder::maker("path@example.com").login(&app).await;
+
+    // An empty profile is pointed out on the offer form.
+    let form = maker.get(&format!("/needs/{need}/interest")).await;
+    assert!(form.body.contains("profile-empty"), "complete your profile");
+
+    // A public profile never carries contacts.
+    let with_mail = maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[
+                ("summary", "تماس: info@gears.ir"),
+                ("processes", "gear_cutting"),
+            ],
+        )
+        .await;
+    assert_eq!(with_mail.status, 400);
+    assert!(with_mail.body.contains("e-summary"));
+    let saved = maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[
+                ("summary", "چرخ‌دنده‌سازی با هاب"),
+                ("materials", "فولاد"),
+                ("processes", "gear_cutting"),
+                ("processes", "grinding"),
+            ],
+        )
+        .await;
+    assert!(saved.status.is_redirection(), "{}", saved.status);
+
+    // The first offer starts from the part's steps the profile declares.
+    let form = maker.get(&format!("/needs/{need}/interest")).await;
+    assert!(
+        form.body.contains(r#"value="gear_cutting" checked"#),
+        "the step the maker declares is ticked"
+    );
+    assert!(!form.body.contains(r#"value="grinding" checked"#));
+    assert!(
+        !form.body.contains("profile-empty"),
+        "the profile is no longer empty"
+    );
+
+    // A phone number in the message is refused, the message kept.
+    let phone = maker
+        .submit(
+            &format!("/needs/{need}/interest"),
+            &format!("/needs/{need}/interest"),
+            &[
+                ("message", "می‌سازیم؛ تماس ۰۹۱۲۳۴۵۶۷۸۹"),
+                ("processes", "gear_cutting"),
+            ],
+        )
+        .await;
+    assert_eq!(phone.status, 400);
+    assert!(phone.body.contains("e-message"));
+    assert!(phone.body.contains("می‌سازیم"));
+    let sent = maker
+        .submit(
+            &format!("/needs/{need}/interest"),
+            &format!("/needs/{need}/interest"),
+            &[
+                ("message", "چرخ‌دنده 6205 را می‌سازیم"),
+                ("processes", "gear_cutting"),
+            ],
+        )
+        .await;
+    assert!(sent.status.is_redirection(), "{}", sent.status);
+
+    // The need page says the maker offered, with the way back to the offer.
+    let page = maker.get(&format!("/needs/{need}")).await;
+    assert!(
+        page.body.contains("class=\"notice offered\""),
+        "you offered on this"
+    );
+    assert!(page.body.contains(&format!("/needs/{need}/interest")));
+    assert!(
+        page.body.contains("sticky-action"),
+        "the action stays at hand on a phone"
+    );
+}
+
+#[actix_web::test]
+async fn a_maker_sees_and_deletes_its_photos_on_its_own_profile() {
+    let app = spawn_app().await;
+    let (mut maker, id) = UserBuilder::maker("photos@example.com").login(&app).await;
+    maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("summary", "ریخته‌گری"), ("processes", "sand_casting")],
+        )
+        .await;
+    let photo = crate::fixtures::supplier_photo(&app, id);
+    let page = maker.get("/account/profile").await;
+    assert!(page
+        .body
+        .contains(&format!("/suppliers/photos/{photo}/thumb")));
+    assert!(page
+        .body
+        .contains(&format!("/account/profile/photos/{photo}/delete")));
+    // A refused save keeps showing them.
+    let bad = maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[("batch_min", "x")],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert!(bad
+        .body
+        .contains(&format!("/suppliers/photos/{photo}/thumb")));
+}

@@ -16,6 +16,23 @@ document.addEventListener("DOMContentLoaded", function () {
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Files over the limit are named before anything is sent, so nothing typed is lost (the
+  // server's check stays the guarantee, and keeps the typed fields too).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach(function (input) {
+    var max = Number(input.getAttribute("data-max-bytes"));
+    var note = document.getElementById(input.id + "-size");
+    var mb = function (b) { return (b / 1048576).toFixed(1); };
+    input.addEventListener("change", function () {
+      var over = Array.prototype.filter.call(input.files || [], function (f) { return f.size > max; });
+      var text = over.map(function (f) {
+        return input.getAttribute("data-too-large")
+          .replace("%name%", f.name).replace("%size%", mb(f.size)).replace("%limit%", mb(max));
+      }).join(" ");
+      input.setCustomValidity(text);
+      if (note) { note.textContent = text; note.hidden = !text; }
+    });
+  });
+
   // Suggest-as-you-type: fill the shared datalist with titles matching what is typed.
   var list = document.getElementById("search-suggestions");
   if (!list || !window.fetch) { return; }

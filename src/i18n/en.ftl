@@ -1176,6 +1176,9 @@ figures-first_response_by_month = Median time to first answer, by month filed
 error-case_status_unknown = There is no such case status
 
 ## Matching
+error-file_over_limit = «{ $name }» is { $size } MB; a file may be at most { $limit } MB. Nothing was saved and everything you typed is kept: choose the files again, smaller.
+error-file_over_limit_js = «%name%» is %size% MB; a file may be at most %limit% MB.
+files-limit = Up to { $mb } MB a file.
 error-contact_in_text = Contacts are shared only through an introduction, once both sides agree: remove the email address, phone number or messenger handle from this field.
 error-range_reversed = The largest batch must be at least the smallest
 error-processes_too_many = At most eight processes a need

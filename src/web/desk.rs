@@ -7,7 +7,8 @@ use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 use super::form::{
-    check_csrf_query, flash, read_upload, see_other, DoneQuery, Posted, UploadLimits,
+    check_csrf_query, flash, read_upload, read_upload_keeping, see_other, DoneQuery, Posted,
+    UploadLimits,
 };
 use super::session::Viewer;
 use super::{lang_of, render, render_status};
@@ -41,6 +42,8 @@ struct HomePage {
     chosen_agencies: Vec<String>,
     errors: BTreeMap<String, String>,
     done: Option<String>,
+    /// The largest document accepted, for the browser to check before sending.
+    max_file_bytes: usize,
 }
 
 async fn home_page(
@@ -51,7 +54,31 @@ async fn home_page(
     errors: &[crate::domain::FieldError],
     done: Option<String>,
 ) -> Page {
+    home_page_with(state, req, viewer, typed, errors, done, &[]).await
+}
+
+/// The desk's home page, with files refused for their size told at the file field.
+async fn home_page_with(
+    state: &AppState,
+    req: &HttpRequest,
+    viewer: &Viewer,
+    typed: Option<&Pairs>,
+    errors: &[crate::domain::FieldError],
+    done: Option<String>,
+    refused: &[(String, usize)],
+) -> Page {
     let home = Desk::of(state).home(viewer.user()).await?;
+    let mut error_map = super::error_map(lang_of(req), errors);
+    let status = if errors.is_empty() && refused.is_empty() {
+        actix_web::http::StatusCode::OK
+    } else {
+        actix_web::http::StatusCode::BAD_REQUEST
+    };
+    if !refused.is_empty() {
+        let message =
+            super::form::refused_message(lang_of(req), refused, state.config.max_upload_bytes);
+        error_map.insert("file".into(), message);
+    }
     let pairs = typed.cloned().unwrap_or_default();
     let data = HomePage {
         home,
@@ -64,10 +91,11 @@ async fn home_page(
             .map(|(_, v)| v.clone())
             .collect(),
         values: pairs.into_iter().filter(|(k, _)| k != "agencies").collect(),
-        errors: super::error_map(lang_of(req), errors),
+        errors: error_map,
         done,
+        max_file_bytes: state.config.max_upload_bytes,
     };
-    render_status(state, req, "desk/home.html", data, status_for(errors))
+    render_status(state, req, "desk/home.html", data, status)
 }
 
 /// `/desk`: what the desk does, its phone number, and for a firm's members the filing form.
@@ -142,9 +170,24 @@ pub async fn file_with_files(
     let user = viewer.require_verified()?;
     let desk = Desk::of(&state);
     desk.may_file(user).await?;
-    let upload = read_upload(&req, payload, upload_limits(&state)).await;
+    let upload = read_upload_keeping(&req, payload, upload_limits(&state)).await;
     let (pairs, files, early) = match upload {
-        Ok(u) => (u.pairs, u.files, None),
+        Ok(u) => {
+            if !u.refused.is_empty() {
+                // Nothing is filed, and nothing typed is lost: the form again, the file named.
+                return home_page_with(
+                    &state,
+                    &req,
+                    &viewer,
+                    Some(&u.pairs),
+                    &[],
+                    None,
+                    &u.refused,
+                )
+                .await;
+            }
+            (u.pairs, u.files, None)
+        }
         Err(AppError::Invalid(e)) => (Vec::new(), Vec::new(), Some(e)),
         Err(e) => return Err(e),
     };

@@ -204,6 +204,9 @@ pub struct Upload {
     /// Every text field in order, repeated names included (checkbox lists).
     pub pairs: Vec<(String, String)>,
     pub files: Vec<(String, Vec<u8>)>,
+    /// Files over the size limit, read past and dropped so the fields after them still
+    /// arrive: (name as sent, size in bytes).
+    pub refused: Vec<(String, usize)>,
 }
 
 impl Upload {
@@ -217,6 +220,21 @@ impl Upload {
 /// permission were checked: a declared length over the bound is refused before anything is
 /// read, and reading stops at the first byte over the total, the field count or a second file.
 pub async fn read_upload(
+    req: &HttpRequest,
+    payload: actix_multipart::Multipart,
+    limits: UploadLimits,
+) -> Result<Upload, AppError> {
+    let upload = read_upload_keeping(req, payload, limits).await?;
+    if !upload.refused.is_empty() {
+        return Err(AppError::invalid("file", "error.too_large"));
+    }
+    Ok(upload)
+}
+
+/// Like [`read_upload`], but a file over its limit is read past and named in
+/// [`Upload::refused`] instead of failing the whole form: the fields typed around it arrive,
+/// for a form that shows them again (within the total bound, which still fails the request).
+pub async fn read_upload_keeping(
     req: &HttpRequest,
     mut payload: actix_multipart::Multipart,
     limits: UploadLimits,
@@ -254,12 +272,25 @@ pub async fn read_upload(
             FORM_LIMIT
         };
         let mut bytes = Vec::new();
+        let mut oversize = 0usize;
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| failed())?;
             total += chunk.len();
-            if bytes.len() + chunk.len() > field_limit || total > total_limit {
+            if total > total_limit {
                 return Err(AppError::invalid(
                     if is_file { "file" } else { name.as_str() }.to_string(),
+                    "error.too_large",
+                ));
+            }
+            if is_file && (oversize > 0 || bytes.len() + chunk.len() > field_limit) {
+                // Read past it, counting, and keep nothing of it.
+                oversize += bytes.len() + chunk.len();
+                bytes = Vec::new();
+                continue;
+            }
+            if bytes.len() + chunk.len() > field_limit {
+                return Err(AppError::invalid(
+                    name.as_str().to_string(),
                     "error.too_large",
                 ));
             }
@@ -271,6 +302,10 @@ pub async fn read_upload(
                 .and_then(|cd| cd.get_filename())
                 .unwrap_or_default()
                 .to_string();
+            if oversize > 0 {
+                upload.refused.push((filename, oversize));
+                continue;
+            }
             // A file input left empty still sends a part, with no name and no bytes.
             if !(filename.is_empty() && bytes.is_empty()) {
                 upload.files.push((filename, bytes));
@@ -282,6 +317,34 @@ pub async fn read_upload(
         }
     }
     Ok(upload)
+}
+
+/// What the file field says of files refused for their size: each one's name and size, and
+/// the limit.
+pub fn refused_message(
+    lang: crate::i18n::Lang,
+    refused: &[(String, usize)],
+    limit: usize,
+) -> String {
+    let mb = |b: usize| format!("{:.1}", b as f64 / 1_048_576.0);
+    refused
+        .iter()
+        .map(|(name, size)| {
+            crate::i18n::t_with(
+                lang,
+                "error.file_over_limit",
+                &[
+                    (
+                        "name",
+                        crate::i18n::Arg::Text(crate::domain::text::isolate_plain(name)),
+                    ),
+                    ("size", crate::i18n::Arg::Text(mb(*size))),
+                    ("limit", crate::i18n::Arg::Text(mb(limit))),
+                ],
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Runs a form's action once per submission key (the hidden `submission` field every creating

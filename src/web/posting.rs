@@ -6,7 +6,10 @@ use actix_web::http::header;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-use super::form::{check_csrf_query, flash, read_upload, see_other, Empty, Posted, UploadLimits};
+use super::form::{
+    check_csrf_query, flash, read_upload, read_upload_keeping, see_other, Empty, Posted,
+    UploadLimits,
+};
 use super::session::Viewer;
 use super::{lang_of, parse_id, render, render_status};
 use crate::db::models::{Attachment, Category, User};
@@ -82,6 +85,8 @@ struct NeedFormPage<'a> {
     done: Option<String>,
     /// The production desk case this need was made from.
     desk_case: Option<String>,
+    /// The largest file accepted, for the form to say and to check before sending.
+    max_file_bytes: u64,
     /// The process boxes, and the suggestion they started from.
     processes: Vec<(crate::domain::supplier::Process, bool)>,
     processes_suggested: String,
@@ -93,6 +98,8 @@ struct FormExtras<'a> {
     errors: &'a [FieldError],
     same_part: Option<NeedView>,
     done: Option<String>,
+    /// Files refused for their size: (name, bytes), told next to the file field.
+    refused: &'a [(String, usize)],
 }
 
 async fn form_page(
@@ -116,17 +123,26 @@ async fn form_page(
     };
     let (processes, processes_suggested) =
         crate::services::matching::Matching::of(state).form_processes(values)?;
+    let mut errors: BTreeMap<String, String> = extras
+        .errors
+        .iter()
+        .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
+        .collect();
+    if !extras.refused.is_empty() {
+        let limit = state.config.max_upload_bytes;
+        errors.insert(
+            "file".into(),
+            super::form::refused_message(lang, extras.refused, limit),
+        );
+    }
     let page = NeedFormPage {
+        max_file_bytes: state.config.max_upload_bytes as u64,
         processes,
         processes_suggested,
         desk_case,
         id,
         values,
-        errors: extras
-            .errors
-            .iter()
-            .map(|e| (e.field.clone(), i18n::t(lang, e.key)))
-            .collect(),
+        errors,
         categories: state.categories.iter().map(CategoryOption::from).collect(),
         units: crate::domain::need::Unit::ALL
             .iter()
@@ -248,7 +264,7 @@ pub async fn create_with_files(
             .unwrap_or(1)
             .clamp(1, FILES_WITH_FORM),
     };
-    let upload = match read_upload(&req, payload, limits).await {
+    let upload = match read_upload_keeping(&req, payload, limits).await {
         Ok(upload) => upload,
         Err(AppError::Invalid(errors)) => {
             let extras = FormExtras {
@@ -260,6 +276,14 @@ pub async fn create_with_files(
         Err(e) => return Err(e),
     };
     let form: Cells = upload.fields.into_iter().collect();
+    if !upload.refused.is_empty() {
+        // Nothing is saved, and nothing typed is lost: the form again, the file named.
+        let extras = FormExtras {
+            refused: &upload.refused,
+            ..FormExtras::default()
+        };
+        return form_page(&state, &req, &viewer, None, &form, extras).await;
+    }
     let key = form.get("submission").cloned();
     super::form::once(&state, &viewer, key.as_deref(), || {
         create_from_upload(&state, &req, &viewer, form, upload.files)

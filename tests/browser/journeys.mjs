@@ -631,6 +631,28 @@ const journeys = {
     await check(page, "matches-phone");
   },
 
+  // A file over the limit is named before anything is sent, and what was typed stays.
+  async limits(browser) {
+    const page = await open(browser);
+    await signIn(page, FIXTURE.buyer, FIXTURE.password);
+    await go(page, "/my/needs/new");
+    await page.fill("#f-title", "پوسته پمپ بزرگ");
+    await page.setInputFiles("#f-file", {
+      name: "big-drawing.pdf",
+      mimeType: "application/pdf",
+      buffer: Buffer.alloc(FIXTURE.limit + 1),
+    });
+    const note = page.locator("#f-file-size");
+    await note.waitFor({ state: "visible" });
+    assert.match(await note.textContent(), /big-drawing\.pdf/);
+    const before = page.url();
+    await page.click(".form-actions button[name=action][value=draft]");
+    await page.waitForTimeout(300);
+    assert.equal(page.url(), before, "the browser does not send a file over the limit");
+    assert.equal(await page.inputValue("#f-title"), "پوسته پمپ بزرگ", "what was typed stays");
+    await check(page, "need-form-limit");
+  },
+
   async screenshots(browser) {
     for (const viewport of [PHONE, DESKTOP]) {
       const page = await open(browser, viewport);

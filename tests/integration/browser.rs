@@ -240,6 +240,12 @@ async fn run_journeys(lang: &str) {
     });
     journey(&app, "desk", lang, fixture).await;
 
+    let app = spawn_app_with(|c| c.max_upload_bytes = 1024 * 1024).await;
+    let fixture = serde_json::json!({
+        "buyer": buyer(&app), "password": PASSWORD, "limit": 1024 * 1024,
+    });
+    journey(&app, "limits", lang, fixture).await;
+
     let app = spawn_app().await;
     let maker = "maker@example.ir";
     create_user_cli(

@@ -1087,3 +1087,39 @@ async fn documents_go_with_the_filing_and_later_and_only_those_who_see_the_case_
     assert_eq!(late.status, 409);
     assert_eq!(stored(), 2);
 }
+
+#[actix_web::test]
+async fn a_document_over_the_limit_keeps_the_typed_case_and_names_the_file() {
+    let d = desk().await;
+    let app = &d.app;
+    let mut firm = login(app, "owner@firm.ir").await;
+    let page = firm.get("/desk").await;
+    assert!(
+        page.body.contains("data-max-bytes="),
+        "the browser can check first"
+    );
+    let token = csrf_of(&page.body);
+    let big = vec![0u8; app.state.config.max_upload_bytes + 1];
+    let res = firm
+        .post_multipart_around(
+            "/desk/cases",
+            &[
+                ("csrf", token.as_str()),
+                ("category", "customs"),
+                ("agencies", "customs"),
+                ("subject", "ترخیص قالب از گمرک"),
+                ("description", "قالب در گمرک بازرگان مانده است"),
+            ],
+            ("scan.pdf", &big),
+            &[("urgency", "normal")],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    assert!(
+        res.body.contains("ترخیص قالب از گمرک"),
+        "the subject is kept"
+    );
+    assert!(res.body.contains("قالب در گمرک بازرگان مانده است"));
+    assert!(res.body.contains("scan.pdf"), "the file is named");
+    assert!(cases(app).is_empty(), "nothing is filed");
+}

@@ -352,21 +352,40 @@ impl Browser {
         fields: &[(&str, &str)],
         file: (&str, &[u8]),
     ) -> Page {
+        self.post_multipart_around(path, fields, file, &[]).await
+    }
+
+    /// A multipart form with fields before and after its file, as a browser sends a form
+    /// whose file input sits in the middle.
+    pub async fn post_multipart_around(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &[u8]),
+        after: &[(&str, &str)],
+    ) -> Page {
         let boundary = "niaztestboundary7a3f";
         let mut body: Vec<u8> = Vec::new();
-        for (k, v) in fields {
+        let field = |body: &mut Vec<u8>, k: &str, v: &str| {
             body.extend_from_slice(
                 format!(
                     "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
                 )
                 .as_bytes(),
             );
+        };
+        for (k, v) in fields {
+            field(&mut body, k, v);
         }
         body.extend_from_slice(
             format!("--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\nContent-Type: application/octet-stream\r\n\r\n", file.0).as_bytes(),
         );
         body.extend_from_slice(file.1);
-        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        body.extend_from_slice(b"\r\n");
+        for (k, v) in after {
+            field(&mut body, k, v);
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
         // Upload forms carry their token in the action URL, checked before the body is read.
         let token = fields.iter().find(|(k, _)| *k == "csrf").map(|(_, v)| *v);
         let path = match token {

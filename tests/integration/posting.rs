@@ -639,3 +639,59 @@ async fn drawings_go_with_the_first_save_or_nothing_is_saved() {
     assert_eq!(res.status, 403);
     assert_eq!(count(&app), (1, 1));
 }
+
+#[actix_web::test]
+async fn a_file_over_the_limit_keeps_everything_typed_and_names_the_file() {
+    let app = crate::helpers::spawn_app_with(|c| c.max_upload_bytes = 1024 * 1024).await;
+    let org = crate::fixtures::OrgBuilder::new("ماشین‌سازی حد").insert(&app.db);
+    let (mut buyer, _) = crate::fixtures::UserBuilder::buyer("limit@example.com", org)
+        .login(&app)
+        .await;
+    let page = buyer.get("/my/needs/new").await;
+    assert!(
+        page.body.contains("data-max-bytes=\"1048576\""),
+        "the browser can check first"
+    );
+    let csrf = crate::helpers::csrf_of(&page.body);
+    let big = vec![0u8; 3 * 1024 * 1024 / 2];
+    let res = buyer
+        .post_multipart_around(
+            "/my/needs/new",
+            &[
+                ("csrf", &csrf),
+                ("title", "پوسته پمپ سانتریفیوژ"),
+                ("description", "نقشه پیوست است"),
+            ],
+            ("pump-drawing.pdf", &big),
+            &[
+                ("process_sand_casting", "on"),
+                ("anonymous", "yes"),
+                ("action", "draft"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 400);
+    assert!(
+        res.body.contains("پوسته پمپ سانتریفیوژ"),
+        "the title typed before the file is kept"
+    );
+    assert!(res.body.contains("نقشه پیوست است"));
+    assert!(
+        res.body
+            .contains(r#"name="process_sand_casting" value="on" checked"#),
+        "a box ticked after the file is kept"
+    );
+    assert!(res.body.contains("pump-drawing.pdf"), "the file is named");
+    assert!(
+        res.body.contains("1.5") && res.body.contains("1.0"),
+        "its size and the limit"
+    );
+    let saved: i64 = {
+        use diesel::prelude::*;
+        niaz::db::schema::needs::table
+            .count()
+            .get_result(&mut *app.db.conn().unwrap())
+            .unwrap()
+    };
+    assert_eq!(saved, 0, "nothing is saved");
+}

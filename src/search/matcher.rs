@@ -214,6 +214,22 @@ impl PartFamilies {
         best.map(|(f, _, _)| f)
     }
 
+    /// What a part takes by its titles, else by its category's names (a category names a
+    /// family of parts as a title does: «چرخ‌دنده و گیربکس»).
+    pub fn requirement_in(
+        &self,
+        title: &str,
+        title_en: &str,
+        category_fa: &str,
+        category_en: &str,
+    ) -> Requirement {
+        let by_title = self.requirement(title, title_en);
+        if by_title.source != Source::Unknown {
+            return by_title;
+        }
+        self.requirement(category_fa, category_en)
+    }
+
     /// What a part of these titles takes, from its family; unknown when no name is found.
     pub fn requirement(&self, title: &str, title_en: &str) -> Requirement {
         let fa = words(title);
@@ -435,6 +451,9 @@ pub struct NeedInput {
     pub material: String,
     /// The processes the firm chose; empty: read from the part's family.
     pub processes: Vec<Process>,
+    /// Its category's Persian and English names: what it takes when its titles do not say.
+    pub category_fa: String,
+    pub category_en: String,
     pub spec_items: Vec<crate::domain::need::SpecItem>,
     pub quantity: Option<i64>,
     pub city: String,
@@ -483,7 +502,8 @@ impl State {
 
     fn need_card(&mut self, n: &NeedInput) -> NeedCard {
         let requirement = if n.processes.is_empty() {
-            self.families.requirement(&n.title, &n.title_en)
+            self.families
+                .requirement_in(&n.title, &n.title_en, &n.category_fa, &n.category_en)
         } else {
             Requirement::chosen(&n.processes)
         };
@@ -568,8 +588,20 @@ impl Matcher {
 
     /// What a need of these titles takes, by the current families (what the form suggests).
     pub fn requirement(&self, title: &str, title_en: &str) -> anyhow::Result<Requirement> {
+        self.requirement_in(title, title_en, "", "")
+    }
+
+    /// The same, falling back on the category's names.
+    pub fn requirement_in(
+        &self,
+        title: &str,
+        title_en: &str,
+        category_fa: &str,
+        category_en: &str,
+    ) -> anyhow::Result<Requirement> {
         let s = self.state.read().map_err(poisoned)?;
-        Ok(s.families.requirement(title, title_en))
+        Ok(s.families
+            .requirement_in(title, title_en, category_fa, category_en))
     }
 
     pub fn makers_fresh(&self, now: &crate::db::suppliers::Fingerprint) -> bool {
@@ -859,6 +891,11 @@ mod tests {
         let roller = f.requirement("غلتک نوار نقاله", "");
         assert_eq!(roller.source, Source::Family("غلتک".into()));
         assert_eq!(f.requirement("قطعه یدکی", "").source, Source::Unknown);
+        assert_eq!(
+            f.requirement_in("قطعه یدکی", "", "چرخ‌دنده و گیربکس", "Gears and gearboxes")
+                .source,
+            Source::Family("چرخ دنده".into())
+        );
         assert_eq!(
             f.requirement("شفت", "").source,
             f.requirement("شافت پمپ", "").source

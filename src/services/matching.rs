@@ -37,6 +37,7 @@ const STEP: i64 = 5_000;
 pub struct Matching<'a> {
     pub db: &'a Db,
     pub matcher: &'a std::sync::Arc<Matcher>,
+    pub categories: &'a [crate::db::models::Category],
 }
 
 impl<'a> Matching<'a> {
@@ -44,6 +45,7 @@ impl<'a> Matching<'a> {
         Self {
             db: &state.db,
             matcher: &state.matcher,
+            categories: &state.categories,
         }
     }
 }
@@ -82,7 +84,7 @@ pub fn maker_input(p: &ProfileRow) -> MakerInput {
 }
 
 /// A need row as the matcher reads it.
-pub fn need_input((need, org, _): &NeedRow) -> NeedInput {
+pub fn need_input((need, org, category): &NeedRow) -> NeedInput {
     NeedInput {
         id: need.id,
         organization_id: need.organization_id,
@@ -92,6 +94,8 @@ pub fn need_input((need, org, _): &NeedRow) -> NeedInput {
         brand: need.brand.clone(),
         material: need.material.clone(),
         processes: need.content.chosen_processes(),
+        category_fa: category.name_fa.clone(),
+        category_en: category.name_en.clone(),
         spec_items: serde_json::from_str(&need.spec_items).unwrap_or_default(),
         quantity: need.quantity_per_year,
         city: org.city.clone(),
@@ -113,6 +117,8 @@ pub fn view_input(n: &NeedView, processes: Vec<Process>) -> NeedInput {
         brand: n.brand.clone(),
         material: n.material.clone(),
         processes,
+        category_fa: n.category.name_fa.clone(),
+        category_en: n.category.name_en.clone(),
         spec_items: n.spec_items.clone(),
         quantity: n.quantity_per_year,
         city: n.city.clone(),
@@ -505,9 +511,15 @@ impl Matching<'_> {
         values: &std::collections::BTreeMap<String, String>,
     ) -> Result<(Vec<(Process, bool)>, String), AppError> {
         let get = |k: &str| values.get(k).map(String::as_str).unwrap_or("");
+        let category = self.categories.iter().find(|c| c.slug == get("category"));
         let suggested = self
             .matcher
-            .requirement(get("title"), get("title_en"))
+            .requirement_in(
+                get("title"),
+                get("title_en"),
+                category.map_or("", |c| c.name_fa.as_str()),
+                category.map_or("", |c| c.name_en.as_str()),
+            )
             .map_err(internal("matcher families"))?
             .suggested();
         let posted = Process::ALL

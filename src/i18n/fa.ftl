@@ -1170,6 +1170,7 @@ match-dim_tolerance = تلرانس { $need } میلی‌متر (بهترین د�
 match-batch = سالانه { $quantity }، کمتر از کوچک‌ترین سفارش پذیرفته ({ $min })
 match-made_before = پیش‌تر ساخته:
 match-same_province = در همین استان
+match-same_city = در همین شهر، { $city }
 match-yes = این نیاز با پروفایل شما جور است
 match-no = این نیاز با پروفایل شما جور نیست
 match-unknown_family = از نام این قطعه معلوم نیست چه فرایندهایی می‌خواهد؛ فقط با کلمه‌های مشترک قوی به پروفایلی می‌رسد.

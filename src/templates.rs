@@ -149,6 +149,12 @@ impl Templates {
             let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
             Value::from_safe_string(isolate_html(&text))
         });
+        // The same with Unicode isolates instead of tags: for a page's <title>, an attribute, or
+        // a value placed into a message (`t(...)` escapes what it is given).
+        env.add_filter("isolate_plain", |v: Value| -> String {
+            let text = v.as_str().map_or_else(|| v.to_string(), str::to_string);
+            crate::domain::text::isolate_plain(&text)
+        });
         // Persian technical terms (technical data labels, materials) in English on English pages,
         // when every word is known; otherwise as written, codes isolated like `isolate` does.
         env.add_filter("terms", |state: &State, v: String| -> Value {

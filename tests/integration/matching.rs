@@ -594,3 +594,56 @@ async fn a_maker_sees_and_deletes_its_photos_on_its_own_profile() {
         .body
         .contains(&format!("/suppliers/photos/{photo}/thumb")));
 }
+
+/// Codes typed by users read left to right inside Persian wherever they are shown: the search
+/// heading and page title, a maker's public summary, an offer message on the firm's page.
+#[actix_web::test]
+async fn user_text_keeps_its_codes_left_to_right() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("کارخانه کد").insert(&app.db);
+    let need = NeedBuilder::new(firm, "بلبرینگ").insert(&app.db);
+    app.sync();
+    let page = app.get("/search?q=6205-2RS").await;
+    let isolated = "\u{2068}\u{2066}6205-2RS\u{2069}\u{2069}";
+    let title = page.body.split("<title>").nth(1).unwrap_or_default();
+    assert!(title.contains(isolated), "the page title isolates the code");
+    let h1 = page.body.split("<h1>").nth(1).unwrap_or_default();
+    assert!(h1
+        .split("</h1>")
+        .next()
+        .unwrap_or_default()
+        .contains(isolated));
+
+    let (mut maker, id) = UserBuilder::maker("codes@example.com").login(&app).await;
+    maker
+        .submit(
+            "/account/profile",
+            "/account/profile",
+            &[
+                ("summary", "تراش بلبرینگ 6205-2RS و پوسته"),
+                ("processes", "cnc_turning"),
+            ],
+        )
+        .await;
+    let profile = app.get(&format!("/suppliers/{id}")).await;
+    assert!(
+        profile.body.contains(r#"<bdi dir="ltr">6205-2RS</bdi>"#),
+        "the summary"
+    );
+    maker
+        .submit(
+            &format!("/needs/{need}/interest"),
+            &format!("/needs/{need}/interest"),
+            &[("message", "نمونه 6205-2RS داریم")],
+        )
+        .await;
+    let (mut buyer, _) = UserBuilder::buyer("firm-codes@example.com", firm)
+        .login(&app)
+        .await;
+    let offers = buyer.get(&format!("/my/needs/{need}/interests")).await;
+    assert_eq!(offers.status, 200);
+    assert!(
+        offers.body.contains(r#"<bdi dir="ltr">6205-2RS</bdi>"#),
+        "the offer message"
+    );
+}

@@ -7,6 +7,7 @@ site-tagline = Exhibition of industry needs
 site-description = Parts that East Azerbaijan's industry imports, for domestic makers and inventors.
 nav-skip = Skip to content
 nav-main = Main menu
+nav-menu = Menu
 nav-home = Home
 nav-catalogue = Catalogue
 nav-about = About

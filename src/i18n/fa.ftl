@@ -8,6 +8,7 @@ site-tagline = نمایشگاه نیازهای صنعت
 site-description = قطعاتی که صنایع آذربایجان شرقی وارد می‌کنند، برای سازندگان و مخترعان داخلی.
 nav-skip = رفتن به محتوا
 nav-main = منوی اصلی
+nav-menu = منو
 nav-home = خانه
 nav-catalogue = فهرست نیازها
 nav-about = درباره نمایشگاه

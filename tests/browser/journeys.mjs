@@ -628,7 +628,15 @@ const journeys = {
     await go(page, "/account/matches");
     assert.ok((await page.locator(".match-card .badge").count()) > 0, "the offered need is marked");
     await page.setViewportSize(PHONE);
+    await go(page, "/account/matches");
     await check(page, "matches-phone");
+    // On a phone the menu folds behind one tap: the header stays under a quarter of the screen.
+    const header = await page.locator(".site-header").boundingBox();
+    assert.ok(header.height <= PHONE.height / 4, `the phone header is ${header.height}px tall`);
+    await page.click(".nav-menu > summary");
+    assert.ok(await page.locator(".main-nav a[href='/account/matches']").isVisible(), "the menu opens");
+    const box = await page.locator(".main-nav a[href='/account/matches']").boundingBox();
+    assert.ok(box.height >= 44, `a menu link is ${box.height}px tall`);
   },
 
   // A file over the limit is named before anything is sent, and what was typed stays.

@@ -70,6 +70,7 @@ need-location = Location
 need-published = Published
 need-updated = Last updated
 need-anonymous_firm = A firm in { $city }
+need-anonymous_firm_nowhere = A firm
 need-sheet = Need specification sheet
 need-buyer = Buyer
 need-specification = Specification

@@ -71,6 +71,7 @@ need-location = محل
 need-published = تاریخ انتشار
 need-updated = آخرین ویرایش
 need-anonymous_firm = یک واحد صنعتی در { $city }
+need-anonymous_firm_nowhere = یک واحد صنعتی
 need-sheet = برگه مشخصات نیاز
 need-buyer = متقاضی
 need-specification = مشخصات

@@ -41,13 +41,28 @@ pub async fn switch_language(
         .same_site(SameSite::Lax)
         .http_only(true)
         .finish();
+    let next = super::form::safe_next(Some(&form.next)).unwrap_or_else(|| "/".to_string());
     Ok(HttpResponse::SeeOther()
         .cookie(cookie)
-        .insert_header((
-            header::LOCATION,
-            super::form::safe_next(Some(&form.next)).unwrap_or_else(|| "/".to_string()),
-        ))
+        .insert_header((header::LOCATION, without_lang(&next)))
         .finish())
+}
+
+/// A path without its `lang=` parameter: the switch wins over a language in the URL (a page
+/// opened from an English mail, say), which would otherwise choose again.
+fn without_lang(path: &str) -> String {
+    let Some((base, query)) = path.split_once('?') else {
+        return path.to_string();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| !p.is_empty() && !p.starts_with("lang="))
+        .collect();
+    if kept.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    }
 }
 
 /// Liveness: 503 when the server cannot do its job (the database cannot answer or take a

@@ -383,3 +383,57 @@ async fn codes_inside_persian_text_are_isolated_left_to_right() {
         .body
         .contains("تسمه تایم <bdi dir=\"ltr\">35-52-7</bdi>"));
 }
+
+/// The text of a page without tags, runs of white space as one space.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    crate::helpers::plain(&out)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A firm without a city leaves no stray separator or "in" behind, on cards, the need page and
+/// the firm's page.
+#[actix_web::test]
+async fn an_empty_city_leaves_no_stray_separators() {
+    let app = spawn_app().await;
+    let firm = OrgBuilder::new("کارخانه بی‌شهر").city("").insert(&app.db);
+    let anon = NeedBuilder::new(firm, "شفت بی‌نشان")
+        .anonymous()
+        .insert(&app.db);
+    NeedBuilder::new(firm, "پولی بی‌نشان").insert(&app.db);
+    app.sync();
+    let list = text_of(&app.get("/needs").await.body);
+    assert!(list.contains("یک واحد صنعتی"), "{list}");
+    assert!(
+        !list.contains("در ·"),
+        "no 'a firm in' with nothing after: {list}"
+    );
+    assert!(
+        !list.contains("کارخانه بی‌شهر ·"),
+        "no separator before an empty city: {list}"
+    );
+    let page = text_of(&app.get(&format!("/needs/{anon}")).await.body);
+    assert!(
+        !page.contains(" ، "),
+        "no comma before the province: {page}"
+    );
+    let firm_page = text_of(&app.get(&format!("/firms/{firm}")).await.body);
+    assert!(
+        !firm_page.contains("· ،") && !firm_page.contains("· ·"),
+        "{firm_page}"
+    );
+}

@@ -108,6 +108,22 @@ async fn language_switch_remembers_the_choice_and_keeps_the_page() {
     let page = app.get_with_cookie("/needs?page=2", Some("lang=en")).await;
     assert!(page.body.contains("Catalogue of needs"));
 
+    // The switch wins over a language in the URL (a page opened from an English mail).
+    let res = app
+        .post_form(
+            "/lang",
+            &[("lang", "fa"), ("next", "/signup?lang=en&next=%2Fneeds")],
+        )
+        .await;
+    assert_eq!(
+        res.header("location").as_deref(),
+        Some("/signup?next=%2Fneeds")
+    );
+    let res = app
+        .post_form("/lang", &[("lang", "fa"), ("next", "/needs/3?lang=en")])
+        .await;
+    assert_eq!(res.header("location").as_deref(), Some("/needs/3"));
+
     // Never an open redirect.
     let res = app
         .post_form("/lang", &[("lang", "fa"), ("next", "//evil.example/")])
